@@ -1,0 +1,142 @@
+//! `GET /api/training-data` (filtered, keyset-paginated, newest first) and
+//! `GET /api/training-data/{id}`. Contributors see only their rows; another user's row
+//! is a 404, as if it did not exist.
+
+use super::{allow, json, query, Context, Request, Response};
+use crate::auth::{authenticate, Caller};
+use crate::error::ApiError;
+use crate::media::Modality;
+use crate::store::contributions::{self, Contribution, Filter};
+use base64::Engine as _;
+use serde_json::json;
+
+/// Default page size.
+pub const DEFAULT_LIMIT: usize = 50;
+/// Largest page size.
+pub const MAX_LIMIT: usize = 500;
+const STATUSES: [&str; 4] = ["pending", "processing", "complete", "failed"];
+
+/// Handles `/api/training-data` and `/api/training-data/{id}`.
+pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    allow(req, &[http::Method::GET])?;
+    let caller = authenticate(ctx, req, false)?;
+    let path = req.uri().path().trim_end_matches('/');
+    match path.strip_prefix("/api/training-data/") {
+        Some(id) => get_one(ctx, caller, id),
+        None => list(ctx, caller, req),
+    }
+}
+
+/// A row visible to the caller, or 404.
+pub fn visible_row(ctx: &Context, caller: Caller, id: &str) -> Result<Contribution, ApiError> {
+    let absent = || ApiError::not_found(format!("no contribution {id:?}"));
+    let id: i64 = id.parse().map_err(|_| absent())?;
+    let row = contributions::get(ctx.db, id)?.ok_or_else(absent)?;
+    match caller {
+        Caller::Admin => Ok(row),
+        Caller::User(uid) if row.user_id == Some(uid) => Ok(row),
+        _ => Err(absent()),
+    }
+}
+
+fn get_one(ctx: &Context, caller: Caller, id: &str) -> Result<Response, ApiError> {
+    Ok(json(200, &visible_row(ctx, caller, id)?.to_json()))
+}
+
+fn encode_cursor(id: i64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("id:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| ApiError::invalid("cursor is not one this API issued"))
+}
+
+/// Parses the listing's query parameters into a filter and page size.
+pub fn parse_filter(
+    caller: Caller,
+    params: &[(String, String)],
+) -> Result<(Filter, usize), ApiError> {
+    let mut filter = Filter::default();
+    let mut limit = DEFAULT_LIMIT;
+    for (key, value) in params {
+        match key.as_str() {
+            "modality" => filter.modality = Some(Modality::parse(value)?.as_str().to_string()),
+            "status" => {
+                if !STATUSES.contains(&value.as_str()) {
+                    return Err(ApiError::invalid(format!(
+                        "status must be one of {} (got {value:?})",
+                        STATUSES.join(", ")
+                    )));
+                }
+                filter.status = Some(value.clone());
+            }
+            "user_id" => {
+                let uid: i64 = value
+                    .parse()
+                    .map_err(|_| ApiError::invalid("user_id must be an integer"))?;
+                match caller {
+                    Caller::Admin => filter.user_id = Some(uid),
+                    Caller::User(own) if own == uid => {}
+                    _ => {
+                        return Err(ApiError::forbidden(
+                            "only the admin may filter by another user_id",
+                        ))
+                    }
+                }
+            }
+            "q" => filter.q = Some(value.clone()).filter(|q| !q.is_empty()),
+            "since" | "until" => {
+                let t = crate::clock::parse(value).ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "{key} must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z"
+                    ))
+                })?;
+                if key == "since" {
+                    filter.since = Some(t);
+                } else {
+                    filter.until = Some(t);
+                }
+            }
+            "limit" => {
+                limit = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        ApiError::invalid(format!("limit must be between 1 and {MAX_LIMIT}"))
+                    })?;
+            }
+            "cursor" => filter.before_id = Some(decode_cursor(value)?),
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "unknown query parameter {other:?}"
+                )))
+            }
+        }
+    }
+    if let Caller::User(own) = caller {
+        filter.user_id = Some(own);
+    }
+    Ok((filter, limit))
+}
+
+fn list(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, ApiError> {
+    let (filter, limit) = parse_filter(caller, &query(req))?;
+    let mut rows = contributions::list(ctx.db, &filter, limit + 1)?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| encode_cursor(r.id))
+    } else {
+        None
+    };
+    let items: Vec<_> = rows.iter().map(Contribution::to_json).collect();
+    Ok(json(
+        200,
+        &json!({ "items": items, "next_cursor": next_cursor }),
+    ))
+}

@@ -1,0 +1,82 @@
+//! HTTP handlers, written against plain `http` types so they run natively in tests and
+//! inside any Spin component through the adapter.
+
+pub mod listing;
+pub mod unified_input;
+pub mod users;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::ApiError;
+
+/// An incoming request with its whole body.
+pub type Request = http::Request<Vec<u8>>;
+/// A complete response.
+pub type Response = http::Response<Vec<u8>>;
+/// A route's handler.
+pub type Handler = fn(&Context, &Request) -> Result<Response, ApiError>;
+
+/// What a handler works with: the database and the settings.
+pub struct Context<'a> {
+    /// The app's database.
+    pub db: &'a dyn Db,
+    /// Settings from Spin variables.
+    pub settings: Settings,
+}
+
+/// A JSON response.
+pub fn json(status: u16, value: &serde_json::Value) -> Response {
+    http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(value).unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// The request's query parameters, percent-decoded, in order.
+pub fn query(req: &Request) -> Vec<(String, String)> {
+    form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The request body as JSON of type `T`: 415 for another content type, 400 for a
+/// syntax error, 422 for a field of the wrong shape.
+pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
+    let content_type = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/json")
+    {
+        return Err(ApiError::unsupported_media(format!(
+            "send application/json, not {content_type:?}"
+        )));
+    }
+    if req.body().is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
+    serde_json::from_slice(req.body()).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
+        _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
+    })
+}
+
+/// Rejects methods a route does not serve.
+pub fn allow(req: &Request, allowed: &[http::Method]) -> Result<(), ApiError> {
+    if allowed.contains(req.method()) {
+        Ok(())
+    } else {
+        let names: Vec<&str> = allowed.iter().map(http::Method::as_str).collect();
+        Err(ApiError::method_not_allowed(&names.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,315 @@
+//! Handler flows over an in-memory database: the same code the components run.
+
+use super::*;
+use crate::testing::MemoryDb;
+use serde_json::{json, Value};
+
+const ADMIN: &str = "admin-secret";
+
+fn ctx(db: &MemoryDb) -> Context<'_> {
+    Context {
+        db,
+        settings: Settings {
+            admin_token: Some(ADMIN.into()),
+            ..Settings::default()
+        },
+    }
+}
+
+fn call(
+    handler: Handler,
+    ctx: &Context,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut b = http::Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    if body.is_some() {
+        b = b.header("content-type", "application/json");
+    }
+    let req = b
+        .body(body.map(|v| v.to_string().into_bytes()).unwrap_or_default())
+        .unwrap();
+    let resp = handler(ctx, &req).unwrap_or_else(|e| e.into_response());
+    (
+        resp.status().as_u16(),
+        serde_json::from_slice(resp.body()).unwrap_or(Value::Null),
+    )
+}
+
+fn new_user(ctx: &Context, name: &str) -> (i64, String) {
+    let (status, body) = call(
+        users::handle,
+        ctx,
+        "POST",
+        "/api/users",
+        Some(ADMIN),
+        Some(json!({ "name": name })),
+    );
+    assert_eq!(status, 201, "{body}");
+    (
+        body["id"].as_i64().unwrap(),
+        body["token"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn user_creation_needs_admin_and_stores_only_a_hash() {
+    let db = MemoryDb::migrated();
+    let c = ctx(&db);
+    let (_, token) = new_user(&c, "Ada");
+    assert!(token.starts_with("tdk_"));
+    let stored = db.execute("SELECT token_hash FROM users", &[]).unwrap();
+    assert_ne!(stored.first().unwrap().text("token_hash"), token);
+    assert_eq!(
+        call(
+            users::handle,
+            &c,
+            "POST",
+            "/api/users",
+            Some(&token),
+            Some(json!({"name":"x"}))
+        )
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            users::handle,
+            &c,
+            "POST",
+            "/api/users",
+            None,
+            Some(json!({"name":"x"}))
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        call(
+            users::handle,
+            &c,
+            "POST",
+            "/api/users",
+            Some(ADMIN),
+            Some(json!({"name":" "}))
+        )
+        .0,
+        422
+    );
+    assert_eq!(
+        call(users::handle, &c, "GET", "/api/users", Some(ADMIN), None).0,
+        405
+    );
+    let unconfigured = Context {
+        db: &db,
+        settings: Settings::default(),
+    };
+    assert_eq!(
+        call(
+            users::handle,
+            &unconfigured,
+            "POST",
+            "/api/users",
+            Some(ADMIN),
+            Some(json!({"name":"x"}))
+        )
+        .0,
+        503
+    );
+}
+
+#[test]
+fn contribute_list_and_isolate_users() {
+    let db = MemoryDb::migrated();
+    let c = ctx(&db);
+    let (ada_id, ada) = new_user(&c, "Ada");
+    let (_, bob) = new_user(&c, "Bob");
+    let (status, row) = call(
+        unified_input::handle,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Some(json!({"modality":"text","text":"hello world"})),
+    );
+    assert_eq!(status, 201);
+    assert_eq!(row["status"], "complete");
+    assert_eq!(row["user_id"], ada_id);
+    assert_eq!(row["duplicate"], false);
+    let (status, again) = call(
+        unified_input::handle,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Some(json!({"modality":"text","text":"hello world"})),
+    );
+    assert_eq!(
+        (status, again["id"].clone(), again["duplicate"].clone()),
+        (200, row["id"].clone(), json!(true))
+    );
+    // Bob sending the same text gets his own row.
+    let (status, _) = call(
+        unified_input::handle,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&bob),
+        Some(json!({"modality":"text","text":"hello world"})),
+    );
+    assert_eq!(status, 201);
+    let id = row["id"].as_i64().unwrap();
+    assert_eq!(
+        call(
+            listing::handle,
+            &c,
+            "GET",
+            &format!("/api/training-data/{id}"),
+            Some(&bob),
+            None
+        )
+        .0,
+        404
+    );
+    assert_eq!(
+        call(
+            listing::handle,
+            &c,
+            "GET",
+            &format!("/api/training-data/{id}"),
+            Some(&ada),
+            None
+        )
+        .0,
+        200
+    );
+    let (_, page) = call(
+        listing::handle,
+        &c,
+        "GET",
+        "/api/training-data",
+        Some(&bob),
+        None,
+    );
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let (_, all) = call(
+        listing::handle,
+        &c,
+        "GET",
+        "/api/training-data",
+        Some(ADMIN),
+        None,
+    );
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        call(
+            listing::handle,
+            &c,
+            "GET",
+            &format!("/api/training-data?user_id={ada_id}"),
+            Some(&bob),
+            None
+        )
+        .0,
+        403
+    );
+}
+
+#[test]
+fn media_gets_blob_and_job_in_one_transaction() {
+    let db = MemoryDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    let png = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        b"\x89PNG\r\n\x1a\nimage",
+    );
+    let (status, row) = call(
+        unified_input::handle,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Some(json!({"modality":"screenshot","data":png})),
+    );
+    assert_eq!(status, 201, "{row}");
+    assert_eq!(row["status"], "pending");
+    let job = db.execute("SELECT kind, state FROM jobs", &[]).unwrap();
+    assert_eq!(job.first().unwrap().text("kind"), "ocr");
+    assert_eq!(
+        db.execute("SELECT * FROM blobs", &[]).unwrap().rows.len(),
+        1
+    );
+}
+
+#[test]
+fn pagination_walks_every_row_once() {
+    let db = MemoryDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    for i in 0..7 {
+        call(
+            unified_input::handle,
+            &c,
+            "POST",
+            "/api/unified-input",
+            Some(&ada),
+            Some(json!({"modality":"text","text":format!("note {i}")})),
+        );
+    }
+    let mut seen = Vec::new();
+    let mut uri = "/api/training-data?limit=3".to_string();
+    loop {
+        let (status, page) = call(listing::handle, &c, "GET", &uri, Some(&ada), None);
+        assert_eq!(status, 200);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cur) => uri = format!("/api/training-data?limit=3&cursor={cur}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![7, 6, 5, 4, 3, 2, 1]);
+    for bad in [
+        "limit=0",
+        "limit=501",
+        "cursor=zzz",
+        "modality=smell",
+        "status=odd",
+        "since=yesterday",
+        "colour=red",
+    ] {
+        assert_eq!(
+            call(
+                listing::handle,
+                &c,
+                "GET",
+                &format!("/api/training-data?{bad}"),
+                Some(&ada),
+                None
+            )
+            .0,
+            422,
+            "{bad}"
+        );
+    }
+    let (_, found) = call(
+        listing::handle,
+        &c,
+        "GET",
+        "/api/training-data?q=NOTE%203",
+        Some(&ada),
+        None,
+    );
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+}

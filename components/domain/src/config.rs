@@ -1,0 +1,99 @@
+//! Settings read from Spin variables, with the documented defaults.
+
+use crate::error::ApiError;
+
+/// Default largest accepted media file: 25 MiB.
+pub const DEFAULT_MAX_MEDIA_BYTES: usize = 25 * 1024 * 1024;
+/// Default largest accepted text contribution: 100 KiB.
+pub const DEFAULT_MAX_TEXT_BYTES: usize = 100 * 1024;
+
+/// The app's runtime configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `admin_token`; `None` when unset or empty (admin calls then answer 503).
+    pub admin_token: Option<String>,
+    /// `allow_anonymous`: contributions without a token.
+    pub allow_anonymous: bool,
+    /// `max_media_bytes`: largest voice/screenshot/drawing file.
+    pub max_media_bytes: usize,
+    /// `max_text_bytes`: largest text contribution (UTF-8 bytes).
+    pub max_text_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            admin_token: None,
+            allow_anonymous: false,
+            max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
+            max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads every setting through `get` (a variable lookup; `None` = not set).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ApiError> {
+        let defaults = Settings::default();
+        let number = |name: &str, default: usize| -> Result<usize, ApiError> {
+            match get(name).filter(|v| !v.trim().is_empty()) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        ApiError::unavailable(format!(
+                            "variable {name} must be a positive integer, got {v:?}"
+                        ))
+                    }),
+            }
+        };
+        let allow_anonymous = match get("allow_anonymous").as_deref().map(str::trim) {
+            None | Some("") | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ApiError::unavailable(format!(
+                    "variable allow_anonymous must be true or false, got {other:?}"
+                )))
+            }
+        };
+        Ok(Self {
+            admin_token: get("admin_token").filter(|t| !t.is_empty()),
+            allow_anonymous,
+            max_media_bytes: number("max_media_bytes", defaults.max_media_bytes)?,
+            max_text_bytes: number("max_text_bytes", defaults.max_text_bytes)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_overrides() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.max_media_bytes, DEFAULT_MAX_MEDIA_BYTES);
+        assert!(!s.allow_anonymous && s.admin_token.is_none());
+        let s = Settings::from_lookup(|n| match n {
+            "admin_token" => Some("secret".into()),
+            "allow_anonymous" => Some("true".into()),
+            "max_text_bytes" => Some("10".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.admin_token.as_deref(), Some("secret"));
+        assert!(s.allow_anonymous);
+        assert_eq!(s.max_text_bytes, 10);
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let e =
+            Settings::from_lookup(|n| (n == "max_media_bytes").then(|| "lots".into())).unwrap_err();
+        assert_eq!(e.status, 503);
+        assert!(e.detail.contains("max_media_bytes"));
+    }
+}

@@ -1,0 +1,17 @@
+//! The training-data service's domain: everything the Spin components share, written
+//! against small traits (`Db`) so it compiles and unit-tests natively.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod hashing;
+pub mod input;
+pub mod media;
+pub mod migrations;
+pub mod store;
+
+#[cfg(test)]
+pub mod testing;

@@ -1,0 +1,12 @@
+//! The `blobs` table: content-addressed media bytes.
+
+use crate::db::{Db, DbError};
+
+/// Stores bytes under their SHA-256 unless they are already there.
+pub fn put(db: &dyn Db, sha256: &str, mime: &str, data: &[u8], now: &str) -> Result<(), DbError> {
+    db.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, mime, byte_size, data, created_at) VALUES (?, ?, ?, ?, ?)",
+        &[sha256.into(), mime.into(), (data.len() as i64).into(), data.to_vec().into(), now.into()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! The `training_contributions` table.
+
+use crate::db::{last_insert_id, Db, DbError, Row, Value};
+use serde_json::{json, Value as Json};
+
+/// Columns every read selects, in one place.
+const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
+    metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
+    user_can_export, user_can_delete, created_at, updated_at";
+
+/// One contribution as its owner (or the admin) sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Row id.
+    pub id: i64,
+    /// Owner; `None` for anonymous contributions.
+    pub user_id: Option<i64>,
+    /// `voice`, `screenshot`, `drawing` or `text`.
+    pub modality: String,
+    /// `pending`, `processing`, `complete` or `failed`.
+    pub status: String,
+    /// Real media type of the content.
+    pub mime: String,
+    /// Size of the content in bytes.
+    pub byte_size: i64,
+    /// SHA-256 of the raw content.
+    pub content_hash: String,
+    /// Text extracted from the content (the text itself for text).
+    pub extracted_text: Option<String>,
+    /// Drawing strokes (JSON).
+    pub strokes: Option<String>,
+    /// Client metadata (JSON object).
+    pub metadata: String,
+    /// Which engine extracted the text.
+    pub extraction_engine: Option<String>,
+    /// Which model extracted the text.
+    pub extraction_model: Option<String>,
+    /// The engine's confidence.
+    pub extraction_confidence: Option<f64>,
+    /// The last extraction error, if any.
+    pub last_error: Option<String>,
+    /// Opt-in to training exports.
+    pub included_in_training: bool,
+    /// The owner may export this row.
+    pub user_can_export: bool,
+    /// The owner may delete this row.
+    pub user_can_delete: bool,
+    /// Creation time (UTC RFC 3339).
+    pub created_at: String,
+    /// Last change (UTC RFC 3339).
+    pub updated_at: String,
+}
+
+impl Contribution {
+    fn from_row(r: &Row) -> Self {
+        Self {
+            id: r.int("id"),
+            user_id: r.opt_int("user_id"),
+            modality: r.text("modality"),
+            status: r.text("status"),
+            mime: r.text("mime"),
+            byte_size: r.int("byte_size"),
+            content_hash: r.text("content_hash"),
+            extracted_text: r.opt_text("extracted_text"),
+            strokes: r.opt_text("strokes"),
+            metadata: r.text("metadata"),
+            extraction_engine: r.opt_text("extraction_engine"),
+            extraction_model: r.opt_text("extraction_model"),
+            extraction_confidence: r.opt_real("extraction_confidence"),
+            last_error: r.opt_text("last_error"),
+            included_in_training: r.int("included_in_training") != 0,
+            user_can_export: r.int("user_can_export") != 0,
+            user_can_delete: r.int("user_can_delete") != 0,
+            created_at: r.text("created_at"),
+            updated_at: r.text("updated_at"),
+        }
+    }
+
+    /// The API representation.
+    pub fn to_json(&self) -> Json {
+        let parse = |s: &str| serde_json::from_str::<Json>(s).unwrap_or(Json::Null);
+        json!({
+            "id": self.id,
+            "user_id": self.user_id,
+            "modality": self.modality,
+            "status": self.status,
+            "mime": self.mime,
+            "byte_size": self.byte_size,
+            "content_hash": self.content_hash,
+            "extracted_text": self.extracted_text,
+            "strokes": self.strokes.as_deref().map(parse),
+            "metadata": parse(&self.metadata),
+            "extraction": {
+                "engine": self.extraction_engine,
+                "model": self.extraction_model,
+                "confidence": self.extraction_confidence,
+                "last_error": self.last_error,
+            },
+            "included_in_training": self.included_in_training,
+            "user_can_export": self.user_can_export,
+            "user_can_delete": self.user_can_delete,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        })
+    }
+}
+
+/// What a new row holds.
+pub struct NewRow<'a> {
+    /// Owner (`None`: anonymous).
+    pub user_id: Option<i64>,
+    /// Modality name.
+    pub modality: &'a str,
+    /// Initial status.
+    pub status: &'a str,
+    /// Media type.
+    pub mime: &'a str,
+    /// Content size.
+    pub byte_size: i64,
+    /// SHA-256 of the content.
+    pub content_hash: &'a str,
+    /// The blob holding media bytes.
+    pub blob_sha256: Option<&'a str>,
+    /// Text known at once (text contributions).
+    pub extracted_text: Option<String>,
+    /// Drawing strokes.
+    pub strokes: Option<&'a str>,
+    /// Metadata JSON.
+    pub metadata: &'a str,
+    /// Creation time.
+    pub now: &'a str,
+}
+
+/// Inserts a row; returns its id.
+pub fn insert(db: &dyn Db, row: &NewRow) -> Result<i64, DbError> {
+    db.execute(
+        "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+         extracted_text, strokes, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            row.user_id.into(),
+            row.modality.into(),
+            row.status.into(),
+            row.mime.into(),
+            row.byte_size.into(),
+            row.content_hash.into(),
+            row.blob_sha256.into(),
+            row.extracted_text.clone().into(),
+            row.strokes.into(),
+            row.metadata.into(),
+            row.now.into(),
+            row.now.into(),
+        ],
+    )?;
+    last_insert_id(db)
+}
+
+/// The owner's live row with this content, if any (duplicate detection).
+pub fn find_by_owner_and_hash(
+    db: &dyn Db,
+    user_id: Option<i64>,
+    content_hash: &str,
+) -> Result<Option<Contribution>, DbError> {
+    let rows = db.execute(
+        &format!("SELECT {COLUMNS} FROM training_contributions WHERE IFNULL(user_id, 0) = ? AND content_hash = ? AND deleted_at IS NULL"),
+        &[user_id.unwrap_or(0).into(), content_hash.into()],
+    )?;
+    Ok(rows.first().map(|r| Contribution::from_row(&r)))
+}
+
+/// A live row by id.
+pub fn get(db: &dyn Db, id: i64) -> Result<Option<Contribution>, DbError> {
+    let rows = db.execute(
+        &format!(
+            "SELECT {COLUMNS} FROM training_contributions WHERE id = ? AND deleted_at IS NULL"
+        ),
+        &[id.into()],
+    )?;
+    Ok(rows.first().map(|r| Contribution::from_row(&r)))
+}
+
+/// Listing filters; every field narrows the result.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only this owner's rows.
+    pub user_id: Option<i64>,
+    /// Only this modality.
+    pub modality: Option<String>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Extracted text contains this (case-insensitive for ASCII).
+    pub q: Option<String>,
+    /// Created at or after (storage format).
+    pub since: Option<String>,
+    /// Created before (storage format).
+    pub until: Option<String>,
+    /// Keyset cursor: only ids below this.
+    pub before_id: Option<i64>,
+}
+
+/// Newest-first page of at most `limit` rows matching `filter`.
+pub fn list(db: &dyn Db, filter: &Filter, limit: usize) -> Result<Vec<Contribution>, DbError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM training_contributions WHERE deleted_at IS NULL");
+    let mut params: Vec<Value> = Vec::new();
+    let mut narrow = |clause: &str, value: Value| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        params.push(value);
+    };
+    if let Some(u) = filter.user_id {
+        narrow("user_id = ?", u.into());
+    }
+    if let Some(m) = &filter.modality {
+        narrow("modality = ?", m.as_str().into());
+    }
+    if let Some(s) = &filter.status {
+        narrow("status = ?", s.as_str().into());
+    }
+    if let Some(q) = &filter.q {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        narrow(
+            "extracted_text LIKE ? ESCAPE '\\'",
+            format!("%{escaped}%").into(),
+        );
+    }
+    if let Some(s) = &filter.since {
+        narrow("created_at >= ?", s.as_str().into());
+    }
+    if let Some(u) = &filter.until {
+        narrow("created_at < ?", u.as_str().into());
+    }
+    if let Some(id) = filter.before_id {
+        narrow("id < ?", id.into());
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    params.push((limit as i64).into());
+    let rows = db.execute(&sql, &params)?;
+    Ok(rows.iter().map(|r| Contribution::from_row(&r)).collect())
+}

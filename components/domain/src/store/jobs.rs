@@ -1,0 +1,21 @@
+//! The `jobs` table: extraction work queued for the native worker.
+
+use crate::db::{last_insert_id, Db, DbError, Value};
+
+/// Queues a pending job of `kind` for a contribution; returns its id.
+pub fn enqueue(db: &dyn Db, kind: &str, contribution_id: i64, now: &str) -> Result<i64, DbError> {
+    db.execute(
+        "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+        &[kind.into(), contribution_id.into(), now.into(), now.into()],
+    )?;
+    last_insert_id(db)
+}
+
+/// The newest job of a contribution, if it has any.
+pub fn latest_for(db: &dyn Db, contribution_id: i64) -> Result<Option<i64>, DbError> {
+    let rows = db.execute(
+        "SELECT id FROM jobs WHERE contribution_id = ? ORDER BY id DESC LIMIT 1",
+        &[Value::Integer(contribution_id)],
+    )?;
+    Ok(rows.first().map(|r| r.int("id")))
+}

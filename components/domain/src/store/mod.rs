@@ -1,0 +1,6 @@
+//! SQL, one module per table: the only place each table's statements are written.
+
+pub mod blobs;
+pub mod contributions;
+pub mod jobs;
+pub mod users;

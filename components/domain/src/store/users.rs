@@ -1,0 +1,21 @@
+//! The `users` table.
+
+use crate::db::{last_insert_id, Db, DbError, Value};
+
+/// Creates a contributor with the given token hash; returns the new id.
+pub fn insert(db: &dyn Db, name: &str, token_hash: &str, created_at: &str) -> Result<i64, DbError> {
+    db.execute(
+        "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)",
+        &[name.into(), token_hash.into(), created_at.into()],
+    )?;
+    last_insert_id(db)
+}
+
+/// The id of the active user holding this token hash.
+pub fn find_active_by_token_hash(db: &dyn Db, token_hash: &str) -> Result<Option<i64>, DbError> {
+    let rows = db.execute(
+        "SELECT id FROM users WHERE token_hash = ? AND active = 1",
+        &[Value::from(token_hash)],
+    )?;
+    Ok(rows.first().map(|r| r.int("id")))
+}

@@ -1,0 +1,83 @@
+//! Connects the domain to Spin: `SpinDb` runs statements on Spin's SQLite, settings
+//! come from Spin variables, and `serve` wraps a domain handler as a component body.
+
+use domain::api::{Context, Handler, Request, Response};
+use domain::config::Settings;
+use domain::db::{Db, DbError, Rows, Value};
+use domain::error::ApiError;
+use spin_sdk::sqlite::{self, Connection};
+
+/// Spin's SQLite connection as the domain's `Db`.
+pub struct SpinDb(Connection);
+
+fn to_spin(value: &Value) -> sqlite::Value {
+    match value {
+        Value::Integer(i) => sqlite::Value::Integer(*i),
+        Value::Real(r) => sqlite::Value::Real(*r),
+        Value::Text(t) => sqlite::Value::Text(t.clone()),
+        Value::Blob(b) => sqlite::Value::Blob(b.clone()),
+        Value::Null => sqlite::Value::Null,
+    }
+}
+
+fn from_spin(value: sqlite::Value) -> Value {
+    match value {
+        sqlite::Value::Integer(i) => Value::Integer(i),
+        sqlite::Value::Real(r) => Value::Real(r),
+        sqlite::Value::Text(t) => Value::Text(t),
+        sqlite::Value::Blob(b) => Value::Blob(b),
+        sqlite::Value::Null => Value::Null,
+    }
+}
+
+impl Db for SpinDb {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<Rows, DbError> {
+        let params: Vec<sqlite::Value> = params.iter().map(to_spin).collect();
+        let result = self
+            .0
+            .execute(sql, &params)
+            .map_err(|e| DbError(format!("{e:?}")))?;
+        Ok(Rows {
+            columns: result.columns,
+            rows: result
+                .rows
+                .into_iter()
+                .map(|r| r.values.into_iter().map(from_spin).collect())
+                .collect(),
+        })
+    }
+}
+
+impl SpinDb {
+    /// Opens the `default` database with this app's per-connection settings and the
+    /// schema brought up to date.
+    pub fn open() -> Result<Self, ApiError> {
+        let conn = Connection::open_default().map_err(|e| {
+            eprintln!("cannot open the default database: {e:?}");
+            ApiError::unavailable("the database is not available")
+        })?;
+        let db = SpinDb(conn);
+        // WAL + synchronous=NORMAL: a commit is durable against a crash of the app, and
+        // may be lost only on a power cut before the next checkpoint; see BENCHMARKS.md.
+        // Remote backends (libSQL) ignore or refuse these, which is fine.
+        let _ = db.execute("PRAGMA synchronous = NORMAL", &[]);
+        let _ = db.execute("PRAGMA foreign_keys = ON", &[]);
+        domain::migrations::ensure_schema(&db)?;
+        Ok(db)
+    }
+}
+
+/// Settings from Spin variables (a variable the component does not declare reads as unset).
+pub fn settings() -> Result<Settings, ApiError> {
+    Settings::from_lookup(|name| spin_sdk::variables::get(name).ok())
+}
+
+/// Runs a domain handler for one request; every failure becomes problem+json.
+pub fn serve(req: Request, handler: Handler) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let settings = settings()?;
+        let db = SpinDb::open()?;
+        handler(&Context { db: &db, settings }, &req)
+    };
+    run().unwrap_or_else(ApiError::into_response)
+}

@@ -1,0 +1,229 @@
+//! Test support shared by the host's tests, the app's end-to-end tests and the
+//! benchmarks: build components for `wasm32-wasip2`, start `spin-test-host` on a free
+//! loopback port, and make HTTP calls that return status, headers and body whatever
+//! the status.
+
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| {
+            if p.is_absolute() {
+                p
+            } else {
+                workspace_root().join(p)
+            }
+        })
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Builds the given packages for `wasm32-wasip2` in release mode, once per process
+/// for each set (a no-op build costs well under a second).
+pub fn build_components(packages: &[&str]) -> Result<()> {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let key = packages.join(",");
+    let mut built = BUILT.lock().unwrap();
+    if built.contains(&key) {
+        return Ok(());
+    }
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_root())
+        .args(["build", "--target", "wasm32-wasip2", "--release"]);
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    let status = cmd
+        .status()
+        .context("running cargo build for the components")?;
+    if !status.success() {
+        bail!("building components {packages:?} failed");
+    }
+    built.push(key);
+    Ok(())
+}
+
+/// The app's components, as listed in `spin.toml`.
+pub const APP_COMPONENTS: &[&str] = &["accounts", "unified-input", "listing"];
+
+/// Path of the host binary: `SPIN_TEST_HOST`, else the release build, else debug.
+pub fn host_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("SPIN_TEST_HOST") {
+        return PathBuf::from(p);
+    }
+    let release = target_dir().join("release/spin-test-host");
+    if release.exists() {
+        release
+    } else {
+        target_dir().join("debug/spin-test-host")
+    }
+}
+
+/// A running test host; killed when dropped.
+pub struct TestHost {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The state directory (holds `sqlite_db.db`).
+    pub state_dir: tempfile::TempDir,
+    log: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl TestHost {
+    /// Starts `binary` serving `manifest` with extra environment variables.
+    pub fn start_with(binary: &Path, manifest: &Path, env: &[(&str, &str)]) -> Result<Self> {
+        let state_dir = tempfile::tempdir()?;
+        let mut child = Command::new(binary)
+            .args(["--manifest"])
+            .arg(manifest)
+            .args(["--listen", "127.0.0.1:0", "--state-dir"])
+            .arg(state_dir.path())
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line)?;
+        let Some(base) = line.trim().strip_prefix("listening on ") else {
+            let _ = child.wait();
+            std::thread::sleep(Duration::from_millis(100));
+            bail!(
+                "host did not start: {:?} {}",
+                line,
+                log.lock().unwrap().join("\n")
+            );
+        };
+        Ok(Self {
+            base: base.to_string(),
+            child,
+            state_dir,
+            log,
+        })
+    }
+
+    /// Starts the app (`spin.toml`) with its components freshly built.
+    pub fn app(env: &[(&str, &str)]) -> Result<Self> {
+        build_components(APP_COMPONENTS)?;
+        Self::start_with(&host_binary(), &workspace_root().join("spin.toml"), env)
+    }
+
+    /// The SQLite file behind the `default` database.
+    pub fn database_path(&self) -> PathBuf {
+        self.state_dir.path().join("sqlite_db.db")
+    }
+
+    /// What the host logged to stderr so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Makes a request; `token` becomes a bearer header.
+    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
+        call(&format!("{}{}", self.base, path), method, token, body)
+    }
+}
+
+impl Drop for TestHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A request body.
+pub enum Body {
+    /// No body.
+    None,
+    /// A JSON body.
+    Json(serde_json::Value),
+    /// Raw bytes with a content type.
+    Raw(&'static str, Vec<u8>),
+}
+
+/// A response, whatever its status.
+#[derive(Debug)]
+pub struct Resp {
+    /// HTTP status.
+    pub status: u16,
+    /// Content-Type header.
+    pub content_type: String,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// Every header, lower-case names.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    /// The body as JSON (Null if it is not JSON).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP call to an absolute URL.
+pub fn call(url: &str, method: &str, token: Option<&str>, body: Body) -> Resp {
+    let mut req = ureq::request(method, url).timeout(Duration::from_secs(60));
+    if let Some(t) = token {
+        req = req.set("authorization", &format!("Bearer {t}"));
+    }
+    let result = match body {
+        Body::None => req.call(),
+        Body::Json(v) => req
+            .set("content-type", "application/json")
+            .send_bytes(v.to_string().as_bytes()),
+        Body::Raw(ct, bytes) => req.set("content-type", ct).send_bytes(&bytes),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = resp.status();
+    let headers = resp
+        .headers_names()
+        .into_iter()
+        .map(|n| {
+            let v = resp.header(&n).unwrap_or("").to_string();
+            (n.to_ascii_lowercase(), v)
+        })
+        .collect();
+    let content_type = resp.header("content-type").unwrap_or("").to_string();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("read body");
+    Resp {
+        status,
+        content_type,
+        body,
+        headers,
+    }
+}

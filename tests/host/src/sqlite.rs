@@ -1,0 +1,156 @@
+//! `fermyon:spin/sqlite@2.0.0` on real SQLite files, with Spin's behaviour: a
+//! component may open only the databases its manifest lists (`access-denied`
+//! otherwise), only labels the host knows exist (`no-such-database`), every
+//! connection is its own rusqlite connection, and every SQLite failure is `io(msg)`.
+
+use crate::bindings::fermyon::spin::sqlite::{
+    self, Connection, Error, QueryResult, RowResult, Value,
+};
+use crate::server::InstanceState;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use wasmtime::component::Resource;
+
+/// Largest result a query may return, as Spin's `MAX_HOST_BUFFERED_BYTES`.
+const MAX_RESULT_BYTES: usize = 128 * 1024 * 1024;
+/// Connections one instance may hold open at once, as Spin's resource table.
+const MAX_CONNECTIONS: usize = 256;
+
+/// Where each database label lives on disk (shared by every instance).
+#[derive(Clone, Debug)]
+pub struct Databases {
+    /// label -> SQLite file.
+    pub files: Arc<HashMap<String, PathBuf>>,
+}
+
+/// One instance's SQLite state: what it may open and what it has open.
+#[derive(Default)]
+pub struct SqliteState {
+    allowed: HashSet<String>,
+    files: Arc<HashMap<String, PathBuf>>,
+    open: HashMap<u32, Arc<Mutex<rusqlite::Connection>>>,
+    next_id: u32,
+}
+
+impl SqliteState {
+    /// State for one instance of a component declaring `allowed` databases.
+    pub fn new(databases: &Databases, allowed: &[String]) -> Self {
+        Self {
+            allowed: allowed.iter().cloned().collect(),
+            files: databases.files.clone(),
+            open: HashMap::new(),
+            next_id: 1,
+        }
+    }
+}
+
+fn io(e: impl std::fmt::Display) -> Error {
+    Error::Io(e.to_string())
+}
+
+impl sqlite::Host for InstanceState {}
+
+impl sqlite::HostConnection for InstanceState {
+    async fn open(&mut self, database: String) -> Result<Resource<Connection>, Error> {
+        let state = &mut self.sqlite;
+        if !state.allowed.contains(&database) {
+            return Err(Error::AccessDenied);
+        }
+        let path = state
+            .files
+            .get(&database)
+            .cloned()
+            .ok_or(Error::NoSuchDatabase)?;
+        if state.open.len() >= MAX_CONNECTIONS {
+            return Err(io("too many connections opened"));
+        }
+        let conn = tokio::task::spawn_blocking(move || rusqlite::Connection::open(path))
+            .await
+            .map_err(io)?
+            .map_err(io)?;
+        let id = state.next_id;
+        state.next_id += 1;
+        state.open.insert(id, Arc::new(Mutex::new(conn)));
+        Ok(Resource::new_own(id))
+    }
+
+    async fn execute(
+        &mut self,
+        connection: Resource<Connection>,
+        statement: String,
+        parameters: Vec<Value>,
+    ) -> Result<QueryResult, Error> {
+        let conn = self
+            .sqlite
+            .open
+            .get(&connection.rep())
+            .cloned()
+            .ok_or(Error::InvalidConnection)?;
+        tokio::task::spawn_blocking(move || run_query(&conn, &statement, parameters))
+            .await
+            .map_err(io)?
+    }
+
+    async fn drop(&mut self, connection: Resource<Connection>) -> wasmtime::Result<()> {
+        self.sqlite.open.remove(&connection.rep());
+        Ok(())
+    }
+}
+
+fn to_sql(value: Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match value {
+        Value::Integer(i) => V::Integer(i),
+        Value::Real(r) => V::Real(r),
+        Value::Text(t) => V::Text(t),
+        Value::Blob(b) => V::Blob(b),
+        Value::Null => V::Null,
+    }
+}
+
+fn from_sql(value: rusqlite::types::ValueRef<'_>) -> (Value, usize) {
+    use rusqlite::types::ValueRef as V;
+    match value {
+        V::Null => (Value::Null, 1),
+        V::Integer(i) => (Value::Integer(i), 8),
+        V::Real(r) => (Value::Real(r), 8),
+        V::Text(t) => (
+            Value::Text(String::from_utf8_lossy(t).into_owned()),
+            t.len(),
+        ),
+        V::Blob(b) => (Value::Blob(b.to_vec()), b.len()),
+    }
+}
+
+fn run_query(
+    conn: &Mutex<rusqlite::Connection>,
+    statement: &str,
+    parameters: Vec<Value>,
+) -> Result<QueryResult, Error> {
+    let conn = conn.lock().map_err(io)?;
+    let mut stmt = conn.prepare_cached(statement).map_err(io)?;
+    let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(
+            parameters.into_iter().map(to_sql),
+        ))
+        .map_err(io)?;
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next().map_err(io)? {
+        let mut values = Vec::with_capacity(columns.len());
+        for i in 0..columns.len() {
+            let (value, size) = from_sql(row.get_ref(i).map_err(io)?);
+            bytes += size;
+            values.push(value);
+        }
+        if bytes > MAX_RESULT_BYTES {
+            return Err(io(format!(
+                "query result exceeds limit of {MAX_RESULT_BYTES} bytes"
+            )));
+        }
+        out.push(RowResult { values });
+    }
+    Ok(QueryResult { columns, rows: out })
+}
