@@ -149,9 +149,3 @@ pub fn transaction<T, E: From<DbError>>(
     let _ = db.execute("ROLLBACK", &[]);
     outcome
 }
-
-/// The rowid of the last INSERT on this connection.
-pub fn last_insert_id(db: &dyn Db) -> Result<i64, DbError> {
-    let rows = db.execute("SELECT last_insert_rowid() AS id", &[])?;
-    Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
-}

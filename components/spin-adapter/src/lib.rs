@@ -61,7 +61,6 @@ impl SpinDb {
         // may be lost only on a power cut before the next checkpoint; see BENCHMARKS.md.
         // Remote backends (libSQL) ignore or refuse these, which is fine.
         let _ = db.execute("PRAGMA synchronous = NORMAL", &[]);
-        let _ = db.execute("PRAGMA foreign_keys = ON", &[]);
         domain::migrations::ensure_schema(&db)?;
         Ok(db)
     }

@@ -18,7 +18,8 @@ pub fn workspace_root() -> PathBuf {
         .expect("workspace root")
 }
 
-fn target_dir() -> PathBuf {
+/// Cargo's target directory (`CARGO_TARGET_DIR` or `target/`).
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|p| {
@@ -70,6 +71,21 @@ pub fn host_binary() -> PathBuf {
     } else {
         target_dir().join("debug/spin-test-host")
     }
+}
+
+/// Starts the host on a generated manifest in which `FIXTURE` stands for the path of
+/// the host's test fixture component (built first). The directory holds the manifest
+/// and a `static/hello.txt` for file-mount tests; keep it alive with the host.
+pub fn start_fixture(binary: &Path, manifest: &str, env: &[(&str, &str)]) -> Result<(TestHost, tempfile::TempDir)> {
+    build_components(&["host-fixture"])?;
+    let wasm = target_dir().join("wasm32-wasip2/release/host_fixture.wasm");
+    let dir = tempfile::tempdir()?;
+    std::fs::create_dir_all(dir.path().join("static"))?;
+    std::fs::write(dir.path().join("static/hello.txt"), "hello from a mounted file")?;
+    std::fs::write(dir.path().join("secret.txt"), "not mounted")?;
+    let path = dir.path().join("spin.toml");
+    std::fs::write(&path, manifest.replace("FIXTURE", &wasm.display().to_string()))?;
+    Ok((TestHost::start_with(binary, &path, env)?, dir))
 }
 
 /// A running test host; killed when dropped.

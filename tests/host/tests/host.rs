@@ -7,29 +7,9 @@ use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-fn fixture_wasm() -> PathBuf {
-    e2e::build_components(&["host-fixture"]).expect("fixture builds");
-    e2e::workspace_root().join("target/wasm32-wasip2/release/host_fixture.wasm")
-}
-
-/// Writes a manifest whose components all run the fixture, then starts the host.
+/// Starts the host binary under test on a generated fixture manifest.
 fn start(manifest: &str, env: &[(&str, &str)]) -> anyhow::Result<(TestHost, tempfile::TempDir)> {
-    let dir = tempfile::tempdir()?;
-    let text = manifest.replace("FIXTURE", &fixture_wasm().display().to_string());
-    std::fs::create_dir_all(dir.path().join("static"))?;
-    std::fs::write(
-        dir.path().join("static/hello.txt"),
-        "hello from a mounted file",
-    )?;
-    std::fs::write(dir.path().join("secret.txt"), "not mounted")?;
-    let path = dir.path().join("spin.toml");
-    std::fs::write(&path, text)?;
-    let host = TestHost::start_with(
-        &PathBuf::from(env!("CARGO_BIN_EXE_spin-test-host")),
-        &path,
-        env,
-    )?;
-    Ok((host, dir))
+    e2e::start_fixture(&PathBuf::from(env!("CARGO_BIN_EXE_spin-test-host")), manifest, env)
 }
 
 fn component(id: &str, extra: &str) -> String {

@@ -16,27 +16,18 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let content_hash = sha256_hex(&new.content);
     let now = crate::clock::now();
     let owner = caller.user_id();
+    let job_kind = new.modality.job_kind();
+    let blob = job_kind.map(|_| content_hash.as_str());
     let (status, row, job_id, duplicate) = transaction(ctx.db, || {
-        if let Some(existing) = contributions::find_by_owner_and_hash(ctx.db, owner, &content_hash)?
-        {
-            let job = jobs::latest_for(ctx.db, existing.id)?;
-            return Ok::<_, ApiError>((200, existing, job, true));
-        }
-        let job_kind = new.modality.job_kind();
-        let blob = job_kind.map(|_| content_hash.as_str());
         if blob.is_some() {
             blobs::put(ctx.db, &content_hash, new.mime, &new.content, &now)?;
         }
-        let id = contributions::insert(
+        let inserted = contributions::insert_unless_duplicate(
             ctx.db,
             &contributions::NewRow {
                 user_id: owner,
                 modality: new.modality.as_str(),
-                status: if job_kind.is_some() {
-                    "pending"
-                } else {
-                    "complete"
-                },
+                status: if job_kind.is_some() { "pending" } else { "complete" },
                 mime: new.mime,
                 byte_size: new.content.len() as i64,
                 content_hash: &content_hash,
@@ -47,12 +38,16 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
                 now: &now,
             },
         )?;
+        let Some(row) = inserted else {
+            let existing = contributions::find_by_owner_and_hash(ctx.db, owner, &content_hash)?
+                .ok_or_else(|| ApiError::internal("a duplicate was reported but not found"))?;
+            let job = jobs::latest_for(ctx.db, existing.id)?;
+            return Ok::<_, ApiError>((200, existing, job, true));
+        };
         let job = match job_kind {
-            Some(kind) => Some(jobs::enqueue(ctx.db, kind, id, &now)?),
+            Some(kind) => Some(jobs::enqueue(ctx.db, kind, row.id, &now)?),
             None => None,
         };
-        let row = contributions::get(ctx.db, id)?
-            .ok_or_else(|| ApiError::internal("the new row vanished"))?;
         Ok((201, row, job, false))
     })?;
     let mut body = row.to_json();

@@ -1,6 +1,6 @@
 //! The `training_contributions` table.
 
-use crate::db::{last_insert_id, Db, DbError, Row, Value};
+use crate::db::{Db, DbError, Row, Value};
 use serde_json::{json, Value as Json};
 
 /// Columns every read selects, in one place.
@@ -131,11 +131,15 @@ pub struct NewRow<'a> {
     pub now: &'a str,
 }
 
-/// Inserts a row; returns its id.
-pub fn insert(db: &dyn Db, row: &NewRow) -> Result<i64, DbError> {
-    db.execute(
-        "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
-         extracted_text, strokes, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+/// Inserts a row unless its owner already has a live row with the same content;
+/// returns the new row, or `None` for such a duplicate.
+pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contribution>, DbError> {
+    let rows = db.execute(
+        &format!(
+            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+             extracted_text, strokes, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+        ),
         &[
             row.user_id.into(),
             row.modality.into(),
@@ -151,7 +155,7 @@ pub fn insert(db: &dyn Db, row: &NewRow) -> Result<i64, DbError> {
             row.now.into(),
         ],
     )?;
-    last_insert_id(db)
+    Ok(rows.first().map(|r| Contribution::from_row(&r)))
 }
 
 /// The owner's live row with this content, if any (duplicate detection).

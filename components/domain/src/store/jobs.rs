@@ -1,14 +1,15 @@
 //! The `jobs` table: extraction work queued for the native worker.
 
-use crate::db::{last_insert_id, Db, DbError, Value};
+use crate::db::{Db, DbError, Value};
 
 /// Queues a pending job of `kind` for a contribution; returns its id.
 pub fn enqueue(db: &dyn Db, kind: &str, contribution_id: i64, now: &str) -> Result<i64, DbError> {
-    db.execute(
-        "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+    let rows = db.execute(
+        "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at) \
+         VALUES (?, ?, 'pending', ?, ?) RETURNING id",
         &[kind.into(), contribution_id.into(), now.into(), now.into()],
     )?;
-    last_insert_id(db)
+    Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
 
 /// The newest job of a contribution, if it has any.

@@ -1,14 +1,14 @@
 //! The `users` table.
 
-use crate::db::{last_insert_id, Db, DbError, Value};
+use crate::db::{Db, DbError, Value};
 
 /// Creates a contributor with the given token hash; returns the new id.
 pub fn insert(db: &dyn Db, name: &str, token_hash: &str, created_at: &str) -> Result<i64, DbError> {
-    db.execute(
-        "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)",
+    let rows = db.execute(
+        "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id",
         &[name.into(), token_hash.into(), created_at.into()],
     )?;
-    last_insert_id(db)
+    Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
 
 /// The id of the active user holding this token hash.
