@@ -76,15 +76,25 @@ pub fn host_binary() -> PathBuf {
 /// Starts the host on a generated manifest in which `FIXTURE` stands for the path of
 /// the host's test fixture component (built first). The directory holds the manifest
 /// and a `static/hello.txt` for file-mount tests; keep it alive with the host.
-pub fn start_fixture(binary: &Path, manifest: &str, env: &[(&str, &str)]) -> Result<(TestHost, tempfile::TempDir)> {
+pub fn start_fixture(
+    binary: &Path,
+    manifest: &str,
+    env: &[(&str, &str)],
+) -> Result<(TestHost, tempfile::TempDir)> {
     build_components(&["host-fixture"])?;
     let wasm = target_dir().join("wasm32-wasip2/release/host_fixture.wasm");
     let dir = tempfile::tempdir()?;
     std::fs::create_dir_all(dir.path().join("static"))?;
-    std::fs::write(dir.path().join("static/hello.txt"), "hello from a mounted file")?;
+    std::fs::write(
+        dir.path().join("static/hello.txt"),
+        "hello from a mounted file",
+    )?;
     std::fs::write(dir.path().join("secret.txt"), "not mounted")?;
     let path = dir.path().join("spin.toml");
-    std::fs::write(&path, manifest.replace("FIXTURE", &wasm.display().to_string()))?;
+    std::fs::write(
+        &path,
+        manifest.replace("FIXTURE", &wasm.display().to_string()),
+    )?;
     Ok((TestHost::start_with(binary, &path, env)?, dir))
 }
 

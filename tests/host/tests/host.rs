@@ -9,7 +9,11 @@ use std::path::PathBuf;
 
 /// Starts the host binary under test on a generated fixture manifest.
 fn start(manifest: &str, env: &[(&str, &str)]) -> anyhow::Result<(TestHost, tempfile::TempDir)> {
-    e2e::start_fixture(&PathBuf::from(env!("CARGO_BIN_EXE_spin-test-host")), manifest, env)
+    e2e::start_fixture(
+        &PathBuf::from(env!("CARGO_BIN_EXE_spin-test-host")),
+        manifest,
+        env,
+    )
 }
 
 fn component(id: &str, extra: &str) -> String {

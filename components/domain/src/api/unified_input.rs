@@ -27,7 +27,11 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             &contributions::NewRow {
                 user_id: owner,
                 modality: new.modality.as_str(),
-                status: if job_kind.is_some() { "pending" } else { "complete" },
+                status: if job_kind.is_some() {
+                    "pending"
+                } else {
+                    "complete"
+                },
                 mime: new.mime,
                 byte_size: new.content.len() as i64,
                 content_hash: &content_hash,

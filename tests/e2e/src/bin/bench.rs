@@ -10,7 +10,11 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// One measured run: `total` requests over `clients` keep-alive connections.
-fn measure(clients: usize, total: usize, request: impl Fn(&ureq::Agent, usize) -> u16 + Sync) -> (f64, Duration, Duration) {
+fn measure(
+    clients: usize,
+    total: usize,
+    request: impl Fn(&ureq::Agent, usize) -> u16 + Sync,
+) -> (f64, Duration, Duration) {
     let started = Instant::now();
     let per_client = total / clients;
     let mut latencies: Vec<Duration> = std::thread::scope(|s| {
@@ -30,16 +34,27 @@ fn measure(clients: usize, total: usize, request: impl Fn(&ureq::Agent, usize) -
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
     });
     let elapsed = started.elapsed();
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    (latencies.len() as f64 / elapsed.as_secs_f64(), pct(0.50), pct(0.99))
+    (
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        pct(0.50),
+        pct(0.99),
+    )
 }
 
 fn row(name: &str, clients: usize, total: usize, (rps, p50, p99): (f64, Duration, Duration)) {
-    println!("| {name} | {total} | {clients} | {rps:.0} | {:.2} | {:.2} |", p50.as_secs_f64() * 1e3, p99.as_secs_f64() * 1e3);
+    println!(
+        "| {name} | {total} | {clients} | {rps:.0} | {:.2} | {:.2} |",
+        p50.as_secs_f64() * 1e3,
+        p99.as_secs_f64() * 1e3
+    );
 }
 
 fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &serde_json::Value) -> u16 {
@@ -59,28 +74,80 @@ fn host_floor() -> anyhow::Result<()> {
                     [component.fixture]\nsource = \"FIXTURE\"\nsqlite_databases = [\"default\"]\n";
     let (host, _dir) = start_fixture(&host_binary(), manifest, &[])?;
     let base = host.base.clone();
-    host.call("POST", "/sqlite", None, Body::Json(json!({ "statements": [{ "sql": "CREATE TABLE t (i INTEGER, s TEXT)" }] })));
-    let trivial = |a: &ureq::Agent, _| a.get(&format!("{base}/hello")).call().map(|r| r.status()).unwrap_or(500);
-    let insert = |a: &ureq::Agent, i: usize| {
-        post(a, &format!("{base}/sqlite"), None, &json!({ "statements": [{ "sql": "INSERT INTO t VALUES (?, 'x')", "params": [i] }] }))
+    host.call(
+        "POST",
+        "/sqlite",
+        None,
+        Body::Json(json!({ "statements": [{ "sql": "CREATE TABLE t (i INTEGER, s TEXT)" }] })),
+    );
+    let trivial = |a: &ureq::Agent, _| {
+        a.get(&format!("{base}/hello"))
+            .call()
+            .map(|r| r.status())
+            .unwrap_or(500)
     };
-    row("trivial component (GET)", 1, 2000, measure(1, 2000, trivial));
-    row("trivial component (GET)", 16, 2000, measure(16, 2000, trivial));
-    row("one SQLite INSERT (default journal, synchronous=FULL)", 1, 500, measure(1, 500, insert));
-    row("one SQLite INSERT (default journal, synchronous=FULL)", 16, 500, measure(16, 500, insert));
+    let insert = |a: &ureq::Agent, i: usize| {
+        post(
+            a,
+            &format!("{base}/sqlite"),
+            None,
+            &json!({ "statements": [{ "sql": "INSERT INTO t VALUES (?, 'x')", "params": [i] }] }),
+        )
+    };
+    row(
+        "trivial component (GET)",
+        1,
+        2000,
+        measure(1, 2000, trivial),
+    );
+    row(
+        "trivial component (GET)",
+        16,
+        2000,
+        measure(16, 2000, trivial),
+    );
+    row(
+        "one SQLite INSERT (default journal, synchronous=FULL)",
+        1,
+        500,
+        measure(1, 500, insert),
+    );
+    row(
+        "one SQLite INSERT (default journal, synchronous=FULL)",
+        16,
+        500,
+        measure(16, 500, insert),
+    );
     Ok(())
 }
 
 fn ingest() -> anyhow::Result<()> {
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-    let user = host.call("POST", "/api/users", Some("bench"), Body::Json(json!({ "name": "bench" }))).json();
+    let user = host
+        .call(
+            "POST",
+            "/api/users",
+            Some("bench"),
+            Body::Json(json!({ "name": "bench" })),
+        )
+        .json();
     let token = user["token"].as_str().unwrap().to_string();
     let url = format!("{}/api/unified-input", host.base);
     for (label, clients) in [("sequential", 1), ("concurrent", 16)] {
         let stats = measure(clients, 2000, |a, i| {
-            post(a, &url, Some(&token), &json!({ "modality": "text", "text": format!("{label} contribution number {i}") }))
+            post(
+                a,
+                &url,
+                Some(&token),
+                &json!({ "modality": "text", "text": format!("{label} contribution number {i}") }),
+            )
         });
-        row(&format!("text ingest, POST /api/unified-input ({label})"), clients, 2000, stats);
+        row(
+            &format!("text ingest, POST /api/unified-input ({label})"),
+            clients,
+            2000,
+            stats,
+        );
     }
     Ok(())
 }
@@ -90,13 +157,25 @@ fn ingest() -> anyhow::Result<()> {
 fn sqlite_modes() -> anyhow::Result<()> {
     let template = {
         let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-        host.call("POST", "/api/users", Some("bench"), Body::Json(json!({ "name": "bench" })));
+        host.call(
+            "POST",
+            "/api/users",
+            Some("bench"),
+            Body::Json(json!({ "name": "bench" })),
+        );
         let copy = tempfile::NamedTempFile::new()?;
         std::fs::copy(host.database_path(), copy.path())?;
         copy
     };
     println!("\n| journal_mode | synchronous | other connection open | transactions/s |\n|---|---|---|---|");
-    for (mode, sync, hold) in [("DELETE", "FULL", false), ("DELETE", "NORMAL", false), ("PERSIST", "NORMAL", false), ("WAL", "FULL", false), ("WAL", "NORMAL", false), ("WAL", "NORMAL", true)] {
+    for (mode, sync, hold) in [
+        ("DELETE", "FULL", false),
+        ("DELETE", "NORMAL", false),
+        ("PERSIST", "NORMAL", false),
+        ("WAL", "FULL", false),
+        ("WAL", "NORMAL", false),
+        ("WAL", "NORMAL", true),
+    ] {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("db.sqlite");
         std::fs::copy(template.path(), &path)?;
@@ -118,7 +197,11 @@ fn sqlite_modes() -> anyhow::Result<()> {
             }
             c.execute_batch(&format!("PRAGMA synchronous = {sync}"))?;
             c.query_row("PRAGMA user_version", [], |_| Ok(()))?;
-            let _ = c.query_row("SELECT id FROM users WHERE token_hash = ? AND active = 1", ["x"], |_| Ok(()));
+            let _ = c.query_row(
+                "SELECT id FROM users WHERE token_hash = ? AND active = 1",
+                ["x"],
+                |_| Ok(()),
+            );
             c.execute_batch("BEGIN IMMEDIATE")?;
             c.query_row(
                 "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, created_at, updated_at) \
@@ -128,14 +211,20 @@ fn sqlite_modes() -> anyhow::Result<()> {
             )?;
             c.execute_batch("COMMIT")?;
         }
-        println!("| {mode} | {sync} | {} | {:.0} |", if hold { "yes" } else { "no" }, n as f64 / started.elapsed().as_secs_f64());
+        println!(
+            "| {mode} | {sync} | {} | {:.0} |",
+            if hold { "yes" } else { "no" },
+            n as f64 / started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
-    println!("| scenario | requests | clients | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|");
+    println!(
+        "| scenario | requests | clients | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|"
+    );
     if which == "host" || which == "all" {
         host_floor()?;
     }
