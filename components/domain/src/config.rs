@@ -18,7 +18,16 @@ pub struct Settings {
     pub max_media_bytes: usize,
     /// `max_text_bytes`: largest text contribution (UTF-8 bytes).
     pub max_text_bytes: usize,
+    /// `public_base_url`: base of public links (verify URLs); `None` = the request's host.
+    pub public_base_url: Option<String>,
+    /// `log_origin`: the Merkle log's name in checkpoints (for a bare seed key).
+    pub log_origin: String,
+    /// `log_signing_key`: Ed25519 key signing checkpoints; `None` = checkpoints unsigned.
+    pub log_signing_key: Option<String>,
 }
+
+/// Default origin line of the log's checkpoints.
+pub const DEFAULT_LOG_ORIGIN: &str = "training-data-service/log";
 
 impl Default for Settings {
     fn default() -> Self {
@@ -27,6 +36,9 @@ impl Default for Settings {
             allow_anonymous: false,
             max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
+            public_base_url: None,
+            log_origin: DEFAULT_LOG_ORIGIN.to_string(),
+            log_signing_key: None,
         }
     }
 }
@@ -64,7 +76,25 @@ impl Settings {
             allow_anonymous,
             max_media_bytes: number("max_media_bytes", defaults.max_media_bytes)?,
             max_text_bytes: number("max_text_bytes", defaults.max_text_bytes)?,
+            public_base_url: get("public_base_url")
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| !u.is_empty()),
+            log_origin: get("log_origin")
+                .filter(|o| !o.trim().is_empty())
+                .unwrap_or(defaults.log_origin),
+            log_signing_key: get("log_signing_key").filter(|k| !k.trim().is_empty()),
         })
+    }
+
+    /// The checkpoint signing key, if configured; a malformed key is a 503 naming it.
+    pub fn log_key(&self) -> Result<Option<crate::proof::checkpoint::LogKey>, ApiError> {
+        self.log_signing_key
+            .as_deref()
+            .map(|k| {
+                crate::proof::checkpoint::LogKey::parse(k, &self.log_origin)
+                    .map_err(|e| ApiError::unavailable(e.0))
+            })
+            .transpose()
     }
 }
 

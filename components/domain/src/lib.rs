@@ -9,9 +9,12 @@ pub mod db;
 pub mod error;
 pub mod hashing;
 pub mod input;
+pub mod ledger;
 pub mod media;
 pub mod migrations;
+pub mod proof;
 pub mod store;
+pub mod web;
 
-#[cfg(test)]
-pub mod testing;
+#[cfg(feature = "native-sqlite")]
+pub mod native_sqlite;

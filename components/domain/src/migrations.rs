@@ -121,7 +121,7 @@ pub fn split_statements(sql: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::MemoryDb;
+    use crate::native_sqlite::SqliteDb;
 
     #[test]
     fn splitter_respects_quotes_and_comments() {
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn applies_once_and_records_each() {
-        let db = MemoryDb::migrated();
+        let db = SqliteDb::migrated();
         ensure_schema(&db).unwrap();
         let rows = db
             .execute("SELECT COUNT(*) AS n FROM schema_migrations", &[])
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn half_applied_migration_rolls_back() {
-        struct Failing(MemoryDb);
+        struct Failing(SqliteDb);
         impl Db for Failing {
             fn execute(&self, sql: &str, params: &[Value]) -> Result<crate::db::Rows, DbError> {
                 if sql.starts_with("CREATE TABLE jobs") {
@@ -179,7 +179,7 @@ mod tests {
                 self.0.execute(sql, params)
             }
         }
-        let db = Failing(MemoryDb(rusqlite::Connection::open_in_memory().unwrap()));
+        let db = Failing(SqliteDb(rusqlite::Connection::open_in_memory().unwrap()));
         assert!(ensure_schema(&db).is_err());
         assert!(
             db.0.execute("SELECT * FROM users", &[]).is_err(),

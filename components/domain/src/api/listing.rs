@@ -2,7 +2,7 @@
 //! `GET /api/training-data/{id}`. Contributors see only their rows; another user's row
 //! is a 404, as if it did not exist.
 
-use super::{allow, json, query, Context, Request, Response};
+use super::{allow, base_url, json, query, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
 use crate::media::Modality;
@@ -21,9 +21,13 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     allow(req, &[http::Method::GET])?;
     let caller = authenticate(ctx, req, false)?;
     let path = req.uri().path().trim_end_matches('/');
+    let base = base_url(ctx, req);
     match path.strip_prefix("/api/training-data/") {
-        Some(id) => get_one(ctx, caller, id),
-        None => list(ctx, caller, req),
+        Some(id) => Ok(json(
+            200,
+            &visible_row(ctx, caller, id)?.to_json(&base, true),
+        )),
+        None => list(ctx, caller, req, &base),
     }
 }
 
@@ -37,10 +41,6 @@ pub fn visible_row(ctx: &Context, caller: Caller, id: &str) -> Result<Contributi
         Caller::User(uid) if row.user_id == Some(uid) => Ok(row),
         _ => Err(absent()),
     }
-}
-
-fn get_one(ctx: &Context, caller: Caller, id: &str) -> Result<Response, ApiError> {
-    Ok(json(200, &visible_row(ctx, caller, id)?.to_json()))
 }
 
 fn encode_cursor(id: i64) -> String {
@@ -125,7 +125,7 @@ pub fn parse_filter(
     Ok((filter, limit))
 }
 
-fn list(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, ApiError> {
+fn list(ctx: &Context, caller: Caller, req: &Request, base: &str) -> Result<Response, ApiError> {
     let (filter, limit) = parse_filter(caller, &query(req))?;
     let mut rows = contributions::list(ctx.db, &filter, limit + 1)?;
     let next_cursor = if rows.len() > limit {
@@ -134,7 +134,7 @@ fn list(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, ApiErr
     } else {
         None
     };
-    let items: Vec<_> = rows.iter().map(Contribution::to_json).collect();
+    let items: Vec<_> = rows.iter().map(|r| r.to_json(base, false)).collect();
     Ok(json(
         200,
         &json!({ "items": items, "next_cursor": next_cursor }),

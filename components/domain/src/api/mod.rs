@@ -2,8 +2,10 @@
 //! inside any Spin component through the adapter.
 
 pub mod listing;
+pub mod proofs;
 pub mod unified_input;
 pub mod users;
+pub mod verify;
 
 use crate::config::Settings;
 use crate::db::Db;
@@ -66,6 +68,54 @@ pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, Api
         serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
         _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
     })
+}
+
+/// The base of public links: the `public_base_url` setting, else the request's own
+/// scheme and host (Spin's `spin-full-url`, or the Host header).
+pub fn base_url(ctx: &Context, req: &Request) -> String {
+    if let Some(base) = &ctx.settings.public_base_url {
+        return base.clone();
+    }
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(full) = header("spin-full-url") {
+        if let Some((scheme, rest)) = full.split_once("://") {
+            let host = rest.split('/').next().unwrap_or(rest);
+            return format!("{scheme}://{host}");
+        }
+    }
+    format!("http://{}", header("host").unwrap_or("localhost"))
+}
+
+/// The client's IP address (Spin's `spin-client-addr`, port removed) and user agent.
+pub fn client_info(req: &Request) -> (Option<String>, Option<String>) {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let ip = header("spin-client-addr").map(|a| match a.parse::<std::net::SocketAddr>() {
+        Ok(sock) => sock.ip().to_string(),
+        Err(_) => a,
+    });
+    (ip, header("user-agent"))
+}
+
+/// An activity entry for this request.
+pub fn activity(
+    req: &Request,
+    log_type: &'static str,
+    user_id: Option<i64>,
+    action_data: serde_json::Value,
+) -> crate::store::activity::Entry {
+    let (ip_address, user_agent) = client_info(req);
+    crate::store::activity::Entry {
+        log_type,
+        user_id,
+        action_data,
+        ip_address,
+        user_agent,
+    }
 }
 
 /// Rejects methods a route does not serve.

@@ -1,12 +1,12 @@
 //! Handler flows over an in-memory database: the same code the components run.
 
 use super::*;
-use crate::testing::MemoryDb;
+use crate::native_sqlite::SqliteDb;
 use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-secret";
 
-fn ctx(db: &MemoryDb) -> Context<'_> {
+fn ctx(db: &SqliteDb) -> Context<'_> {
     Context {
         db,
         settings: Settings {
@@ -59,7 +59,7 @@ fn new_user(ctx: &Context, name: &str) -> (i64, String) {
 
 #[test]
 fn user_creation_needs_admin_and_stores_only_a_hash() {
-    let db = MemoryDb::migrated();
+    let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (_, token) = new_user(&c, "Ada");
     assert!(token.starts_with("tdk_"));
@@ -125,7 +125,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
 
 #[test]
 fn contribute_list_and_isolate_users() {
-    let db = MemoryDb::migrated();
+    let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (ada_id, ada) = new_user(&c, "Ada");
     let (_, bob) = new_user(&c, "Bob");
@@ -222,7 +222,7 @@ fn contribute_list_and_isolate_users() {
 
 #[test]
 fn media_gets_blob_and_job_in_one_transaction() {
-    let db = MemoryDb::migrated();
+    let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (_, ada) = new_user(&c, "Ada");
     let png = base64::Engine::encode(
@@ -249,7 +249,7 @@ fn media_gets_blob_and_job_in_one_transaction() {
 
 #[test]
 fn pagination_walks_every_row_once() {
-    let db = MemoryDb::migrated();
+    let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (_, ada) = new_user(&c, "Ada");
     for i in 0..7 {

@@ -1,19 +1,24 @@
 //! `POST /api/unified-input`: one endpoint for all four modalities. Text is complete
 //! at once; media is stored as a blob with an extraction job. One transaction.
 
-use super::{allow, json, Context, Request, Response};
+use super::{activity, allow, base_url, json, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::hashing::sha256_hex;
-use crate::store::{blobs, contributions, jobs};
+use crate::proof::{commitment, encodings};
+use crate::store::{activity as activity_log, blobs, contributions, jobs, merkle};
+use serde_json::json;
 
 /// Handles `/api/unified-input`.
 pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     allow(req, &[http::Method::POST])?;
     let caller = authenticate(ctx, req, true)?;
     let new = crate::input::parse(req, &ctx.settings)?;
-    let content_hash = sha256_hex(&new.content);
+    let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
+    let salt = commitment::new_salt();
+    let commitment = commitment::commitment(&salt, &hash_bytes);
+    let code = commitment::new_verification_code();
+    let ethereum_checksum = encodings::ethereum_checksum(&new.content);
     let now = crate::clock::now();
     let owner = caller.user_id();
     let job_kind = new.modality.job_kind();
@@ -22,6 +27,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         if blob.is_some() {
             blobs::put(ctx.db, &content_hash, new.mime, &new.content, &now)?;
         }
+        let leaf_index = merkle::size(ctx.db)?;
         let inserted = contributions::insert_unless_duplicate(
             ctx.db,
             &contributions::NewRow {
@@ -40,6 +46,11 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
                 strokes: new.strokes.as_deref(),
                 metadata: &new.metadata,
                 now: &now,
+                commitment: &commitment,
+                commitment_salt: &salt,
+                ethereum_checksum: &ethereum_checksum,
+                leaf_index,
+                verification_code: &code,
             },
         )?;
         let Some(row) = inserted else {
@@ -52,9 +63,20 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             Some(kind) => Some(jobs::enqueue(ctx.db, kind, row.id, &now)?),
             None => None,
         };
+        crate::ledger::append(ctx.db, leaf_index, row.id, &commitment, &now)?;
+        activity_log::append(
+            ctx.db,
+            &activity(
+                req,
+                "contribution_created",
+                owner,
+                json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index }),
+            ),
+            &now,
+        )?;
         Ok((201, row, job, false))
     })?;
-    let mut body = row.to_json();
+    let mut body = row.to_json(&base_url(ctx, req), true);
     body["duplicate"] = duplicate.into();
     body["job_id"] = job_id.into();
     if caller == Caller::Anonymous {

@@ -6,7 +6,8 @@ use serde_json::{json, Value as Json};
 /// Columns every read selects, in one place.
 const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
     metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
-    user_can_export, user_can_delete, created_at, updated_at";
+    user_can_export, user_can_delete, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
+    leaf_index, qr_verification_code";
 
 /// One contribution as its owner (or the admin) sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +50,16 @@ pub struct Contribution {
     pub created_at: String,
     /// Last change (UTC RFC 3339).
     pub updated_at: String,
+    /// SHA-256(salt || content hash): the public commitment.
+    pub commitment: Option<String>,
+    /// The commitment's salt (destroyed on delete).
+    pub commitment_salt: Vec<u8>,
+    /// EIP-55 checksum of the content's Keccak-256.
+    pub ethereum_checksum: Option<String>,
+    /// Position of this row's leaf in the Merkle log.
+    pub leaf_index: Option<i64>,
+    /// Random code of the public verify URL.
+    pub verification_code: Option<String>,
 }
 
 impl Contribution {
@@ -73,11 +84,24 @@ impl Contribution {
             user_can_delete: r.int("user_can_delete") != 0,
             created_at: r.text("created_at"),
             updated_at: r.text("updated_at"),
+            commitment: r.opt_text("commitment"),
+            commitment_salt: r.blob("commitment_salt"),
+            ethereum_checksum: r.opt_text("ethereum_checksum"),
+            leaf_index: r.opt_int("leaf_index"),
+            verification_code: r.opt_text("qr_verification_code"),
         }
     }
 
-    /// The API representation.
-    pub fn to_json(&self) -> Json {
+    /// The public verify URL of this row.
+    pub fn verify_url(&self, base_url: &str) -> Option<String> {
+        self.verification_code
+            .as_ref()
+            .map(|c| format!("{base_url}/verify/{c}"))
+    }
+
+    /// The owner's view (also the admin's): the row, its salted commitment with the salt
+    /// to reveal, and the encodings of the content hash. `with_svg` adds the QR image.
+    pub fn to_json(&self, base_url: &str, with_svg: bool) -> Json {
         let parse = |s: &str| serde_json::from_str::<Json>(s).unwrap_or(Json::Null);
         json!({
             "id": self.id,
@@ -101,6 +125,16 @@ impl Contribution {
             "user_can_delete": self.user_can_delete,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "commitment": self.commitment,
+            "commitment_salt": (!self.commitment_salt.is_empty()).then(|| hex::encode(&self.commitment_salt)),
+            "leaf_index": self.leaf_index,
+            "verify_url": self.verify_url(base_url),
+            "proof": crate::proof::encodings::proof_object(
+                &self.content_hash,
+                self.ethereum_checksum.as_deref().unwrap_or(""),
+                &self.verify_url(base_url).unwrap_or_default(),
+                with_svg,
+            ),
         })
     }
 }
@@ -129,6 +163,16 @@ pub struct NewRow<'a> {
     pub metadata: &'a str,
     /// Creation time.
     pub now: &'a str,
+    /// Salted commitment.
+    pub commitment: &'a str,
+    /// Its salt.
+    pub commitment_salt: &'a [u8],
+    /// EIP-55 Keccak checksum of the content.
+    pub ethereum_checksum: &'a str,
+    /// The leaf this row will get.
+    pub leaf_index: u64,
+    /// Verify-URL code.
+    pub verification_code: &'a str,
 }
 
 /// Inserts a row unless its owner already has a live row with the same content;
@@ -137,7 +181,8 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
     let rows = db.execute(
         &format!(
             "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
-             extracted_text, strokes, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
+             leaf_index, qr_verification_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
         ),
         &[
@@ -153,6 +198,11 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
             row.metadata.into(),
             row.now.into(),
             row.now.into(),
+            row.commitment.into(),
+            row.commitment_salt.to_vec().into(),
+            row.ethereum_checksum.into(),
+            (row.leaf_index as i64).into(),
+            row.verification_code.into(),
         ],
     )?;
     Ok(rows.first().map(|r| Contribution::from_row(&r)))
@@ -178,6 +228,15 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<Contribution>, DbError> {
             "SELECT {COLUMNS} FROM training_contributions WHERE id = ? AND deleted_at IS NULL"
         ),
         &[id.into()],
+    )?;
+    Ok(rows.first().map(|r| Contribution::from_row(&r)))
+}
+
+/// A live row by its verify-URL code.
+pub fn get_by_code(db: &dyn Db, code: &str) -> Result<Option<Contribution>, DbError> {
+    let rows = db.execute(
+        &format!("SELECT {COLUMNS} FROM training_contributions WHERE qr_verification_code = ? AND deleted_at IS NULL"),
+        &[code.into()],
     )?;
     Ok(rows.first().map(|r| Contribution::from_row(&r)))
 }

@@ -1,6 +1,8 @@
 //! SQL, one module per table: the only place each table's statements are written.
 
+pub mod activity;
 pub mod blobs;
 pub mod contributions;
 pub mod jobs;
+pub mod merkle;
 pub mod users;

@@ -1,20 +1,21 @@
-//! Native test support: a rusqlite-backed `Db` with the schema applied.
+//! A rusqlite-backed `Db` for native tests, benchmarks and tools (feature
+//! `native-sqlite`); inside Spin the adapter's `SpinDb` plays this part.
 
 use crate::db::{Db, DbError, Rows, Value};
 
-/// An in-memory SQLite database speaking the `Db` trait, like Spin's host does.
-pub struct MemoryDb(pub rusqlite::Connection);
+/// A SQLite connection speaking the `Db` trait, with Spin's value mapping.
+pub struct SqliteDb(pub rusqlite::Connection);
 
-impl MemoryDb {
-    /// A fresh database with every migration applied.
+impl SqliteDb {
+    /// A fresh in-memory database with every migration applied.
     pub fn migrated() -> Self {
-        let db = MemoryDb(rusqlite::Connection::open_in_memory().unwrap());
-        crate::migrations::ensure_schema(&db).unwrap();
+        let db = SqliteDb(rusqlite::Connection::open_in_memory().expect("in-memory SQLite"));
+        crate::migrations::ensure_schema(&db).expect("migrations apply");
         db
     }
 }
 
-impl Db for MemoryDb {
+impl Db for SqliteDb {
     fn execute(&self, sql: &str, params: &[Value]) -> Result<Rows, DbError> {
         use rusqlite::types::{Value as V, ValueRef};
         let mut stmt = self.0.prepare(sql).map_err(|e| DbError(e.to_string()))?;

@@ -1,0 +1,150 @@
+//! The contribution log: appends one leaf per contribution (no personal data: index,
+//! salted commitment, time), computes roots and proofs from stored subtrees with
+//! O(log n) node reads, and keeps signed checkpoints.
+
+use crate::db::{Db, DbError};
+use crate::proof::checkpoint::LogKey;
+use crate::proof::merkle::{self, Hash, NeededNodes, Nodes};
+use crate::store::merkle as store;
+use crate::store::merkle::StoredCheckpoint;
+
+/// Leaf format version, the first line of every leaf.
+pub const LEAF_VERSION: &str = "tds-leaf/v1";
+
+/// The canonical bytes of a leaf: version, index, commitment and time, one per line.
+pub fn leaf_bytes(index: u64, commitment: &str, created_at: &str) -> Vec<u8> {
+    format!("{LEAF_VERSION}\n{index}\n{commitment}\n{created_at}\n").into_bytes()
+}
+
+/// Appends the leaf for a contribution at `index` (the current log size, read inside
+/// the same transaction).
+pub fn append(
+    db: &dyn Db,
+    index: u64,
+    contribution_id: i64,
+    commitment: &str,
+    now: &str,
+) -> Result<(), DbError> {
+    let data = leaf_bytes(index, commitment, now);
+    let hash = merkle::leaf_hash(&data);
+    let siblings = store::nodes(db, &merkle::append_needs(index))?;
+    let new_nodes = merkle::nodes_after_append(index, hash, |id| {
+        siblings.get(&id).copied().unwrap_or([0u8; 32])
+    });
+    store::insert_leaf(db, index, Some(contribution_id), &data, &hash, now)?;
+    store::insert_nodes(db, &new_nodes)
+}
+
+/// Runs a tree computation in two passes: learn which stored nodes it reads, fetch
+/// them in one query, then compute.
+fn with_nodes<T>(db: &dyn Db, compute: impl Fn(&mut dyn Nodes) -> T) -> Result<T, DbError> {
+    let mut needed = NeededNodes::default();
+    compute(&mut needed);
+    let mut fetched = store::nodes(db, &needed.0)?;
+    Ok(compute(&mut fetched))
+}
+
+/// Root hash of the first `size` leaves.
+pub fn root(db: &dyn Db, size: u64) -> Result<Hash, DbError> {
+    with_nodes(db, |n| merkle::root(n, size))
+}
+
+/// Audit path of leaf `index` in the tree of `size` leaves.
+pub fn inclusion(db: &dyn Db, index: u64, size: u64) -> Result<Vec<Hash>, DbError> {
+    with_nodes(db, |n| merkle::inclusion_proof(n, index, size))
+}
+
+/// Consistency proof between two sizes.
+pub fn consistency(db: &dyn Db, first: u64, second: u64) -> Result<Vec<Hash>, DbError> {
+    with_nodes(db, |n| merkle::consistency_proof(n, first, second))
+}
+
+/// The latest checkpoint, signing a new one first when the log grew and a key is set.
+/// Call inside a write transaction.
+pub fn current_checkpoint(
+    db: &dyn Db,
+    key: Option<&LogKey>,
+    now: &str,
+) -> Result<Option<StoredCheckpoint>, DbError> {
+    let latest = store::latest_checkpoint(db)?;
+    let size = store::size(db)?;
+    let Some(key) = key else { return Ok(latest) };
+    if size == 0 || latest.as_ref().is_some_and(|c| c.size >= size) {
+        return Ok(latest);
+    }
+    let root = root(db, size)?;
+    let note = key.sign_checkpoint(size, &root);
+    store::insert_checkpoint(db, size, &root, &note, now)?;
+    store::checkpoint_at(db, size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native_sqlite::SqliteDb;
+    use crate::proof::merkle::{leaf_hash, verify_consistency, verify_inclusion};
+
+    /// A contribution row for leaves to point at.
+    fn contribution(db: &SqliteDb) -> i64 {
+        db.execute(
+            "INSERT INTO training_contributions (modality, status, mime, byte_size, content_hash, created_at, updated_at) \
+             VALUES ('text', 'complete', 'text/plain', 1, 'h', 't', 't') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .first()
+        .unwrap()
+        .int("id")
+    }
+
+    #[test]
+    fn stored_log_proves_inclusion_and_consistency() {
+        let db = SqliteDb::migrated();
+        let id = contribution(&db);
+        for i in 0..21u64 {
+            append(&db, i, id, &format!("{i:064x}"), "2026-01-01T00:00:00.000Z").unwrap();
+        }
+        assert_eq!(store::size(&db).unwrap(), 21);
+        for size in [1u64, 2, 7, 8, 13, 21] {
+            let r = root(&db, size).unwrap();
+            for index in 0..size {
+                let leaf = store::leaf(&db, index).unwrap().unwrap();
+                let proof: Vec<Vec<u8>> = inclusion(&db, index, size)
+                    .unwrap()
+                    .iter()
+                    .map(|h| h.to_vec())
+                    .collect();
+                verify_inclusion(index, size, &leaf_hash(&leaf.data), &proof, &r).unwrap();
+            }
+            let proof: Vec<Vec<u8>> = consistency(&db, size, 21)
+                .unwrap()
+                .iter()
+                .map(|h| h.to_vec())
+                .collect();
+            verify_consistency(size, 21, &r, &root(&db, 21).unwrap(), &proof).unwrap();
+        }
+    }
+
+    #[test]
+    fn checkpoints_are_signed_when_the_tree_grows() {
+        use base64::Engine as _;
+        let db = SqliteDb::migrated();
+        let key = LogKey::parse(
+            &base64::engine::general_purpose::STANDARD.encode([5u8; 32]),
+            "test/log",
+        )
+        .unwrap();
+        assert!(
+            current_checkpoint(&db, Some(&key), "t").unwrap().is_none(),
+            "no checkpoint of an empty log"
+        );
+        append(&db, 0, contribution(&db), "aa", "t").unwrap();
+        let first = current_checkpoint(&db, Some(&key), "t").unwrap().unwrap();
+        assert_eq!(first.size, 1);
+        let again = current_checkpoint(&db, Some(&key), "t").unwrap().unwrap();
+        assert_eq!(again.note, first.note, "no new checkpoint without growth");
+        let cp =
+            crate::proof::checkpoint::verify_checkpoint(&first.note, &key.verifier_key()).unwrap();
+        assert_eq!(cp.root, root(&db, 1).unwrap());
+    }
+}

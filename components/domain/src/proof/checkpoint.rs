@@ -1,0 +1,233 @@
+//! Signed tree heads in the C2SP `tlog-checkpoint` format, signed as a C2SP
+//! `signed-note` with Ed25519, and the `PRIVATE+KEY+…` / verifier-key string formats
+//! of the Go `note` package so standard tools can check them.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+/// Signature algorithm byte of Ed25519 in signed notes.
+const ALG_ED25519: u8 = 0x01;
+
+/// A log's signing key and the name (origin) it signs under.
+pub struct LogKey {
+    name: String,
+    key: SigningKey,
+}
+
+/// Why a key or note was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteError(pub String);
+
+fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+    let mut h = Sha256::new();
+    h.update(name.as_bytes());
+    h.update(b"\n");
+    h.update([ALG_ED25519]);
+    h.update(public);
+    let d = h.finalize();
+    [d[0], d[1], d[2], d[3]]
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && !name.contains(['+', ' ', '\n']) && name.chars().all(|c| !c.is_control())
+}
+
+impl LogKey {
+    /// Parses `PRIVATE+KEY+<name>+<id>+<base64(0x01 || seed)>`, or a bare base64 32-byte
+    /// seed signed under `default_name`.
+    pub fn parse(text: &str, default_name: &str) -> Result<Self, NoteError> {
+        let text = text.trim();
+        let bad = |why: &str| NoteError(format!("log_signing_key: {why}"));
+        if let Some(rest) = text.strip_prefix("PRIVATE+KEY+") {
+            let parts: Vec<&str> = rest.splitn(3, '+').collect();
+            let [name, id, key] = parts.as_slice() else {
+                return Err(bad("expected PRIVATE+KEY+<name>+<id>+<key>"));
+            };
+            let raw = B64.decode(key).map_err(|_| bad("key is not base64"))?;
+            if raw.len() != 33 || raw[0] != ALG_ED25519 {
+                return Err(bad("only Ed25519 keys are supported"));
+            }
+            let seed: [u8; 32] = raw[1..].try_into().map_err(|_| bad("bad key length"))?;
+            let key = Self {
+                name: name.to_string(),
+                key: SigningKey::from_bytes(&seed),
+            };
+            if !valid_name(name) || hex::encode(key.id()) != *id {
+                return Err(bad("name or key id does not match the key"));
+            }
+            return Ok(key);
+        }
+        let seed: [u8; 32] = B64
+            .decode(text)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| bad("expected PRIVATE+KEY+… or a base64 32-byte Ed25519 seed"))?;
+        if !valid_name(default_name) {
+            return Err(bad(
+                "log_origin must be a non-empty name without '+', spaces or newlines",
+            ));
+        }
+        Ok(Self {
+            name: default_name.to_string(),
+            key: SigningKey::from_bytes(&seed),
+        })
+    }
+
+    /// The name (origin) checkpoints are signed under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn id(&self) -> [u8; 4] {
+        key_id(&self.name, self.key.verifying_key().as_bytes())
+    }
+
+    /// The public verifier key: `<name>+<id>+<base64(0x01 || public key)>`.
+    pub fn verifier_key(&self) -> String {
+        let mut raw = vec![ALG_ED25519];
+        raw.extend_from_slice(self.key.verifying_key().as_bytes());
+        format!(
+            "{}+{}+{}",
+            self.name,
+            hex::encode(self.id()),
+            B64.encode(raw)
+        )
+    }
+
+    /// The signed checkpoint note for a tree.
+    pub fn sign_checkpoint(&self, size: u64, root: &[u8; 32]) -> String {
+        let body = checkpoint_body(&self.name, size, root);
+        let signature = self.key.sign(body.as_bytes());
+        let mut blob = self.id().to_vec();
+        blob.extend_from_slice(&signature.to_bytes());
+        format!("{body}\n\u{2014} {} {}\n", self.name, B64.encode(blob))
+    }
+}
+
+/// The unsigned checkpoint text: origin, size, base64 root, each on its own line.
+pub fn checkpoint_body(origin: &str, size: u64, root: &[u8; 32]) -> String {
+    format!("{origin}\n{size}\n{}\n", B64.encode(root))
+}
+
+/// A checkpoint whose signature checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The log's origin line.
+    pub origin: String,
+    /// Tree size.
+    pub size: u64,
+    /// Root hash.
+    pub root: [u8; 32],
+}
+
+/// Verifies a signed checkpoint note against a verifier key string.
+pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, NoteError> {
+    let bad = |why: &str| NoteError(why.to_string());
+    let parts: Vec<&str> = verifier_key.splitn(3, '+').collect();
+    let [name, id, key] = parts.as_slice() else {
+        return Err(bad("malformed verifier key"));
+    };
+    let raw = B64
+        .decode(key)
+        .map_err(|_| bad("verifier key is not base64"))?;
+    if raw.len() != 33 || raw[0] != ALG_ED25519 {
+        return Err(bad("verifier key is not Ed25519"));
+    }
+    let public: [u8; 32] = raw[1..].try_into().map_err(|_| bad("bad key"))?;
+    if hex::encode(key_id(name, &public)) != *id {
+        return Err(bad("verifier key id does not match"));
+    }
+    let vk = VerifyingKey::from_bytes(&public).map_err(|_| bad("invalid public key"))?;
+    let (body, sigs) = note
+        .split_once("\n\n")
+        .ok_or_else(|| bad("note has no signature block"))?;
+    let body = format!("{body}\n");
+    let prefix = format!("\u{2014} {name} ");
+    let verified = sigs
+        .lines()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .any(|sig| {
+            B64.decode(sig).ok().is_some_and(|blob| {
+                blob.len() == 68
+                    && blob[..4] == key_id(name, &public)
+                    && Signature::from_slice(&blob[4..])
+                        .is_ok_and(|s| vk.verify(body.as_bytes(), &s).is_ok())
+            })
+        });
+    if !verified {
+        return Err(bad("no valid signature from this key"));
+    }
+    let mut lines = body.lines();
+    let origin = lines.next().unwrap_or_default().to_string();
+    let size = lines
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("bad tree size line"))?;
+    let root: [u8; 32] = lines
+        .next()
+        .and_then(|r| B64.decode(r).ok())
+        .and_then(|r| r.try_into().ok())
+        .ok_or_else(|| bad("bad root hash line"))?;
+    Ok(Checkpoint { origin, size, root })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> LogKey {
+        LogKey::parse(&B64.encode([9u8; 32]), "example.org/log").unwrap()
+    }
+
+    #[test]
+    fn keys_whose_base64_holds_plus_signs_parse() {
+        let mut found = false;
+        for seed in 0u8..=255 {
+            let k = LogKey::parse(&B64.encode([seed; 32]), "o").unwrap();
+            if k.verifier_key().matches('+').count() > 2 {
+                let note = k.sign_checkpoint(1, &[0u8; 32]);
+                verify_checkpoint(&note, &k.verifier_key()).unwrap();
+                found = true;
+            }
+        }
+        assert!(found, "some seed gives a key with '+' in its base64");
+    }
+
+    #[test]
+    fn sign_and_verify_round_trip() {
+        let k = key();
+        let note = k.sign_checkpoint(42, &[3u8; 32]);
+        assert!(note.starts_with("example.org/log\n42\n"));
+        let cp = verify_checkpoint(&note, &k.verifier_key()).unwrap();
+        assert_eq!((cp.size, cp.root), (42, [3u8; 32]));
+    }
+
+    #[test]
+    fn private_key_string_round_trips() {
+        let k = key();
+        let mut raw = vec![ALG_ED25519];
+        raw.extend_from_slice(&[9u8; 32]);
+        let text = format!(
+            "PRIVATE+KEY+example.org/log+{}+{}",
+            hex::encode(k.id()),
+            B64.encode(raw)
+        );
+        assert_eq!(
+            LogKey::parse(&text, "ignored").unwrap().verifier_key(),
+            k.verifier_key()
+        );
+        assert!(LogKey::parse("PRIVATE+KEY+x+00000000+AQ==", "n").is_err());
+        assert!(LogKey::parse("not a key", "n").is_err());
+    }
+
+    #[test]
+    fn tampering_is_detected() {
+        let k = key();
+        let note = k.sign_checkpoint(42, &[3u8; 32]);
+        assert!(verify_checkpoint(&note.replace("\n42\n", "\n43\n"), &k.verifier_key()).is_err());
+        let other = LogKey::parse(&B64.encode([8u8; 32]), "example.org/log").unwrap();
+        assert!(verify_checkpoint(&note, &other.verifier_key()).is_err());
+    }
+}
