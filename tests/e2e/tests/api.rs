@@ -807,6 +807,9 @@ fn concurrent_first_requests_migrate_once() {
     for t in threads {
         assert_eq!(t.join().unwrap(), 201);
     }
-    assert_eq!(count(&host, "schema_migrations"), domain::migrations::MIGRATIONS.len() as i64);
+    assert_eq!(
+        count(&host, "schema_migrations"),
+        domain::migrations::MIGRATIONS.len() as i64
+    );
     assert_eq!(count(&host, "users"), 16);
 }

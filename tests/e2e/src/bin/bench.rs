@@ -1,8 +1,9 @@
 //! Benchmarks through the test host, printed as Markdown rows for BENCHMARKS.md.
 //!
-//! `cargo run --release -p e2e --bin bench -- [host|ingest|sqlite-modes|all]`
+//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|sqlite-modes|all]`
 //! - host: the host's own floor — a trivial component and one SQLite insert.
 //! - ingest: `POST /api/unified-input` text contributions through the real app.
+//! - proofs: proof cost per contribution, inclusion proofs and checkpoints at 1k/100k leaves.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 
 use e2e::{host_binary, start_fixture, Body, TestHost};
@@ -220,6 +221,107 @@ fn sqlite_modes() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Mean time of `f` over `n` runs, in microseconds.
+fn mean_us(n: u32, mut f: impl FnMut()) -> f64 {
+    let started = Instant::now();
+    for _ in 0..n {
+        f();
+    }
+    started.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+}
+
+/// Proof cost per contribution (native, the same code the component runs), and
+/// inclusion-proof / checkpoint latency through the API at 1k and 100k leaves.
+fn proofs() -> anyhow::Result<()> {
+    use domain::proof::{commitment, encodings};
+    let content = b"a typical short contribution of a few dozen bytes of text".to_vec();
+    let encode = mean_us(2000, || {
+        let (hash, hex) = encodings::content_hash(&content);
+        let salt = commitment::new_salt();
+        std::hint::black_box(commitment::commitment(&salt, &hash));
+        std::hint::black_box(encodings::ethereum_checksum(&content));
+        std::hint::black_box(encodings::proof_object(
+            &hex,
+            "0x00",
+            "http://127.0.0.1:3000/verify/AAAAAAAAAAAAAAAAAAAAAA",
+            false,
+        ));
+    });
+    let qr = mean_us(500, || {
+        std::hint::black_box(encodings::qr_svg(
+            "http://127.0.0.1:3000/verify/AAAAAAAAAAAAAAAAAAAAAA",
+        ));
+    });
+    println!("\n| proof step (native, per contribution) | µs |\n|---|---|");
+    println!("| hash, salt, commitment, Keccak/EIP-55, BIP-39, UPC | {encode:.1} |");
+    println!("| QR code SVG of the verify URL | {qr:.1} |");
+
+    let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", "bench"),
+        ("SPIN_VARIABLE_LOG_SIGNING_KEY", key),
+    ])?;
+    let token = host
+        .call(
+            "POST",
+            "/api/users",
+            Some("bench"),
+            Body::Json(json!({ "name": "bench" })),
+        )
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let first = host
+        .call(
+            "POST",
+            "/api/unified-input",
+            Some(&token),
+            Body::Json(json!({ "modality": "text", "text": "leaf zero" })),
+        )
+        .json();
+    let id = first["id"].as_i64().unwrap();
+    println!("\n| log size | inclusion proof via API, p50 ms | p99 ms | checkpoint creation via API, ms |\n|---|---|---|---|");
+    let mut size = 1u64;
+    for target in [1_000u64, 100_000] {
+        {
+            let db =
+                domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
+            db.0.execute_batch("BEGIN")?;
+            for index in size..target {
+                domain::ledger::append(
+                    &db,
+                    index,
+                    id,
+                    &format!("{index:064x}"),
+                    "2026-11-27T00:00:00.000Z",
+                )
+                .map_err(|e| anyhow::anyhow!(e.0))?;
+            }
+            db.0.execute_batch("COMMIT")?;
+            size = target;
+        }
+        let started = Instant::now();
+        let cp = host.call("GET", "/api/proofs/checkpoint", Some(&token), Body::None);
+        let checkpoint_ms = started.elapsed().as_secs_f64() * 1e3;
+        assert_eq!(cp.json()["tree_size"], target);
+        let url = format!("{}/api/proofs/{id}/inclusion?size={target}", host.base);
+        let (_, p50, p99) = measure(1, 500, |a, _| {
+            a.get(&url)
+                .set("authorization", &format!("Bearer {token}"))
+                .call()
+                .map(|r| r.status())
+                .unwrap_or(500)
+        });
+        println!(
+            "| {target} | {:.2} | {:.2} | {checkpoint_ms:.1} |",
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     println!(
@@ -230,6 +332,9 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "ingest" || which == "all" {
         ingest()?;
+    }
+    if which == "proofs" || which == "all" {
+        proofs()?;
     }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;

@@ -1,0 +1,65 @@
+// Browser-test support: start spin-test-host on the real components, call the API,
+// and launch Debian's Chromium headless through playwright-core (never a download).
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+
+/** Starts the app on a free loopback port; resolves to { base, dbPath, stop }. */
+export function startHost(env = {}) {
+  const stateDir = mkdtempSync(join(tmpdir(), "tds-browser-"));
+  const child = spawn(
+    process.env.SPIN_TEST_HOST || join(targetDir, "release", "spin-test-host"),
+    ["--manifest", join(root, "spin.toml"), "--listen", "127.0.0.1:0", "--state-dir", stateDir],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let log = "";
+  child.stderr.on("data", (d) => { log += d; });
+  return new Promise((resolve, reject) => {
+    child.stdout.once("data", (d) => {
+      const m = /listening on (\S+)/.exec(String(d));
+      if (!m) return reject(new Error("host did not start: " + d + log));
+      resolve({ base: m[1], dbPath: join(stateDir, "sqlite_db.db"), log: () => log, stop: () => child.kill() });
+    });
+    child.once("exit", (code) => reject(new Error(`host exited with ${code}: ${log}`)));
+  });
+}
+
+/** A JSON API call; resolves to { status, body }. */
+export async function api(base, method, path, token, body) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: r.status, body: json };
+}
+
+/** Headless Chromium with the flags this closed network needs and a fresh profile. */
+export async function launchBrowser(extraArgs = []) {
+  const profile = mkdtempSync(join(tmpdir(), "tds-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ...extraArgs,
+    ],
+    viewport: { width: 1100, height: 900 },
+  });
+  return context;
+}
+
+/** Where page screenshots for the README go. */
+export function docsPath(name) {
+  mkdirSync(join(root, "docs"), { recursive: true });
+  return join(root, "docs", name);
+}
