@@ -7,12 +7,14 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod hashing;
 pub mod input;
 pub mod ledger;
 pub mod media;
 pub mod migrations;
 pub mod proof;
+pub mod rights;
 pub mod store;
 pub mod web;
 

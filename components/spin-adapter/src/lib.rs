@@ -1,10 +1,12 @@
 //! Connects the domain to Spin: `SpinDb` runs statements on Spin's SQLite, settings
 //! come from Spin variables, and `serve` wraps a domain handler as a component body.
 
-use domain::api::{Context, Handler, Request, Response};
+use domain::api::{Context, Handler, Reply, Request, Response, StreamingHandler};
 use domain::config::Settings;
 use domain::db::{Db, DbError, Rows, Value};
 use domain::error::ApiError;
+use spin_sdk::http::conversions::TryFromIncomingRequest;
+use spin_sdk::http::{Fields, IncomingRequest, OutgoingResponse, ResponseOutparam};
 use spin_sdk::sqlite::{self, Connection};
 
 /// Spin's SQLite connection as the domain's `Db`.
@@ -79,4 +81,76 @@ pub fn serve(req: Request, handler: Handler) -> Response {
         handler(&Context { db: &db, settings }, &req)
     };
     run().unwrap_or_else(ApiError::into_response)
+}
+
+/// Sends a complete response through Spin's response outparam.
+async fn send_full(out: ResponseOutparam, response: Response) {
+    let (head, body) = response.into_parts();
+    let outgoing = outgoing_head(&head.headers, head.status.as_u16());
+    out.set_with_body(outgoing, body)
+        .await
+        .unwrap_or_else(|e| eprintln!("sending the response failed: {e:?}"));
+}
+
+fn outgoing_head(headers: &http::HeaderMap, status: u16) -> OutgoingResponse {
+    let list: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect();
+    let outgoing =
+        OutgoingResponse::new(Fields::from_list(&list).unwrap_or_else(|_| Fields::new()));
+    let _ = outgoing.set_status_code(status);
+    outgoing
+}
+
+/// Runs a handler that may stream: a `Reply::Stream` sends its head at once and then
+/// each chunk as it is produced, so large exports never sit in memory.
+pub async fn serve_streaming(
+    incoming: IncomingRequest,
+    out: ResponseOutparam,
+    handler: StreamingHandler,
+) {
+    use futures::SinkExt;
+    let req = match Request::try_from_incoming_request(incoming).await {
+        Ok(r) => r,
+        Err(_) => {
+            return send_full(
+                out,
+                ApiError::bad_request("the request could not be read").into_response(),
+            )
+            .await
+        }
+    };
+    let prepared = settings().and_then(|s| SpinDb::open().map(|db| (s, db)));
+    let (settings, db) = match prepared {
+        Ok(p) => p,
+        Err(e) => return send_full(out, e.into_response()).await,
+    };
+    let ctx = Context { db: &db, settings };
+    match handler(&ctx, &req) {
+        Err(e) => send_full(out, e.into_response()).await,
+        Ok(Reply::Full(response)) => send_full(out, response).await,
+        Ok(Reply::Stream(mut source)) => {
+            let head = source.head();
+            let outgoing = outgoing_head(head.headers(), head.status().as_u16());
+            let mut body = outgoing.take_body();
+            out.set(outgoing);
+            loop {
+                match source.next_chunk(&ctx) {
+                    Ok(Some(chunk)) => {
+                        if let Err(e) = body.send(chunk).await {
+                            eprintln!("client went away during the stream: {e:?}");
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        eprintln!("stream ended early: {}", e.detail);
+                        return;
+                    }
+                }
+            }
+            let _ = body.close().await;
+        }
+    }
 }

@@ -1,11 +1,13 @@
 //! `GET /api/training-data` (filtered, keyset-paginated, newest first) and
-//! `GET /api/training-data/{id}`. Contributors see only their rows; another user's row
-//! is a 404, as if it did not exist.
+//! `GET|PATCH|DELETE /api/training-data/{id}`. Contributors see and change only their
+//! rows; another user's row is a 404, as if it did not exist.
 
-use super::{allow, base_url, json, query, Context, Request, Response};
+use super::{activity, allow, base_url, json, json_body, query, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
+use crate::db::transaction;
 use crate::error::ApiError;
 use crate::media::Modality;
+use crate::store::activity as activity_log;
 use crate::store::contributions::{self, Contribution, Filter};
 use base64::Engine as _;
 use serde_json::json;
@@ -18,17 +20,92 @@ const STATUSES: [&str; 4] = ["pending", "processing", "complete", "failed"];
 
 /// Handles `/api/training-data` and `/api/training-data/{id}`.
 pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::GET])?;
-    let caller = authenticate(ctx, req, false)?;
     let path = req.uri().path().trim_end_matches('/');
+    let id = path.strip_prefix("/api/training-data/");
+    match id {
+        Some(_) => allow(
+            req,
+            &[http::Method::GET, http::Method::PATCH, http::Method::DELETE],
+        )?,
+        None => allow(req, &[http::Method::GET])?,
+    }
+    let caller = authenticate(ctx, req, false)?;
     let base = base_url(ctx, req);
-    match path.strip_prefix("/api/training-data/") {
-        Some(id) => Ok(json(
+    let Some(id) = id else {
+        return list(ctx, caller, req, &base);
+    };
+    match *req.method() {
+        http::Method::PATCH => patch(ctx, caller, req, id, &base),
+        http::Method::DELETE => delete(ctx, caller, req, id),
+        _ => Ok(json(
             200,
             &visible_row(ctx, caller, id)?.to_json(&base, true),
         )),
-        None => list(ctx, caller, req, &base),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct Patch {
+    included_in_training: Option<bool>,
+}
+
+/// Opts a row in or out of training exports (owner or admin).
+fn patch(
+    ctx: &Context,
+    caller: Caller,
+    req: &Request,
+    id: &str,
+    base: &str,
+) -> Result<Response, ApiError> {
+    let row = visible_row(ctx, caller, id)?;
+    let body: Patch = json_body(req)?;
+    let included = body.included_in_training.ok_or_else(|| {
+        ApiError::invalid("included_in_training (true or false) is the field to change")
+    })?;
+    let now = crate::clock::now();
+    transaction(ctx.db, || {
+        contributions::set_included(ctx.db, row.id, included, &now)?;
+        let kind = if included { "opt_in" } else { "opt_out" };
+        activity_log::append(
+            ctx.db,
+            &activity(
+                req,
+                kind,
+                caller.user_id(),
+                json!({ "contribution_id": row.id }),
+            ),
+            &now,
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    let row = contributions::get(ctx.db, row.id)?
+        .ok_or_else(|| ApiError::not_found("the row vanished"))?;
+    Ok(json(200, &row.to_json(base, false)))
+}
+
+/// Erases a row (owner when `user_can_delete`, or admin); answers 204.
+fn delete(ctx: &Context, caller: Caller, req: &Request, id: &str) -> Result<Response, ApiError> {
+    let row = visible_row(ctx, caller, id)?;
+    if caller != Caller::Admin && !row.user_can_delete {
+        return Err(ApiError::forbidden(
+            "this contribution cannot be deleted by its owner; ask an admin",
+        ));
+    }
+    let now = crate::clock::now();
+    transaction(ctx.db, || {
+        crate::rights::erase_contribution(ctx.db, row.id, &now)?;
+        let data = json!({ "contribution_id": row.id, "leaf_index": row.leaf_index });
+        activity_log::append(
+            ctx.db,
+            &activity(req, "contribution_deleted", caller.user_id(), data),
+            &now,
+        )?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(http::Response::builder()
+        .status(204)
+        .body(Vec::new())
+        .unwrap_or_default())
 }
 
 /// A row visible to the caller, or 404.

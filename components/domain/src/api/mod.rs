@@ -1,6 +1,7 @@
 //! HTTP handlers, written against plain `http` types so they run natively in tests and
 //! inside any Spin component through the adapter.
 
+pub mod export;
 pub mod listing;
 pub mod proofs;
 pub mod unified_input;
@@ -17,6 +18,26 @@ pub type Request = http::Request<Vec<u8>>;
 pub type Response = http::Response<Vec<u8>>;
 /// A route's handler.
 pub type Handler = fn(&Context, &Request) -> Result<Response, ApiError>;
+
+/// A response sent in pieces, for bodies too large to hold in memory.
+pub trait ChunkSource {
+    /// Status and headers (the body part is ignored).
+    fn head(&self) -> Response;
+    /// The next piece of the body, or `None` at the end. An error after the head was
+    /// sent can only end the stream early.
+    fn next_chunk(&mut self, ctx: &Context) -> Result<Option<Vec<u8>>, ApiError>;
+}
+
+/// A complete response, or a streamed one.
+pub enum Reply {
+    /// The whole response at once.
+    Full(Response),
+    /// Head first, then the body chunk by chunk.
+    Stream(Box<dyn ChunkSource>),
+}
+
+/// A handler that may stream its response.
+pub type StreamingHandler = fn(&Context, &Request) -> Result<Reply, ApiError>;
 
 /// What a handler works with: the database and the settings.
 pub struct Context<'a> {

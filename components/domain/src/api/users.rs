@@ -1,8 +1,12 @@
-//! `POST /api/users` (admin): creates a contributor and returns its token, once.
+//! Accounts: `POST /api/users` (admin) creates a contributor and returns its token
+//! once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
+//! contribution of the caller and revokes the token.
 
-use super::{allow, json, json_body, Context, Request, Response};
-use crate::auth::{new_token, require_admin, token_hash};
+use super::{activity, allow, json, json_body, Context, Request, Response};
+use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
+use crate::db::transaction;
 use crate::error::ApiError;
+use crate::store::{activity as activity_log, contributions, users};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,8 +18,11 @@ struct NewUser {
     name: Option<String>,
 }
 
-/// Handles `/api/users`.
+/// Handles `/api/users` and `/api/me`.
 pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    if req.uri().path().trim_end_matches('/') == "/api/me" {
+        return me(ctx, req);
+    }
     allow(req, &[http::Method::POST])?;
     require_admin(ctx, req)?;
     let body: NewUser = json_body(req)?;
@@ -34,5 +41,42 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     Ok(json(
         201,
         &json!({ "id": id, "name": name, "token": token, "created_at": created_at }),
+    ))
+}
+
+fn me(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    allow(req, &[http::Method::GET, http::Method::DELETE])?;
+    let Caller::User(uid) = authenticate(ctx, req, false)? else {
+        return Err(ApiError::forbidden(
+            "/api/me is for contributors; the admin has no account row",
+        ));
+    };
+    if req.method() == http::Method::GET {
+        let (name, created_at, _) =
+            users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+        let rows = contributions::ids_of_user(ctx.db, uid)?.len();
+        return Ok(json(
+            200,
+            &json!({ "id": uid, "name": name, "created_at": created_at, "contributions": rows }),
+        ));
+    }
+    let now = crate::clock::now();
+    let erased = transaction(ctx.db, || {
+        let ids = contributions::ids_of_user(ctx.db, uid)?;
+        for id in &ids {
+            crate::rights::erase_contribution(ctx.db, *id, &now)?;
+        }
+        users::deactivate(ctx.db, uid)?;
+        let data = json!({ "erased_contributions": ids.len() });
+        activity_log::append(
+            ctx.db,
+            &activity(req, "account_deleted", Some(uid), data),
+            &now,
+        )?;
+        Ok::<_, ApiError>(ids.len())
+    })?;
+    Ok(json(
+        200,
+        &json!({ "erased_contributions": erased, "token_revoked": true }),
     ))
 }

@@ -79,3 +79,22 @@ pub fn append(db: &dyn Db, entry: &Entry, now: &str) -> Result<(), DbError> {
     )?;
     Ok(())
 }
+
+/// A user's own activity entries, oldest first, as JSON objects.
+pub fn of_user(db: &dyn Db, user_id: i64) -> Result<Vec<Value>, DbError> {
+    let rows = db.execute(
+        "SELECT id, log_type, action_data, created_at FROM activity_log WHERE user_id = ? ORDER BY id",
+        &[user_id.into()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.int("id"),
+                "log_type": r.text("log_type"),
+                "action_data": serde_json::from_str::<Value>(&r.text("action_data")).unwrap_or(Value::Null),
+                "created_at": r.text("created_at"),
+            })
+        })
+        .collect())
+}

@@ -10,3 +10,13 @@ pub fn put(db: &dyn Db, sha256: &str, mime: &str, data: &[u8], now: &str) -> Res
     )?;
     Ok(())
 }
+
+/// Deletes a blob no live row references any more.
+pub fn delete_if_unreferenced(db: &dyn Db, sha256: &str) -> Result<(), DbError> {
+    db.execute(
+        "DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS \
+         (SELECT 1 FROM training_contributions WHERE blob_sha256 = ? AND deleted_at IS NULL)",
+        &[sha256.into(), sha256.into()],
+    )?;
+    Ok(())
+}

@@ -256,13 +256,17 @@ pub struct Filter {
     pub since: Option<String>,
     /// Created before (storage format).
     pub until: Option<String>,
-    /// Keyset cursor: only ids below this.
+    /// Keyset cursor: only ids below this (newest-first walks).
     pub before_id: Option<i64>,
+    /// Keyset cursor: only ids above this (oldest-first walks).
+    pub after_id: Option<i64>,
+    /// Only rows opted in to training.
+    pub training_only: bool,
 }
 
-/// Newest-first page of at most `limit` rows matching `filter`.
-pub fn list(db: &dyn Db, filter: &Filter, limit: usize) -> Result<Vec<Contribution>, DbError> {
-    let mut sql = format!("SELECT {COLUMNS} FROM training_contributions WHERE deleted_at IS NULL");
+/// The WHERE clause (and its parameters) selecting live rows that match `filter`.
+fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
+    let mut sql = String::from("deleted_at IS NULL");
     let mut params: Vec<Value> = Vec::new();
     let mut narrow = |clause: &str, value: Value| {
         sql.push_str(" AND ");
@@ -297,8 +301,114 @@ pub fn list(db: &dyn Db, filter: &Filter, limit: usize) -> Result<Vec<Contributi
     if let Some(id) = filter.before_id {
         narrow("id < ?", id.into());
     }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    if let Some(id) = filter.after_id {
+        narrow("id > ?", id.into());
+    }
+    if filter.training_only {
+        sql.push_str(" AND included_in_training = 1");
+    }
+    (sql, params)
+}
+
+/// Newest-first page of at most `limit` rows matching `filter`.
+pub fn list(db: &dyn Db, filter: &Filter, limit: usize) -> Result<Vec<Contribution>, DbError> {
+    let (clause, mut params) = where_clause(filter);
     params.push((limit as i64).into());
-    let rows = db.execute(&sql, &params)?;
+    let rows = db.execute(
+        &format!(
+            "SELECT {COLUMNS} FROM training_contributions WHERE {clause} ORDER BY id DESC LIMIT ?"
+        ),
+        &params,
+    )?;
     Ok(rows.iter().map(|r| Contribution::from_row(&r)).collect())
+}
+
+/// Oldest-first page of at most `limit` rows matching `filter` (exports walk forward
+/// with `after_id`).
+pub fn list_oldest_first(
+    db: &dyn Db,
+    filter: &Filter,
+    limit: usize,
+) -> Result<Vec<Contribution>, DbError> {
+    let (clause, mut params) = where_clause(filter);
+    params.push((limit as i64).into());
+    let rows = db.execute(
+        &format!(
+            "SELECT {COLUMNS} FROM training_contributions WHERE {clause} ORDER BY id ASC LIMIT ?"
+        ),
+        &params,
+    )?;
+    Ok(rows.iter().map(|r| Contribution::from_row(&r)).collect())
+}
+
+/// How many rows match `filter`.
+pub fn count(db: &dyn Db, filter: &Filter) -> Result<u64, DbError> {
+    let (clause, params) = where_clause(filter);
+    let rows = db.execute(
+        &format!("SELECT COUNT(*) AS n FROM training_contributions WHERE {clause}"),
+        &params,
+    )?;
+    Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
+}
+
+/// Matching rows per modality.
+pub fn count_by_modality(db: &dyn Db, filter: &Filter) -> Result<Vec<(String, u64)>, DbError> {
+    let (clause, params) = where_clause(filter);
+    let rows = db.execute(
+        &format!("SELECT modality, COUNT(*) AS n FROM training_contributions WHERE {clause} GROUP BY modality ORDER BY modality"),
+        &params,
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.text("modality"), r.int("n") as u64))
+        .collect())
+}
+
+/// The media bytes of a row, if it has a blob.
+pub fn media(db: &dyn Db, id: i64) -> Result<Option<Vec<u8>>, DbError> {
+    let rows = db.execute(
+        "SELECT b.data FROM training_contributions c JOIN blobs b ON b.sha256 = c.blob_sha256 WHERE c.id = ?",
+        &[id.into()],
+    )?;
+    Ok(rows.first().map(|r| r.blob("data")))
+}
+
+/// Opts a row in or out of training exports.
+pub fn set_included(db: &dyn Db, id: i64, included: bool, now: &str) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET included_in_training = ?, updated_at = ? WHERE id = ?",
+        &[i64::from(included).into(), now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// Erases a row's content and everything that could link its public leaf back to it
+/// (salt, hashes, text, media reference, owner), keeping a tombstone: id, modality,
+/// times, leaf index and the public commitment. Returns the blob it referenced.
+pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError> {
+    let blob = db
+        .execute(
+            "SELECT blob_sha256 FROM training_contributions WHERE id = ?",
+            &[id.into()],
+        )?
+        .first()
+        .and_then(|r| r.opt_text("blob_sha256"));
+    db.execute(
+        "UPDATE training_contributions SET user_id = NULL, mime = '', byte_size = 0, content_hash = '', \
+         blob_sha256 = NULL, extracted_text = NULL, strokes = NULL, metadata = '{}', extraction_engine = NULL, \
+         extraction_model = NULL, extraction_confidence = NULL, last_error = NULL, qr_verification_code = NULL, \
+         commitment_salt = NULL, ethereum_checksum = NULL, included_in_training = 0, updated_at = ?, deleted_at = ? \
+         WHERE id = ?",
+        &[now.into(), now.into(), id.into()],
+    )?;
+    Ok(blob)
+}
+
+/// Ids of a user's live rows.
+pub fn ids_of_user(db: &dyn Db, user_id: i64) -> Result<Vec<i64>, DbError> {
+    let rows = db.execute(
+        "SELECT id FROM training_contributions WHERE user_id = ? AND deleted_at IS NULL",
+        &[user_id.into()],
+    )?;
+    Ok(rows.iter().map(|r| r.int("id")).collect())
 }

@@ -20,3 +20,13 @@ pub fn latest_for(db: &dyn Db, contribution_id: i64) -> Result<Option<i64>, DbEr
     )?;
     Ok(rows.first().map(|r| r.int("id")))
 }
+
+/// Cancels a contribution's jobs that have not finished.
+pub fn cancel_for(db: &dyn Db, contribution_id: i64, now: &str) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE jobs SET state = 'cancelled', lease_token = NULL, updated_at = ? \
+         WHERE contribution_id = ? AND state IN ('pending', 'leased')",
+        &[now.into(), contribution_id.into()],
+    )?;
+    Ok(())
+}

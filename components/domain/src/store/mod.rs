@@ -4,5 +4,7 @@ pub mod activity;
 pub mod blobs;
 pub mod contributions;
 pub mod jobs;
+pub mod lore;
 pub mod merkle;
+pub mod secrets;
 pub mod users;

@@ -19,3 +19,20 @@ pub fn find_active_by_token_hash(db: &dyn Db, token_hash: &str) -> Result<Option
     )?;
     Ok(rows.first().map(|r| r.int("id")))
 }
+
+/// A user's public account fields: (name, created_at, active).
+pub fn get(db: &dyn Db, id: i64) -> Result<Option<(String, String, bool)>, DbError> {
+    let rows = db.execute(
+        "SELECT name, created_at, active FROM users WHERE id = ?",
+        &[id.into()],
+    )?;
+    Ok(rows
+        .first()
+        .map(|r| (r.text("name"), r.text("created_at"), r.int("active") != 0)))
+}
+
+/// Revokes a user's token for good.
+pub fn deactivate(db: &dyn Db, id: i64) -> Result<(), DbError> {
+    db.execute("UPDATE users SET active = 0 WHERE id = ?", &[id.into()])?;
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! `GET /api/training-data/export` (streamed training export, admin or owner) and
+//! `GET /api/me/export` (everything a contributor owns, as a zip).
+
+use super::listing::parse_filter;
+use super::{activity, allow, base_url, query, Context, Reply, Request, Response};
+use crate::auth::{authenticate, Caller};
+use crate::db::transaction;
+use crate::error::ApiError;
+use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
+use crate::store::{activity as activity_log, contributions, lore, secrets, users};
+use serde_json::json;
+use std::io::Write as _;
+
+/// Handles both export routes.
+pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
+    allow(req, &[http::Method::GET])?;
+    let caller = authenticate(ctx, req, false)?;
+    if req.uri().path().trim_end_matches('/') == "/api/me/export" {
+        return Ok(Reply::Full(my_data(ctx, caller, req)?));
+    }
+    training_export(ctx, caller, req)
+}
+
+fn training_export(ctx: &Context, caller: Caller, req: &Request) -> Result<Reply, ApiError> {
+    let mut format = Format::Jsonl;
+    let mut chat = ChatOptions {
+        system: DEFAULT_SYSTEM.to_string(),
+        prompt: None,
+    };
+    let mut card = CardOptions {
+        license: "other".into(),
+        language: "en".into(),
+    };
+    let mut filters = Vec::new();
+    for (key, value) in query(req) {
+        match key.as_str() {
+            "format" => format = Format::parse(&value)?,
+            "system" => chat.system = value,
+            "prompt" => chat.prompt = Some(value),
+            "license" => card.license = value,
+            "language" => card.language = value,
+            "limit" | "cursor" => {
+                return Err(ApiError::invalid(format!(
+                    "{key} does not apply to exports; they stream every matching row"
+                )))
+            }
+            _ => filters.push((key, value)),
+        }
+    }
+    let (mut filter, _) = parse_filter(caller, &filters)?;
+    filter.training_only = true;
+    if filter.status.is_none() {
+        filter.status = Some("complete".into());
+    }
+    let pseudonym_key = transaction(ctx.db, || {
+        secrets::get_or_create(ctx.db, "export_pseudonym")
+    })?;
+    let mut entry = activity(req, "export", caller.user_id(), json!({}));
+    let described = json!({ "format": format!("{format:?}").to_lowercase(), "filters": req.uri().query().unwrap_or("") });
+    let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
+        let now = crate::clock::now();
+        entry.action_data = json!({ "export": described, "rows": rows, "sha256": sha256 });
+        transaction(ctx.db, || activity_log::append(ctx.db, &entry, &now))?;
+        Ok(())
+    });
+    let date = crate::clock::now()[..10].to_string();
+    let spec = ExportSpec {
+        format,
+        filter,
+        chat,
+        card,
+        pseudonym_key,
+        date,
+        on_finish,
+    };
+    Ok(Reply::Stream(Box::new(Exporter::start(ctx, spec)?)))
+}
+
+/// GDPR access and portability: the caller's account, contributions (with salts and
+/// proofs), media, activity and lore, as a zip. Rows the owner may not export
+/// (`user_can_export` off) are listed in `excluded.json` instead.
+fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, ApiError> {
+    let Caller::User(uid) = caller else {
+        return Err(ApiError::forbidden(
+            "/api/me/export is for contributors; the admin has no account row",
+        ));
+    };
+    let (name, created_at, _) =
+        users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let base = base_url(ctx, req);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let fail = |e: &dyn std::fmt::Display| ApiError::internal(format!("zip: {e}"));
+    let put = |zip: &mut zip::ZipWriter<_>, path: &str, bytes: &[u8]| -> Result<(), ApiError> {
+        zip.start_file(path, options).map_err(|e| fail(&e))?;
+        zip.write_all(bytes).map_err(|e| fail(&e))
+    };
+    put(
+        &mut zip,
+        "account.json",
+        json!({ "id": uid, "name": name, "created_at": created_at })
+            .to_string()
+            .as_bytes(),
+    )?;
+    let mut filter = contributions::Filter {
+        user_id: Some(uid),
+        ..Default::default()
+    };
+    let (mut included, mut excluded) = (Vec::new(), Vec::new());
+    loop {
+        let page = contributions::list_oldest_first(ctx.db, &filter, 200)?;
+        let Some(last) = page.last() else { break };
+        filter.after_id = Some(last.id);
+        for row in page {
+            if !row.user_can_export {
+                excluded
+                    .push(json!({ "id": row.id, "reason": "user_can_export is off for this row" }));
+                continue;
+            }
+            if let Some(bytes) = contributions::media(ctx.db, row.id)? {
+                put(
+                    &mut zip,
+                    &format!(
+                        "media/{}.{}",
+                        row.id,
+                        crate::export::media_extension(&row.mime)
+                    ),
+                    &bytes,
+                )?;
+            }
+            included.push(row.to_json(&base, false));
+        }
+    }
+    put(
+        &mut zip,
+        "contributions.json",
+        serde_json::to_string_pretty(&included)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    put(
+        &mut zip,
+        "excluded.json",
+        serde_json::to_string_pretty(&excluded)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    let activity_rows = activity_log::of_user(ctx.db, uid)?;
+    put(
+        &mut zip,
+        "activity.json",
+        serde_json::to_string_pretty(&activity_rows)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    put(
+        &mut zip,
+        "lore.json",
+        lore::get(ctx.db, uid)?
+            .unwrap_or_default()
+            .to_string()
+            .as_bytes(),
+    )?;
+    let bytes = zip.finish().map_err(|e| fail(&e))?.into_inner();
+    let now = crate::clock::now();
+    let data = json!({ "contributions": included.len(), "excluded": excluded.len(), "bytes": bytes.len() });
+    transaction(ctx.db, || {
+        activity_log::append(
+            ctx.db,
+            &activity(req, "personal_data_export", Some(uid), data),
+            &now,
+        )
+    })?;
+    Ok(http::Response::builder()
+        .status(200)
+        .header("content-type", "application/zip")
+        .header(
+            "content-disposition",
+            format!("attachment; filename=\"my-data-{}.zip\"", &now[..10]),
+        )
+        .body(bytes)
+        .unwrap_or_default())
+}

@@ -1,0 +1,372 @@
+//! Training-data export: the rows a filter selects, oldest first, in the formats
+//! fine-tuning tools read. Rows are read a page at a time and written out as they go,
+//! so memory stays flat however many rows there are.
+
+mod hf;
+
+pub use hf::extension as media_extension;
+
+use crate::api::{ChunkSource, Context, Response};
+use crate::error::ApiError;
+use crate::store::contributions::{self, Contribution, Filter};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Rows read per page (per chunk of output).
+pub const PAGE_ROWS: usize = 500;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// One text per line; `\`, newline and carriage return escaped as `\\`, `\n`, `\r`.
+    Txt,
+    /// OpenAI chat fine-tuning JSONL.
+    Chat,
+    /// A Hugging Face datasets bundle (tar): dataset card, media and metadata.jsonl.
+    Hf,
+}
+
+impl Format {
+    /// Parses the `format` query parameter.
+    pub fn parse(name: &str) -> Result<Self, ApiError> {
+        Ok(match name {
+            "jsonl" => Format::Jsonl,
+            "csv" => Format::Csv,
+            "txt" => Format::Txt,
+            "chat" => Format::Chat,
+            "hf" => Format::Hf,
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "format must be one of jsonl, csv, txt, chat, hf (got {other:?})"
+                )))
+            }
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Txt => "txt",
+            Format::Chat => "chat",
+            Format::Hf => "hf",
+        }
+    }
+
+    fn file_suffix(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Txt => "txt",
+            Format::Chat => "chat.jsonl",
+            Format::Hf => "hf.tar",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Jsonl | Format::Chat => "application/x-ndjson",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Txt => "text/plain; charset=utf-8",
+            Format::Hf => "application/x-tar",
+        }
+    }
+}
+
+/// The default system prompt of chat exports.
+pub const DEFAULT_SYSTEM: &str =
+    "You are a helpful assistant that transcribes and describes user contributions faithfully.";
+
+/// Chat-format options: the system prompt (empty: none) and the user turn, where
+/// `{modality}` is replaced by the row's modality.
+#[derive(Debug, Clone)]
+pub struct ChatOptions {
+    /// System message.
+    pub system: String,
+    /// User-turn template; `None`: a sentence fitting each modality.
+    pub prompt: Option<String>,
+}
+
+/// The dataset card's declared license and language (hf format).
+#[derive(Debug, Clone)]
+pub struct CardOptions {
+    /// SPDX-ish license id for the card's YAML header.
+    pub license: String,
+    /// Language code.
+    pub language: String,
+}
+
+/// Called once when an export ends, with (rows written, sha256 of the whole file).
+pub type OnFinish = Box<dyn FnOnce(&Context, u64, String) -> Result<(), ApiError>>;
+
+/// Everything an export needs besides the database.
+pub struct ExportSpec {
+    /// Output format.
+    pub format: Format,
+    /// Which rows.
+    pub filter: Filter,
+    /// Chat options.
+    pub chat: ChatOptions,
+    /// Dataset card options.
+    pub card: CardOptions,
+    /// Key of the keyed hash that turns user ids into pseudonyms.
+    pub pseudonym_key: Vec<u8>,
+    /// Export date (YYYY-MM-DD) for file names.
+    pub date: String,
+    /// Called once at the end with (rows, sha256 of the whole file).
+    pub on_finish: OnFinish,
+}
+
+/// A pseudonymous user id: stable within one database, not reversible without its key.
+pub fn pseudonym(key: &[u8], user_id: Option<i64>) -> Value {
+    match user_id {
+        None => Value::Null,
+        Some(id) => {
+            let mut h = Sha256::new();
+            h.update(key);
+            h.update(format!("user:{id}").as_bytes());
+            json!(format!("u_{}", &hex::encode(h.finalize())[..16]))
+        }
+    }
+}
+
+/// One row as the jsonl format (and the hf metadata) writes it.
+pub fn row_json(row: &Contribution, key: &[u8]) -> Value {
+    json!({
+        "id": row.id,
+        "modality": row.modality,
+        "text": row.extracted_text,
+        "created_at": row.created_at,
+        "content_hash": row.content_hash,
+        "commitment": row.commitment,
+        "extraction": {
+            "engine": row.extraction_engine,
+            "model": row.extraction_model,
+            "confidence": row.extraction_confidence,
+        },
+        "metadata": serde_json::from_str::<Value>(&row.metadata).unwrap_or(Value::Null),
+        "user": pseudonym(key, row.user_id),
+    })
+}
+
+/// The txt format's escaping: one line per text.
+pub fn escape_line(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+}
+
+fn default_prompt(modality: &str) -> &'static str {
+    match modality {
+        "voice" => "Transcribe this voice memo.",
+        "screenshot" => "Read the text in this screenshot.",
+        "drawing" => "Describe this drawing.",
+        _ => "Write a short text.",
+    }
+}
+
+fn chat_line(row: &Contribution, chat: &ChatOptions) -> Value {
+    let prompt = match &chat.prompt {
+        Some(t) => t.replace("{modality}", &row.modality),
+        None => default_prompt(&row.modality).to_string(),
+    };
+    let mut messages = Vec::new();
+    if !chat.system.is_empty() {
+        messages.push(json!({ "role": "system", "content": chat.system }));
+    }
+    messages.push(json!({ "role": "user", "content": prompt }));
+    messages.push(
+        json!({ "role": "assistant", "content": row.extracted_text.clone().unwrap_or_default() }),
+    );
+    json!({ "messages": messages })
+}
+
+const CSV_HEADER: [&str; 11] = [
+    "id",
+    "modality",
+    "text",
+    "created_at",
+    "content_hash",
+    "commitment",
+    "extraction_engine",
+    "extraction_model",
+    "extraction_confidence",
+    "user",
+    "metadata",
+];
+
+fn csv_bytes(rows: &[Contribution], key: &[u8], header: bool) -> Result<Vec<u8>, ApiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
+    if header {
+        w.write_record(CSV_HEADER).map_err(fail)?;
+    }
+    for r in rows {
+        let user = pseudonym(key, r.user_id);
+        w.write_record([
+            r.id.to_string(),
+            r.modality.clone(),
+            r.extracted_text.clone().unwrap_or_default(),
+            r.created_at.clone(),
+            r.content_hash.clone(),
+            r.commitment.clone().unwrap_or_default(),
+            r.extraction_engine.clone().unwrap_or_default(),
+            r.extraction_model.clone().unwrap_or_default(),
+            r.extraction_confidence
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            user.as_str().unwrap_or("").to_string(),
+            r.metadata.clone(),
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| ApiError::internal(format!("csv: {e}")))
+}
+
+/// A running export: head, then one chunk per page of rows.
+pub struct Exporter {
+    spec: Option<ExportSpec>,
+    format: Format,
+    total: u64,
+    rows: u64,
+    hasher: Sha256,
+    started: bool,
+    done: bool,
+    hf: Option<hf::Bundle>,
+}
+
+impl Exporter {
+    /// Starts an export: opens a read transaction (a consistent snapshot for the count
+    /// and every page) and counts the rows.
+    pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
+        ctx.db.execute("BEGIN", &[])?;
+        let total = contributions::count(ctx.db, &spec.filter)?;
+        let hf = if spec.format == Format::Hf {
+            let by_modality = contributions::count_by_modality(ctx.db, &spec.filter)?;
+            Some(hf::Bundle::new(
+                total,
+                &by_modality,
+                &spec.card,
+                &spec.date,
+            )?)
+        } else {
+            None
+        };
+        Ok(Self {
+            format: spec.format,
+            spec: Some(spec),
+            total,
+            rows: 0,
+            hasher: Sha256::new(),
+            started: false,
+            done: false,
+            hf,
+        })
+    }
+
+    fn page(&mut self, ctx: &Context) -> Result<Vec<u8>, ApiError> {
+        let spec = self
+            .spec
+            .as_mut()
+            .ok_or_else(|| ApiError::internal("export already finished"))?;
+        let rows = contributions::list_oldest_first(ctx.db, &spec.filter, PAGE_ROWS)?;
+        let Some(last) = rows.last() else {
+            return Ok(Vec::new());
+        };
+        spec.filter.after_id = Some(last.id);
+        self.rows += rows.len() as u64;
+        let key = &spec.pseudonym_key;
+        let mut out = Vec::new();
+        match self.format {
+            Format::Jsonl => rows.iter().for_each(|r| {
+                out.extend(row_json(r, key).to_string().into_bytes());
+                out.push(b'\n');
+            }),
+            Format::Chat => rows.iter().for_each(|r| {
+                out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
+                out.push(b'\n');
+            }),
+            Format::Txt => rows.iter().for_each(|r| {
+                out.extend(escape_line(r.extracted_text.as_deref().unwrap_or("")).into_bytes());
+                out.push(b'\n');
+            }),
+            Format::Csv => out = csv_bytes(&rows, key, false)?,
+            Format::Hf => {
+                let bundle = self
+                    .hf
+                    .as_mut()
+                    .ok_or_else(|| ApiError::internal("no bundle"))?;
+                out = bundle.shard(ctx, &rows, key)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl ChunkSource for Exporter {
+    fn head(&self) -> Response {
+        let date = self
+            .spec
+            .as_ref()
+            .map(|s| s.date.clone())
+            .unwrap_or_default();
+        http::Response::builder()
+            .status(200)
+            .header("content-type", self.format.content_type())
+            .header(
+                "content-disposition",
+                format!(
+                    "attachment; filename=\"training-data-{date}.{}\"",
+                    self.format.file_suffix()
+                ),
+            )
+            .header("x-row-count", self.total.to_string())
+            .header("x-export-format", self.format.name())
+            .body(Vec::new())
+            .unwrap_or_default()
+    }
+
+    fn next_chunk(&mut self, ctx: &Context) -> Result<Option<Vec<u8>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut chunk = Vec::new();
+        if !self.started {
+            self.started = true;
+            match self.format {
+                Format::Csv => chunk = csv_bytes(&[], &[], true)?,
+                Format::Hf => {
+                    chunk = self
+                        .hf
+                        .as_mut()
+                        .map(|b| b.preamble())
+                        .transpose()?
+                        .unwrap_or_default()
+                }
+                _ => {}
+            }
+        }
+        let page = self.page(ctx)?;
+        if page.is_empty() {
+            if let Some(bundle) = self.hf.take() {
+                chunk.extend(bundle.finish()?);
+            }
+            self.done = true;
+            self.hasher.update(&chunk);
+            ctx.db.execute("COMMIT", &[])?;
+            let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
+            if let Some(spec) = self.spec.take() {
+                (spec.on_finish)(ctx, self.rows, sha)?;
+            }
+            return Ok((!chunk.is_empty()).then_some(chunk));
+        }
+        chunk.extend(page);
+        self.hasher.update(&chunk);
+        Ok(Some(chunk))
+    }
+}

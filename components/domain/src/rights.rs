@@ -1,0 +1,17 @@
+//! Contributors' data rights: erasing a contribution so nothing of its content stays,
+//! while its public log leaf remains and can no longer be linked to anything.
+
+use crate::db::{Db, DbError};
+use crate::store::{blobs, contributions, jobs};
+
+/// Erases one contribution inside the caller's transaction: content, text, salt and
+/// owner go, the blob goes unless another live row shares it, unfinished jobs are
+/// cancelled, and a tombstone keeps the log consistent.
+pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
+    // Overwrite freed pages with zeros so erased bytes do not linger in the file.
+    db.execute("PRAGMA secure_delete = ON", &[])?;
+    if let Some(blob) = contributions::erase(db, id, now)? {
+        blobs::delete_if_unreferenced(db, &blob)?;
+    }
+    jobs::cancel_for(db, id, now)
+}
