@@ -156,6 +156,11 @@ impl TestHost {
         Self::start_with(&host_binary(), &workspace_root().join("spin.toml"), env)
     }
 
+    /// The host's process id (for memory measurements).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The SQLite file behind the `default` database.
     pub fn database_path(&self) -> PathBuf {
         self.state_dir.path().join("sqlite_db.db")

@@ -1,9 +1,10 @@
 //! Benchmarks through the test host, printed as Markdown rows for BENCHMARKS.md.
 //!
-//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|sqlite-modes|all]`
+//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|sqlite-modes|all]`
 //! - host: the host's own floor — a trivial component and one SQLite insert.
 //! - ingest: `POST /api/unified-input` text contributions through the real app.
 //! - proofs: proof cost per contribution, inclusion proofs and checkpoints at 1k/100k leaves.
+//! - export: rows/s and host peak memory per export format at 10k and 100k rows.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 
 use e2e::{host_binary, start_fixture, Body, TestHost};
@@ -322,6 +323,84 @@ fn proofs() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Peak resident memory of a process since the last reset, in MiB (Linux).
+fn peak_rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// Export throughput per format and the host's peak memory, at 10k and 100k rows.
+fn export() -> anyhow::Result<()> {
+    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
+    let token = host
+        .call(
+            "POST",
+            "/api/users",
+            Some("bench"),
+            Body::Json(json!({ "name": "bench" })),
+        )
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    host.call(
+        "POST",
+        "/api/unified-input",
+        Some(&token),
+        Body::Json(json!({ "modality": "text", "text": "first" })),
+    );
+    println!("\n| rows | format | seconds | rows/s | host peak RSS MiB | bytes |\n|---|---|---|---|---|---|");
+    let mut seeded = 1u64;
+    for target in [10_000u64, 100_000] {
+        {
+            let conn = rusqlite::Connection::open(host.database_path())?;
+            conn.execute_batch("BEGIN")?;
+            let mut stmt = conn.prepare(
+                "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, extracted_text, \
+                 metadata, created_at, updated_at, commitment) VALUES (1, 'text', 'complete', 'text/plain', 60, ?, ?, '{\"lang\":\"en\"}', \
+                 '2026-11-27T00:00:00.000Z', '2026-11-27T00:00:00.000Z', ?)",
+            )?;
+            for i in seeded..target {
+                let text =
+                    format!("Contribution number {i}, with a comma, a \"quote\" and some words.");
+                stmt.execute(rusqlite::params![
+                    format!("{i:064x}"),
+                    text,
+                    format!("{:064x}", i * 7)
+                ])?;
+            }
+            drop(stmt);
+            conn.execute_batch("COMMIT")?;
+            seeded = target;
+        }
+        for format in ["jsonl", "csv", "txt", "chat", "hf"] {
+            let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
+            let started = Instant::now();
+            let r = host.call(
+                "GET",
+                &format!("/api/training-data/export?format={format}"),
+                Some(&token),
+                Body::None,
+            );
+            let secs = started.elapsed().as_secs_f64();
+            assert_eq!(r.status, 200);
+            assert_eq!(r.header("x-row-count"), Some(target.to_string().as_str()));
+            println!(
+                "| {target} | {format} | {secs:.2} | {:.0} | {:.0} | {} |",
+                target as f64 / secs,
+                peak_rss_mib(host.pid()),
+                r.body.len()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     println!(
@@ -335,6 +414,9 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "proofs" || which == "all" {
         proofs()?;
+    }
+    if which == "export" || which == "all" {
+        export()?;
     }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;
