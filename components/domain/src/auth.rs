@@ -87,9 +87,38 @@ pub fn authenticate(
         }
     }
     match crate::store::users::find_active_by_token_hash(ctx.db, &token_hash(token))? {
-        Some(id) => Ok(Caller::User(id)),
+        Some((id, last_login_day)) => {
+            record_daily_login(ctx, req, id, last_login_day.as_deref())?;
+            Ok(Caller::User(id))
+        }
         None => Err(ApiError::unauthorized("unknown or revoked token")),
     }
+}
+
+/// The first use of a token each (UTC) day is a `user_login` in the activity log.
+fn record_daily_login(
+    ctx: &Context,
+    req: &http::Request<Vec<u8>>,
+    id: i64,
+    last: Option<&str>,
+) -> Result<(), ApiError> {
+    let now = crate::clock::now();
+    let today = &now[..10];
+    if last == Some(today) {
+        return Ok(());
+    }
+    crate::db::transaction(ctx.db, || {
+        if crate::store::users::mark_login_day(ctx.db, id, today)? {
+            let entry = crate::api::activity(
+                req,
+                "user_login",
+                Some(id),
+                serde_json::json!({ "day": today }),
+            );
+            crate::store::activity::append(ctx.db, &entry, &now)?;
+        }
+        Ok(())
+    })
 }
 
 /// Authenticates and requires the admin. With no admin token configured the answer is

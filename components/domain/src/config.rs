@@ -24,6 +24,8 @@ pub struct Settings {
     pub log_origin: String,
     /// `log_signing_key`: Ed25519 key signing checkpoints; `None` = checkpoints unsigned.
     pub log_signing_key: Option<String>,
+    /// `ip_retention_days`: days the activity log keeps full IP addresses.
+    pub ip_retention_days: usize,
 }
 
 /// Default origin line of the log's checkpoints.
@@ -39,6 +41,7 @@ impl Default for Settings {
             public_base_url: None,
             log_origin: DEFAULT_LOG_ORIGIN.to_string(),
             log_signing_key: None,
+            ip_retention_days: 30,
         }
     }
 }
@@ -83,6 +86,14 @@ impl Settings {
                 .filter(|o| !o.trim().is_empty())
                 .unwrap_or(defaults.log_origin),
             log_signing_key: get("log_signing_key").filter(|k| !k.trim().is_empty()),
+            ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
+                None | Some("") => defaults.ip_retention_days,
+                Some(v) => v.parse().map_err(|_| {
+                    ApiError::unavailable(format!(
+                        "variable ip_retention_days must be a whole number of days, got {v:?}"
+                    ))
+                })?,
+            },
         })
     }
 

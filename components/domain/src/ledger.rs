@@ -59,7 +59,19 @@ pub fn consistency(db: &dyn Db, first: u64, second: u64) -> Result<Vec<Hash>, Db
     with_nodes(db, |n| merkle::consistency_proof(n, first, second))
 }
 
+/// The extension line binding the activity log's chain head into a checkpoint.
+pub fn activity_extension(head: &(i64, String)) -> String {
+    format!("activity {} {}", head.0, head.1)
+}
+
+/// Parses an `activity <id> <hash>` extension line.
+pub fn parse_activity_extension(line: &str) -> Option<(i64, String)> {
+    let mut parts = line.strip_prefix("activity ")?.split(' ');
+    Some((parts.next()?.parse().ok()?, parts.next()?.to_string()))
+}
+
 /// The latest checkpoint, signing a new one first when the log grew and a key is set.
+/// The activity log's chain head at that moment is bound in as an extension line.
 /// Call inside a write transaction.
 pub fn current_checkpoint(
     db: &dyn Db,
@@ -73,7 +85,11 @@ pub fn current_checkpoint(
         return Ok(latest);
     }
     let root = root(db, size)?;
-    let note = key.sign_checkpoint(size, &root);
+    let extensions: Vec<String> = crate::store::activity::head(db)?
+        .iter()
+        .map(activity_extension)
+        .collect();
+    let note = key.sign_checkpoint(size, &root, &extensions);
     store::insert_checkpoint(db, size, &root, &note, now)?;
     store::checkpoint_at(db, size)
 }

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod media;
 pub mod migrations;
 pub mod proof;
+pub mod quality;
 pub mod rights;
 pub mod store;
 pub mod web;

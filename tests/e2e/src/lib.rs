@@ -58,7 +58,15 @@ pub fn build_components(packages: &[&str]) -> Result<()> {
 }
 
 /// The app's components, as listed in `spin.toml`.
-pub const APP_COMPONENTS: &[&str] = &["accounts", "unified-input", "listing", "proof", "export"];
+pub const APP_COMPONENTS: &[&str] = &[
+    "accounts",
+    "unified-input",
+    "listing",
+    "proof",
+    "export",
+    "jobs",
+    "logging",
+];
 
 /// Path of the host binary: `SPIN_TEST_HOST`, else the release build, else debug.
 pub fn host_binary() -> PathBuf {

@@ -1,8 +1,12 @@
 //! HTTP handlers, written against plain `http` types so they run natively in tests and
 //! inside any Spin component through the adapter.
 
+pub mod activity;
+pub mod cleanup;
+pub mod dashboard;
 pub mod export;
 pub mod listing;
+pub mod metrics;
 pub mod proofs;
 pub mod unified_input;
 pub mod users;

@@ -28,7 +28,20 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     match rest.split('/').collect::<Vec<_>>().as_slice() {
         ["checkpoint"] => checkpoint(ctx, req),
         ["consistency"] => consistency(ctx, req),
-        [id, "inclusion"] => inclusion(ctx, req, &visible_row(ctx, caller, id)?),
+        [id, "inclusion"] => {
+            let row = visible_row(ctx, caller, id)?;
+            let now = crate::clock::now();
+            let entry = super::activity(
+                req,
+                "proof_viewed",
+                caller.user_id(),
+                json!({ "contribution_id": row.id }),
+            );
+            transaction(ctx.db, || {
+                crate::store::activity::append(ctx.db, &entry, &now)
+            })?;
+            inclusion(ctx, req, &row)
+        }
         [id, "qr.svg"] => {
             let row = visible_row(ctx, caller, id)?;
             Ok(svg(encodings::qr_svg(

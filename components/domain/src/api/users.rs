@@ -37,7 +37,15 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     }
     let token = new_token();
     let created_at = crate::clock::now();
-    let id = crate::store::users::insert(ctx.db, &name, &token_hash(&token), &created_at)?;
+    let id = transaction(ctx.db, || {
+        let id = users::insert(ctx.db, &name, &token_hash(&token), &created_at)?;
+        activity_log::append(
+            ctx.db,
+            &activity(req, "user_created", None, json!({ "user_id": id })),
+            &created_at,
+        )?;
+        Ok::<_, ApiError>(id)
+    })?;
     Ok(json(
         201,
         &json!({ "id": id, "name": name, "token": token, "created_at": created_at }),

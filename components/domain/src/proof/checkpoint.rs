@@ -96,9 +96,13 @@ impl LogKey {
         )
     }
 
-    /// The signed checkpoint note for a tree.
-    pub fn sign_checkpoint(&self, size: u64, root: &[u8; 32]) -> String {
-        let body = checkpoint_body(&self.name, size, root);
+    /// The signed checkpoint note for a tree, with optional extension lines.
+    pub fn sign_checkpoint(&self, size: u64, root: &[u8; 32], extensions: &[String]) -> String {
+        let mut body = checkpoint_body(&self.name, size, root);
+        for line in extensions {
+            body.push_str(line);
+            body.push('\n');
+        }
         let signature = self.key.sign(body.as_bytes());
         let mut blob = self.id().to_vec();
         blob.extend_from_slice(&signature.to_bytes());
@@ -120,6 +124,8 @@ pub struct Checkpoint {
     pub size: u64,
     /// Root hash.
     pub root: [u8; 32],
+    /// Extension lines after the root (e.g. `activity <id> <hash>`).
+    pub extensions: Vec<String>,
 }
 
 /// Verifies a signed checkpoint note against a verifier key string.
@@ -170,7 +176,13 @@ pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, N
         .and_then(|r| B64.decode(r).ok())
         .and_then(|r| r.try_into().ok())
         .ok_or_else(|| bad("bad root hash line"))?;
-    Ok(Checkpoint { origin, size, root })
+    let extensions = lines.map(String::from).collect();
+    Ok(Checkpoint {
+        origin,
+        size,
+        root,
+        extensions,
+    })
 }
 
 #[cfg(test)]
@@ -187,7 +199,7 @@ mod tests {
         for seed in 0u8..=255 {
             let k = LogKey::parse(&B64.encode([seed; 32]), "o").unwrap();
             if k.verifier_key().matches('+').count() > 2 {
-                let note = k.sign_checkpoint(1, &[0u8; 32]);
+                let note = k.sign_checkpoint(1, &[0u8; 32], &[]);
                 verify_checkpoint(&note, &k.verifier_key()).unwrap();
                 found = true;
             }
@@ -198,10 +210,17 @@ mod tests {
     #[test]
     fn sign_and_verify_round_trip() {
         let k = key();
-        let note = k.sign_checkpoint(42, &[3u8; 32]);
+        let note = k.sign_checkpoint(42, &[3u8; 32], &[]);
         assert!(note.starts_with("example.org/log\n42\n"));
         let cp = verify_checkpoint(&note, &k.verifier_key()).unwrap();
         assert_eq!((cp.size, cp.root), (42, [3u8; 32]));
+        let with_ext = k.sign_checkpoint(7, &[1u8; 32], &["activity 3 abcd".to_string()]);
+        assert_eq!(
+            verify_checkpoint(&with_ext, &k.verifier_key())
+                .unwrap()
+                .extensions,
+            ["activity 3 abcd"]
+        );
     }
 
     #[test]
@@ -225,7 +244,7 @@ mod tests {
     #[test]
     fn tampering_is_detected() {
         let k = key();
-        let note = k.sign_checkpoint(42, &[3u8; 32]);
+        let note = k.sign_checkpoint(42, &[3u8; 32], &[]);
         assert!(verify_checkpoint(&note.replace("\n42\n", "\n43\n"), &k.verifier_key()).is_err());
         let other = LogKey::parse(&B64.encode([8u8; 32]), "example.org/log").unwrap();
         assert!(verify_checkpoint(&note, &other.verifier_key()).is_err());

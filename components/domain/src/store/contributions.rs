@@ -412,3 +412,45 @@ pub fn ids_of_user(db: &dyn Db, user_id: i64) -> Result<Vec<i64>, DbError> {
     )?;
     Ok(rows.iter().map(|r| r.int("id")).collect())
 }
+
+/// Marks a row as waiting for extraction again (a requeue).
+pub fn mark_pending(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET status = 'pending', last_error = NULL, updated_at = ? WHERE id = ?",
+        &[now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// New rows per day and modality since `since` (tombstones included): (day, modality, n).
+pub fn created_per_day(db: &dyn Db, since: &str) -> Result<Vec<(String, String, i64)>, DbError> {
+    let rows = db.execute(
+        "SELECT substr(created_at, 1, 10) AS day, modality, COUNT(*) AS n FROM training_contributions \
+         WHERE created_at >= ? GROUP BY day, modality",
+        &[since.into()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.text("day"), r.text("modality"), r.int("n")))
+        .collect())
+}
+
+/// Training rows (complete, opted in, live) created before `before`.
+pub fn training_rows_before(db: &dyn Db, before: &str) -> Result<i64, DbError> {
+    let rows = db.execute(
+        "SELECT COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL AND status = 'complete' \
+         AND included_in_training = 1 AND created_at < ?",
+        &[before.into()],
+    )?;
+    Ok(rows.first().map(|r| r.int("n")).unwrap_or(0))
+}
+
+/// Training rows (complete, opted in, live) per creation day since `since`.
+pub fn training_rows_per_day(db: &dyn Db, since: &str) -> Result<Vec<(String, i64)>, DbError> {
+    let rows = db.execute(
+        "SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL \
+         AND status = 'complete' AND included_in_training = 1 AND created_at >= ? GROUP BY day",
+        &[since.into()],
+    )?;
+    Ok(rows.iter().map(|r| (r.text("day"), r.int("n"))).collect())
+}

@@ -30,3 +30,24 @@ pub fn cancel_for(db: &dyn Db, contribution_id: i64, now: &str) -> Result<(), Db
     )?;
     Ok(())
 }
+
+/// Whether a contribution has a job waiting or running that has not been tried yet.
+pub fn has_fresh_job(db: &dyn Db, contribution_id: i64) -> Result<bool, DbError> {
+    let rows = db.execute(
+        "SELECT 1 FROM jobs WHERE contribution_id = ? AND state IN ('pending', 'leased') AND attempts = 0 LIMIT 1",
+        &[Value::Integer(contribution_id)],
+    )?;
+    Ok(!rows.rows.is_empty())
+}
+
+/// Jobs by state right now: (pending + leased, dead).
+pub fn queue_depth(db: &dyn Db) -> Result<(i64, i64), DbError> {
+    let rows = db.execute(
+        "SELECT SUM(state IN ('pending', 'leased')) AS queued, SUM(state = 'dead') AS dead FROM jobs",
+        &[],
+    )?;
+    Ok(rows
+        .first()
+        .map(|r| (r.int("queued"), r.int("dead")))
+        .unwrap_or((0, 0)))
+}

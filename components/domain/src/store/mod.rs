@@ -6,5 +6,6 @@ pub mod contributions;
 pub mod jobs;
 pub mod lore;
 pub mod merkle;
+pub mod quality;
 pub mod secrets;
 pub mod users;

@@ -11,13 +11,28 @@ pub fn insert(db: &dyn Db, name: &str, token_hash: &str, created_at: &str) -> Re
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
 
-/// The id of the active user holding this token hash.
-pub fn find_active_by_token_hash(db: &dyn Db, token_hash: &str) -> Result<Option<i64>, DbError> {
+/// The active user holding this token hash: (id, day of the last recorded login).
+pub fn find_active_by_token_hash(
+    db: &dyn Db,
+    token_hash: &str,
+) -> Result<Option<(i64, Option<String>)>, DbError> {
     let rows = db.execute(
-        "SELECT id FROM users WHERE token_hash = ? AND active = 1",
+        "SELECT id, last_login_day FROM users WHERE token_hash = ? AND active = 1",
         &[Value::from(token_hash)],
     )?;
-    Ok(rows.first().map(|r| r.int("id")))
+    Ok(rows
+        .first()
+        .map(|r| (r.int("id"), r.opt_text("last_login_day"))))
+}
+
+/// Records the day of a user's login; false when it was already recorded (a racing
+/// request got there first).
+pub fn mark_login_day(db: &dyn Db, id: i64, day: &str) -> Result<bool, DbError> {
+    let rows = db.execute(
+        "UPDATE users SET last_login_day = ? WHERE id = ? AND IFNULL(last_login_day, '') <> ? RETURNING id",
+        &[day.into(), id.into(), day.into()],
+    )?;
+    Ok(!rows.rows.is_empty())
 }
 
 /// A user's public account fields: (name, created_at, active).

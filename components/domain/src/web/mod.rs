@@ -4,6 +4,8 @@
 /// The site's stylesheet: bold borders, hard shadows, candy pink, hot pink and purple.
 pub const STYLE: &str = include_str!("style.css");
 
+pub mod charts;
+
 /// The browser-side verifier: RFC 9162 inclusion check, checkpoint signature check
 /// (WebCrypto Ed25519) and salted-commitment check. No external scripts.
 pub const VERIFIER_JS: &str = include_str!("verifier.js");

@@ -1,10 +1,11 @@
 //! Benchmarks through the test host, printed as Markdown rows for BENCHMARKS.md.
 //!
-//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|sqlite-modes|all]`
+//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|activity|sqlite-modes|all]`
 //! - host: the host's own floor — a trivial component and one SQLite insert.
 //! - ingest: `POST /api/unified-input` text contributions through the real app.
 //! - proofs: proof cost per contribution, inclusion proofs and checkpoints at 1k/100k leaves.
 //! - export: rows/s and host peak memory per export format at 10k and 100k rows.
+//! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 
 use e2e::{host_binary, start_fixture, Body, TestHost};
@@ -401,6 +402,74 @@ fn export() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Activity-log costs: one entry natively, chain verification of 100k rows and the
+/// admin metrics over 100k contributions, through the API.
+fn activity() -> anyhow::Result<()> {
+    use domain::store::activity::{append, Entry};
+    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
+    host.call(
+        "POST",
+        "/api/users",
+        Some("bench"),
+        Body::Json(json!({ "name": "bench" })),
+    );
+    let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
+    let entry = |n: i64| Entry {
+        log_type: "contribution_created",
+        user_id: Some(1),
+        action_data: json!({ "contribution_id": n, "modality": "text", "leaf_index": n }),
+        ip_address: Some("127.0.0.1".into()),
+        user_agent: Some("bench".into()),
+    };
+    db.0.execute_batch("BEGIN")?;
+    let per_entry = mean_us(2000, || {
+        append(&db, &entry(1), "2026-11-27T00:00:00.000Z").unwrap()
+    });
+    for n in 0..98_000 {
+        append(&db, &entry(n), "2026-11-27T00:00:00.000Z").map_err(|e| anyhow::anyhow!(e.0))?;
+    }
+    db.0.execute_batch("COMMIT")?;
+    let rows: i64 =
+        db.0.query_row("SELECT COUNT(*) FROM activity_log", [], |r| r.get(0))?;
+    let started = Instant::now();
+    let v = host
+        .call("GET", "/api/activity/verify", Some("bench"), Body::None)
+        .json();
+    let verify_ms = started.elapsed().as_secs_f64() * 1e3;
+    assert_eq!(v["ok"], true);
+    db.0.execute_batch("BEGIN")?;
+    let mut stmt = db.0.prepare(
+        "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, extracted_text, \
+         created_at, updated_at) VALUES (1, ?, 'complete', 'text/plain', 5, ?, 'x', ?, ?)",
+    )?;
+    for i in 0..100_000i64 {
+        let day = format!("2026-11-{:02}T12:00:00.000Z", 1 + i % 27);
+        let modality = ["text", "voice", "screenshot", "drawing"][(i % 4) as usize];
+        stmt.execute(rusqlite::params![modality, format!("{i:064x}"), day, day])?;
+    }
+    drop(stmt);
+    db.0.execute_batch("COMMIT")?;
+    let mut metrics = Vec::new();
+    for days in [14, 365] {
+        let started = Instant::now();
+        let r = host.call(
+            "GET",
+            &format!("/api/admin/metrics?days={days}"),
+            Some("bench"),
+            Body::None,
+        );
+        assert_eq!(r.status, 200);
+        metrics.push((days, started.elapsed().as_secs_f64() * 1e3));
+    }
+    println!("\n| measurement | value |\n|---|---|");
+    println!("| one activity entry appended (native, in a transaction) | {per_entry:.1} µs |");
+    println!("| GET /api/activity/verify over {rows} rows | {verify_ms:.0} ms |");
+    for (days, ms) in metrics {
+        println!("| GET /api/admin/metrics?days={days} over 100,000 contributions | {ms:.0} ms |");
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     println!(
@@ -417,6 +486,9 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "export" || which == "all" {
         export()?;
+    }
+    if which == "activity" || which == "all" {
+        activity()?;
     }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;
