@@ -1,7 +1,8 @@
 // Browser-test support: start spin-test-host on the real components, call the API,
 // and launch Debian's Chromium headless through playwright-core (never a download).
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,9 @@ import { chromium } from "playwright-core";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+
+/** Path of the native worker binary. */
+export const workerBinary = join(targetDir, "release", "native-worker");
 
 /** Starts the app on a free loopback port; resolves to { base, dbPath, stop }. */
 export function startHost(env = {}) {
@@ -62,4 +66,24 @@ export async function launchBrowser(extraArgs = []) {
 export function docsPath(name) {
   mkdirSync(join(root, "docs"), { recursive: true });
   return join(root, "docs", name);
+}
+
+/** Serves a directory as a static site on a free loopback port; resolves to { base, close }. */
+export function serveDir(dir) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const file = join(dir, path.endsWith("/") ? path + "index.html" : path);
+    if (!file.startsWith(dir)) { res.writeHead(403); return res.end(); }
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
+    resolve({ base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() });
+  }));
 }

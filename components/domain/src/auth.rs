@@ -121,6 +121,28 @@ fn record_daily_login(
     })
 }
 
+/// Requires the admin token or the worker token (for worker-run duties such as
+/// publication). Neither configured: 503.
+pub fn require_admin_or_worker(
+    ctx: &Context,
+    req: &http::Request<Vec<u8>>,
+) -> Result<(), ApiError> {
+    if let (Some(worker), Ok(Some(token))) = (&ctx.settings.worker_token, bearer(req)) {
+        if constant_time_eq(
+            &sha256_hex(worker.as_bytes()).into_bytes(),
+            &token_hash(token).into_bytes(),
+        ) {
+            return Ok(());
+        }
+    }
+    if ctx.settings.admin_token.is_none() && ctx.settings.worker_token.is_some() {
+        return Err(ApiError::unauthorized(
+            "this endpoint needs the worker or admin token",
+        ));
+    }
+    require_admin(ctx, req)
+}
+
 /// Authenticates and requires the admin. With no admin token configured the answer is
 /// 503, so a misconfiguration is not mistaken for a wrong token.
 pub fn require_admin(ctx: &Context, req: &http::Request<Vec<u8>>) -> Result<(), ApiError> {

@@ -26,6 +26,8 @@ pub struct Settings {
     pub log_signing_key: Option<String>,
     /// `ip_retention_days`: days the activity log keeps full IP addresses.
     pub ip_retention_days: usize,
+    /// `worker_token`: bearer token of extraction/publication workers; `None` = unset.
+    pub worker_token: Option<String>,
 }
 
 /// Default origin line of the log's checkpoints.
@@ -42,6 +44,7 @@ impl Default for Settings {
             log_origin: DEFAULT_LOG_ORIGIN.to_string(),
             log_signing_key: None,
             ip_retention_days: 30,
+            worker_token: None,
         }
     }
 }
@@ -86,6 +89,7 @@ impl Settings {
                 .filter(|o| !o.trim().is_empty())
                 .unwrap_or(defaults.log_origin),
             log_signing_key: get("log_signing_key").filter(|k| !k.trim().is_empty()),
+            worker_token: get("worker_token").filter(|t| !t.is_empty()),
             ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
                 None | Some("") => defaults.ip_retention_days,
                 Some(v) => v.parse().map_err(|_| {

@@ -68,17 +68,27 @@ pub const APP_COMPONENTS: &[&str] = &[
     "logging",
 ];
 
+/// Path of a release (else debug) binary of this workspace.
+fn workspace_binary(name: &str) -> PathBuf {
+    let release = target_dir().join("release").join(name);
+    if release.exists() {
+        release
+    } else {
+        target_dir().join("debug").join(name)
+    }
+}
+
+/// Path of the `native-worker` binary.
+pub fn worker_binary() -> PathBuf {
+    workspace_binary("native-worker")
+}
+
 /// Path of the host binary: `SPIN_TEST_HOST`, else the release build, else debug.
 pub fn host_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("SPIN_TEST_HOST") {
         return PathBuf::from(p);
     }
-    let release = target_dir().join("release/spin-test-host");
-    if release.exists() {
-        release
-    } else {
-        target_dir().join("debug/spin-test-host")
-    }
+    workspace_binary("spin-test-host")
 }
 
 /// Starts the host on a generated manifest in which `FIXTURE` stands for the path of
@@ -119,7 +129,16 @@ pub struct TestHost {
 impl TestHost {
     /// Starts `binary` serving `manifest` with extra environment variables.
     pub fn start_with(binary: &Path, manifest: &Path, env: &[(&str, &str)]) -> Result<Self> {
-        let state_dir = tempfile::tempdir()?;
+        Self::start_in(binary, manifest, tempfile::tempdir()?, env)
+    }
+
+    /// Like `start_with`, on an existing state directory (e.g. a restored database).
+    pub fn start_in(
+        binary: &Path,
+        manifest: &Path,
+        state_dir: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         let mut child = Command::new(binary)
             .args(["--manifest"])
             .arg(manifest)

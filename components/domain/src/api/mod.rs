@@ -8,6 +8,8 @@ pub mod export;
 pub mod listing;
 pub mod metrics;
 pub mod proofs;
+pub mod publish;
+pub mod snapshot;
 pub mod unified_input;
 pub mod users;
 pub mod verify;

@@ -5,3 +5,4 @@ pub mod checkpoint;
 pub mod commitment;
 pub mod encodings;
 pub mod merkle;
+pub mod tiles;

@@ -454,3 +454,64 @@ pub fn training_rows_per_day(db: &dyn Db, since: &str) -> Result<Vec<(String, i6
     )?;
     Ok(rows.iter().map(|r| (r.text("day"), r.int("n"))).collect())
 }
+
+/// Leaf indices of erased rows: their salt is gone, so the leaf links to nothing.
+pub fn deleted_leaf_indices(db: &dyn Db) -> Result<Vec<i64>, DbError> {
+    let rows = db.execute(
+        "SELECT leaf_index FROM training_contributions WHERE deleted_at IS NOT NULL AND leaf_index IS NOT NULL ORDER BY leaf_index",
+        &[],
+    )?;
+    Ok(rows.iter().map(|r| r.int("leaf_index")).collect())
+}
+
+/// (key, count) pairs of an aggregate.
+pub type Counts = Vec<(String, i64)>;
+
+/// Live rows per modality and per creation day (aggregate numbers for the public site).
+pub fn public_counts(db: &dyn Db) -> Result<(Counts, Counts), DbError> {
+    let by_modality = db.execute(
+        "SELECT modality, COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL GROUP BY modality ORDER BY modality",
+        &[],
+    )?;
+    let by_day = db.execute(
+        "SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL \
+         GROUP BY day ORDER BY day",
+        &[],
+    )?;
+    Ok((
+        by_modality
+            .iter()
+            .map(|r| (r.text("modality"), r.int("n")))
+            .collect(),
+        by_day.iter().map(|r| (r.text("day"), r.int("n"))).collect(),
+    ))
+}
+
+/// (verification code, leaf index) of live rows.
+pub fn verification_codes(db: &dyn Db) -> Result<Vec<(String, i64)>, DbError> {
+    let rows = db.execute(
+        "SELECT qr_verification_code AS code, leaf_index FROM training_contributions \
+         WHERE deleted_at IS NULL AND qr_verification_code IS NOT NULL AND leaf_index IS NOT NULL",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.text("code"), r.int("leaf_index")))
+        .collect())
+}
+
+/// Marks live rows whose leaf is in the first `tree_size` leaves as published under
+/// the checkpoint root; returns how many changed.
+pub fn mark_published(
+    db: &dyn Db,
+    tree_size: u64,
+    root_hex: &str,
+    now: &str,
+) -> Result<u64, DbError> {
+    let rows = db.execute(
+        "UPDATE training_contributions SET github_published = 1, snapshot_hash = ?, updated_at = ? \
+         WHERE leaf_index < ? AND deleted_at IS NULL AND github_published = 0 RETURNING id",
+        &[root_hex.into(), now.into(), (tree_size as i64).into()],
+    )?;
+    Ok(rows.rows.len() as u64)
+}

@@ -151,3 +151,15 @@ pub fn insert_checkpoint(
     )?;
     Ok(())
 }
+
+/// Leaves `[start, start + limit)`: (index, canonical bytes).
+pub fn leaves(db: &dyn Db, start: u64, limit: u64) -> Result<Vec<(u64, Vec<u8>)>, DbError> {
+    let rows = db.execute(
+        "SELECT leaf_index, leaf_data FROM log_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+        &[(start as i64).into(), (limit as i64).into()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| (r.int("leaf_index") as u64, r.blob("leaf_data")))
+        .collect())
+}

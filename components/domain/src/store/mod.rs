@@ -8,4 +8,5 @@ pub mod lore;
 pub mod merkle;
 pub mod quality;
 pub mod secrets;
+pub mod snapshots;
 pub mod users;

@@ -1,11 +1,12 @@
 //! Benchmarks through the test host, printed as Markdown rows for BENCHMARKS.md.
 //!
-//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|activity|sqlite-modes|all]`
+//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|activity|publish|sqlite-modes|all]`
 //! - host: the host's own floor — a trivial component and one SQLite insert.
 //! - ingest: `POST /api/unified-input` text contributions through the real app.
 //! - proofs: proof cost per contribution, inclusion proofs and checkpoints at 1k/100k leaves.
 //! - export: rows/s and host peak memory per export format at 10k and 100k rows.
 //! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
+//! - publish: static-site publication at 100k leaves and an incremental publish.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 
 use e2e::{host_binary, start_fixture, Body, TestHost};
@@ -470,6 +471,100 @@ fn activity() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Site size in bytes and file count.
+fn dir_size(dir: &std::path::Path) -> (u64, u64) {
+    let mut stack = vec![dir.to_path_buf()];
+    let (mut bytes, mut files) = (0, 0);
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                bytes += e.metadata().map(|m| m.len()).unwrap_or(0);
+                files += 1;
+            }
+        }
+    }
+    (bytes, files)
+}
+
+/// Publication: full publish at 100,000 leaves, then an incremental one after 1,000 more.
+fn publish() -> anyhow::Result<()> {
+    let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", "bench"),
+        ("SPIN_VARIABLE_WORKER_TOKEN", "worker"),
+        ("SPIN_VARIABLE_LOG_SIGNING_KEY", key),
+    ])?;
+    let token = host
+        .call(
+            "POST",
+            "/api/users",
+            Some("bench"),
+            Body::Json(json!({ "name": "bench" })),
+        )
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = host
+        .call(
+            "POST",
+            "/api/unified-input",
+            Some(&token),
+            Body::Json(json!({ "modality": "text", "text": "first" })),
+        )
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let grow = |from: u64, to: u64| -> anyhow::Result<()> {
+        let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
+        db.0.execute_batch("BEGIN")?;
+        for index in from..to {
+            domain::ledger::append(
+                &db,
+                index,
+                id,
+                &format!("{index:064x}"),
+                "2026-11-27T00:00:00.000Z",
+            )
+            .map_err(|e| anyhow::anyhow!(e.0))?;
+        }
+        db.0.execute_batch("COMMIT")?;
+        Ok(())
+    };
+    let site = tempfile::tempdir()?;
+    let run = || -> anyhow::Result<(f64, String)> {
+        let started = Instant::now();
+        let o = std::process::Command::new(e2e::worker_binary())
+            .args(["publish", "--api", &host.base, "--token", "worker", "--out"])
+            .arg(site.path())
+            .output()?;
+        anyhow::ensure!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Ok((
+            started.elapsed().as_secs_f64(),
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        ))
+    };
+    grow(1, 100_000)?;
+    let (full, full_out) = run()?;
+    let (bytes, files) = dir_size(site.path());
+    grow(100_000, 101_000)?;
+    let (incremental, inc_out) = run()?;
+    println!("\n| publish | seconds | site | worker output |\n|---|---|---|---|");
+    println!(
+        "| full, 100,000 leaves | {full:.2} | {:.1} MiB in {files} files | {full_out} |",
+        bytes as f64 / 1048576.0
+    );
+    println!("| incremental, +1,000 leaves | {incremental:.2} | | {inc_out} |");
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     println!(
@@ -489,6 +584,9 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "activity" || which == "all" {
         activity()?;
+    }
+    if which == "publish" || which == "all" {
+        publish()?;
     }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;

@@ -1,0 +1,146 @@
+//! What the publisher (`native-worker publish`) reads and reports, admin or worker
+//! token: `GET /api/publish/summary` (signed checkpoint, verifier key, deletion list,
+//! aggregate counts, hashed verify codes), `GET /api/publish/leaves` (leaf bytes), and
+//! `POST /api/publish/mark` (rows now published under a checkpoint root).
+
+use super::{activity, allow, json, json_body, query, Context, Request, Response};
+use crate::auth::require_admin_or_worker;
+use crate::db::transaction;
+use crate::error::ApiError;
+use crate::hashing::sha256_hex;
+use crate::store::{activity as activity_log, contributions, merkle};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// Most leaves one `leaves` call returns.
+pub const MAX_LEAVES: u64 = 10_000;
+
+/// Handles `/api/publish/...`.
+pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    require_admin_or_worker(ctx, req)?;
+    match req.uri().path().trim_end_matches('/') {
+        "/api/publish/summary" => {
+            allow(req, &[http::Method::GET])?;
+            summary(ctx)
+        }
+        "/api/publish/leaves" => {
+            allow(req, &[http::Method::GET])?;
+            leaves(ctx, req)
+        }
+        "/api/publish/mark" => {
+            allow(req, &[http::Method::POST])?;
+            mark(ctx, req)
+        }
+        other => Err(ApiError::not_found(format!(
+            "no publication resource at {other}"
+        ))),
+    }
+}
+
+fn summary(ctx: &Context) -> Result<Response, ApiError> {
+    let key = ctx.settings.log_key()?.ok_or_else(|| {
+        ApiError::unavailable(
+            "publication needs signed checkpoints: set the Spin variable log_signing_key",
+        )
+    })?;
+    let now = crate::clock::now();
+    let checkpoint = transaction(ctx.db, || {
+        crate::ledger::current_checkpoint(ctx.db, Some(&key), &now).map_err(ApiError::from)
+    })?
+    .ok_or_else(|| ApiError::not_found("the log is empty: nothing to publish"))?;
+    let (by_modality, by_day) = contributions::public_counts(ctx.db)?;
+    let to_map = |pairs: Vec<(String, i64)>| {
+        pairs
+            .into_iter()
+            .map(|(k, n)| (k, json!(n)))
+            .collect::<Map<String, Value>>()
+    };
+    let codes: Vec<Value> = contributions::verification_codes(ctx.db)?
+        .into_iter()
+        .filter(|(_, leaf)| (*leaf as u64) < checkpoint.size)
+        .map(|(code, leaf)| json!([sha256_hex(code.as_bytes()), leaf]))
+        .collect();
+    Ok(json(
+        200,
+        &json!({
+            "origin": key.name(),
+            "verifier_key": key.verifier_key(),
+            "tree_size": checkpoint.size,
+            "root_hash": B64.encode(checkpoint.root),
+            "checkpoint": checkpoint.note,
+            "deleted": contributions::deleted_leaf_indices(ctx.db)?,
+            "counts": { "modality": to_map(by_modality), "day": to_map(by_day) },
+            "codes": codes,
+        }),
+    ))
+}
+
+fn leaves(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    let (mut start, mut limit) = (0u64, 1000u64);
+    for (key, value) in query(req) {
+        let n = value
+            .parse::<u64>()
+            .map_err(|_| ApiError::invalid(format!("{key} must be a non-negative integer")))?;
+        match key.as_str() {
+            "start" => start = n,
+            "limit" if (1..=MAX_LEAVES).contains(&n) => limit = n,
+            "limit" => {
+                return Err(ApiError::invalid(format!(
+                    "limit must be between 1 and {MAX_LEAVES}"
+                )))
+            }
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "unknown query parameter {other:?}"
+                )))
+            }
+        }
+    }
+    let items: Vec<Value> = merkle::leaves(ctx.db, start, limit)?
+        .into_iter()
+        .map(|(index, data)| json!({ "index": index, "data": B64.encode(data) }))
+        .collect();
+    Ok(json(200, &json!({ "leaves": items })))
+}
+
+#[derive(Deserialize)]
+struct Mark {
+    tree_size: Option<u64>,
+    root_hash: Option<String>,
+}
+
+fn mark(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    let body: Mark = json_body(req)?;
+    let size = body
+        .tree_size
+        .ok_or_else(|| ApiError::invalid("tree_size is required"))?;
+    let claimed = body
+        .root_hash
+        .ok_or_else(|| ApiError::invalid("root_hash (base64) is required"))?;
+    let current = merkle::size(ctx.db)?;
+    if size == 0 || size > current {
+        return Err(ApiError::invalid(format!(
+            "tree_size must be between 1 and the log's size {current}"
+        )));
+    }
+    let root = crate::ledger::root(ctx.db, size)?;
+    if B64.encode(root) != claimed {
+        return Err(ApiError::conflict(
+            "root_hash is not the log's root at that size",
+        ));
+    }
+    let now = crate::clock::now();
+    let root_hex = hex::encode(root);
+    let marked = transaction(ctx.db, || {
+        let marked = contributions::mark_published(ctx.db, size, &root_hex, &now)?;
+        let data = json!({ "tree_size": size, "root_hash": root_hex, "rows": marked });
+        activity_log::append(ctx.db, &activity(req, "published", None, data), &now)?;
+        Ok::<_, ApiError>(marked)
+    })?;
+    Ok(json(
+        200,
+        &json!({ "marked": marked, "tree_size": size, "snapshot_hash": root_hex }),
+    ))
+}

@@ -1,0 +1,73 @@
+//! The app's HTTP API as the worker uses it: bearer auth, JSON, and problem+json
+//! errors turned into readable messages.
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+
+/// A client for one app.
+pub struct Client {
+    base: String,
+    token: String,
+    http: reqwest::blocking::Client,
+}
+
+impl Client {
+    /// A client for the app at `base` using `token`.
+    pub fn new(base: &str, token: &str) -> Self {
+        let http = reqwest::blocking::Client::builder()
+            .timeout(std::time::Duration::from_secs(600))
+            .build()
+            .expect("an HTTP client");
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            http,
+        }
+    }
+
+    fn check(resp: reqwest::blocking::Response, what: &str) -> Result<reqwest::blocking::Response> {
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let body: Value = resp.json().unwrap_or(Value::Null);
+        bail!(
+            "{what}: {status}: {}",
+            body["detail"].as_str().unwrap_or("no detail")
+        )
+    }
+
+    /// GET a JSON document.
+    pub fn get_json(&self, path: &str) -> Result<Value> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .with_context(|| format!("GET {path}"))?;
+        Ok(Self::check(resp, &format!("GET {path}"))?.json()?)
+    }
+
+    /// GET a response to stream its body.
+    pub fn get_stream(&self, path: &str) -> Result<reqwest::blocking::Response> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .with_context(|| format!("GET {path}"))?;
+        Self::check(resp, &format!("GET {path}"))
+    }
+
+    /// POST JSON, answer JSON.
+    pub fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .with_context(|| format!("POST {path}"))?;
+        Ok(Self::check(resp, &format!("POST {path}"))?.json()?)
+    }
+}

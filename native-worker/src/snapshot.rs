@@ -1,0 +1,174 @@
+//! Encrypted snapshots: `take` streams the app's logical dump through age encryption
+//! into `<timestamp>.snapshot.age` and records its SHA-256 and checkpoint with the app;
+//! `restore` decrypts one into an empty SQLite file the app can serve.
+
+use crate::api::Client;
+use anyhow::{bail, Context, Result};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use domain::db::{Db, Value as Sql};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+
+/// A writer that hashes what passes through it.
+struct Hashing<W: Write> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Takes a snapshot into `out_dir`.
+pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
+    let recipient: age::x25519::Recipient = recipient
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--recipient is not an age public key: {e}"))?;
+    let checkpoint = api.get_json("/api/publish/summary").ok();
+    std::fs::create_dir_all(out_dir)?;
+    let stamp = time::OffsetDateTime::now_utc().format(time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second]Z"
+    ))?;
+    let name = format!("{stamp}.snapshot.age");
+    let path = out_dir.join(&name);
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    let mut hashing = Hashing {
+        inner: file,
+        hasher: Sha256::new(),
+    };
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))?;
+    let mut writer = encryptor.wrap_output(&mut hashing)?;
+    let mut body = api.get_stream("/api/admin/snapshot")?;
+    let copied = std::io::copy(&mut body, &mut writer)?;
+    writer.finish()?;
+    hashing.flush()?;
+    let sha = hex::encode(hashing.hasher.finalize());
+    let (size, root) = checkpoint
+        .as_ref()
+        .map(|c| {
+            (
+                c["tree_size"].as_i64().unwrap_or(0),
+                c["root_hash"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .unwrap_or((0, String::new()));
+    api.post_json(
+        "/api/admin/snapshots",
+        &json!({ "file_name": name, "sha256": sha, "tree_size": size, "root_hash": root }),
+    )?;
+    println!(
+        "snapshot {} ({copied} bytes of dump, sha256 {sha}, checkpoint size {size})",
+        path.display()
+    );
+    Ok(())
+}
+
+fn decode(v: &Value) -> Result<Sql> {
+    Ok(match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) if n.is_i64() => Sql::Integer(n.as_i64().unwrap_or(0)),
+        Value::Number(n) => Sql::Real(n.as_f64().unwrap_or(0.0)),
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Object(o) => Sql::Blob(
+            B64.decode(
+                o.get("b64")
+                    .and_then(Value::as_str)
+                    .context("blob without b64")?,
+            )?,
+        ),
+        Value::Array(_) => bail!("unexpected array value"),
+    })
+}
+
+/// Restores `file` (decrypted with `identity`) into the new SQLite file `into`.
+pub fn restore(identity: &Path, file: &Path, into: &Path) -> Result<()> {
+    if into.exists() && std::fs::metadata(into)?.len() > 0 {
+        bail!(
+            "{} exists and is not empty: restore only into a new file",
+            into.display()
+        );
+    }
+    let identities = age::IdentityFile::from_file(identity.display().to_string())
+        .with_context(|| format!("reading identity {}", identity.display()))?
+        .into_identities()?;
+    let encrypted =
+        std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let decryptor = age::Decryptor::new(encrypted)
+        .map_err(|e| anyhow::anyhow!("{} is not an age file: {e}", file.display()))?;
+    let reader = decryptor
+        .decrypt(identities.iter().map(|i| i.as_ref() as &dyn age::Identity))
+        .map_err(|e| {
+            anyhow::anyhow!("cannot decrypt {} with this identity: {e}", file.display())
+        })?;
+    let mut lines = BufReader::new(reader).lines();
+    let header: Value = serde_json::from_str(&lines.next().context("the snapshot is empty")??)
+        .context("bad snapshot header")?;
+    if header["format"] != domain::api::snapshot::FORMAT {
+        bail!("not a {} snapshot", domain::api::snapshot::FORMAT);
+    }
+    let version = header["schema_version"].as_u64().unwrap_or(0) as u32;
+    if version != domain::migrations::latest_version() {
+        bail!(
+            "snapshot schema version {version} differs from this build's {}",
+            domain::migrations::latest_version()
+        );
+    }
+    let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(into)?);
+    domain::migrations::ensure_schema(&db).map_err(|e| anyhow::anyhow!(e.0))?;
+    db.0.execute_batch("PRAGMA foreign_keys = OFF; BEGIN")?;
+    let (mut table, mut insert, mut rows, mut ended) = (String::new(), String::new(), 0u64, false);
+    for line in lines {
+        let line = line.context("the snapshot is truncated or corrupt")?;
+        let v: Value = serde_json::from_str(&line).context("corrupt snapshot line")?;
+        if v["end"] == true {
+            if v["rows"].as_u64() != Some(rows) {
+                bail!("the snapshot promises {} rows but holds {rows}", v["rows"]);
+            }
+            ended = true;
+            break;
+        }
+        if let Some(t) = v["table"].as_str() {
+            let columns: Vec<String> = v["columns"]
+                .as_array()
+                .context("table without columns")?
+                .iter()
+                .map(|c| format!("\"{}\"", c.as_str().unwrap_or("")))
+                .collect();
+            table = t.to_string();
+            insert = format!(
+                "INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})",
+                columns.join(", "),
+                vec!["?"; columns.len()].join(", ")
+            );
+            continue;
+        }
+        let values: Vec<Sql> = v["r"]
+            .as_array()
+            .context("row without values")?
+            .iter()
+            .map(decode)
+            .collect::<Result<_>>()?;
+        db.execute(&insert, &values)
+            .map_err(|e| anyhow::anyhow!("restoring {table}: {}", e.0))?;
+        rows += 1;
+    }
+    if !ended {
+        bail!("the snapshot is truncated: no end marker after {rows} rows");
+    }
+    db.0.execute_batch("COMMIT; PRAGMA foreign_keys = ON")?;
+    println!("restored {rows} rows into {}", into.display());
+    Ok(())
+}
