@@ -121,6 +121,26 @@ fn record_daily_login(
     })
 }
 
+/// Requires the worker token (the job API is the workers' alone). Unset: 503.
+pub fn require_worker(ctx: &Context, req: &http::Request<Vec<u8>>) -> Result<(), ApiError> {
+    let Some(worker) = &ctx.settings.worker_token else {
+        return Err(ApiError::unavailable(
+            "the job API is disabled: set the Spin variable worker_token",
+        ));
+    };
+    let token = bearer(req)?.ok_or_else(|| {
+        ApiError::unauthorized("the job API needs 'Authorization: Bearer <worker token>'")
+    })?;
+    if constant_time_eq(
+        &sha256_hex(worker.as_bytes()).into_bytes(),
+        &token_hash(token).into_bytes(),
+    ) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized("not the worker token"))
+    }
+}
+
 /// Requires the admin token or the worker token (for worker-run duties such as
 /// publication). Neither configured: 503.
 pub fn require_admin_or_worker(

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod cleanup;
 pub mod dashboard;
 pub mod export;
+pub mod jobs;
 pub mod listing;
 pub mod metrics;
 pub mod proofs;

@@ -515,3 +515,46 @@ pub fn mark_published(
     )?;
     Ok(rows.rows.len() as u64)
 }
+
+/// The media type and blob of a contribution's input.
+pub fn input(db: &dyn Db, id: i64) -> Result<Option<(String, Vec<u8>)>, DbError> {
+    let rows = db.execute(
+        "SELECT c.mime, b.data FROM training_contributions c JOIN blobs b ON b.sha256 = c.blob_sha256 \
+         WHERE c.id = ? AND c.deleted_at IS NULL",
+        &[id.into()],
+    )?;
+    Ok(rows.first().map(|r| (r.text("mime"), r.blob("data"))))
+}
+
+/// Sets a contribution's extraction status (`processing`, `failed`), keeping the error.
+pub fn set_status(
+    db: &dyn Db,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET status = ?, last_error = IFNULL(?, last_error), updated_at = ? WHERE id = ?",
+        &[status.into(), error.into(), now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// Stores extracted text: the row is complete.
+pub fn complete_extraction(
+    db: &dyn Db,
+    id: i64,
+    text: &str,
+    engine: &str,
+    model: &str,
+    confidence: Option<f64>,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET status = 'complete', extracted_text = ?, extraction_engine = ?, \
+         extraction_model = ?, extraction_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+        &[text.into(), engine.into(), model.into(), confidence.map_or(Value::Null, Value::Real), now.into(), id.into()],
+    )?;
+    Ok(())
+}

@@ -51,3 +51,138 @@ pub fn queue_depth(db: &dyn Db) -> Result<(i64, i64), DbError> {
         .map(|r| (r.int("queued"), r.int("dead")))
         .unwrap_or((0, 0)))
 }
+
+/// A job handed to a worker.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    /// Job id.
+    pub id: i64,
+    /// `transcribe` or `ocr`.
+    pub kind: String,
+    /// The contribution it extracts text from.
+    pub contribution_id: i64,
+    /// Attempt number (1 for the first try).
+    pub attempt: i64,
+    /// The lease's secret token.
+    pub lease_token: String,
+    /// When the lease ends unless extended.
+    pub lease_expires_at: String,
+    /// The media type of the input.
+    pub mime: String,
+}
+
+/// A job row as the worker protocol needs it.
+pub struct JobState {
+    /// Job id.
+    pub id: i64,
+    /// Contribution id.
+    pub contribution_id: i64,
+    /// Kind.
+    pub kind: String,
+    /// State.
+    pub state: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Attempt budget.
+    pub max_attempts: i64,
+    /// Current lease token.
+    pub lease_token: Option<String>,
+    /// Current lease end.
+    pub lease_expires_at: Option<String>,
+}
+
+/// One job by id.
+pub fn get(db: &dyn Db, id: i64) -> Result<Option<JobState>, DbError> {
+    let rows = db.execute(
+        "SELECT id, contribution_id, kind, state, attempts, max_attempts, lease_token, lease_expires_at FROM jobs WHERE id = ?",
+        &[Value::Integer(id)],
+    )?;
+    Ok(rows.first().map(|r| JobState {
+        id: r.int("id"),
+        contribution_id: r.int("contribution_id"),
+        kind: r.text("kind"),
+        state: r.text("state"),
+        attempts: r.int("attempts"),
+        max_attempts: r.int("max_attempts"),
+        lease_token: r.opt_text("lease_token"),
+        lease_expires_at: r.opt_text("lease_expires_at"),
+    }))
+}
+
+/// The next due job of one of `kinds`: pending and past its back-off, or leased with
+/// an expired lease. Call inside a write transaction.
+pub fn next_due(db: &dyn Db, kinds: &[String], now: &str) -> Result<Option<JobState>, DbError> {
+    let placeholders = vec!["?"; kinds.len()].join(", ");
+    let mut params: Vec<Value> = kinds.iter().map(|k| Value::Text(k.clone())).collect();
+    params.extend([Value::from(now), Value::from(now)]);
+    let rows = db.execute(
+        &format!(
+            "SELECT id FROM jobs WHERE kind IN ({placeholders}) AND \
+             ((state = 'pending' AND IFNULL(not_before, '') <= ?) OR (state = 'leased' AND lease_expires_at < ?)) \
+             ORDER BY id LIMIT 1"
+        ),
+        &params,
+    )?;
+    match rows.first() {
+        Some(r) => get(db, r.int("id")),
+        None => Ok(None),
+    }
+}
+
+/// Leases a job to a worker (attempt + 1).
+pub fn lease(
+    db: &dyn Db,
+    id: i64,
+    owner: &str,
+    token: &str,
+    expires: &str,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_owner = ?, lease_token = ?, \
+         lease_expires_at = ?, updated_at = ? WHERE id = ?",
+        &[owner.into(), token.into(), expires.into(), now.into(), Value::Integer(id)],
+    )?;
+    Ok(())
+}
+
+/// Extends a lease.
+pub fn extend(db: &dyn Db, id: i64, expires: &str, now: &str) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE jobs SET lease_expires_at = ?, updated_at = ? WHERE id = ?",
+        &[expires.into(), now.into(), Value::Integer(id)],
+    )?;
+    Ok(())
+}
+
+/// Ends a job: `done` or `dead` (lease cleared), with its last error.
+pub fn finish(
+    db: &dyn Db,
+    id: i64,
+    state: &str,
+    error: Option<&str>,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE jobs SET state = ?, lease_token = NULL, lease_expires_at = NULL, last_error = IFNULL(?, last_error), \
+         updated_at = ? WHERE id = ?",
+        &[state.into(), error.into(), now.into(), Value::Integer(id)],
+    )?;
+    Ok(())
+}
+
+/// Puts a job back in the queue after a retryable failure, not before `not_before`.
+pub fn retry_later(
+    db: &dyn Db,
+    id: i64,
+    error: &str,
+    not_before: &str,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE jobs SET state = 'pending', lease_token = NULL, lease_expires_at = NULL, last_error = ?, \
+         not_before = ?, updated_at = ? WHERE id = ?",
+        &[error.into(), not_before.into(), now.into(), Value::Integer(id)],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! The worker protocol (worker token only): `POST /api/jobs/claim`,
+//! `GET /api/jobs/{id}/input`, `POST /api/jobs/{id}/heartbeat|complete|fail`.
+//! At-least-once with idempotent effects: claiming is atomic (one write transaction),
+//! an expired lease can be claimed again (attempt + 1), a stale lease token or a second
+//! completion answers 409 and changes nothing, retryable failures back off
+//! exponentially with jitter, and after `max_attempts` the job is `dead` and its
+//! contribution `failed` with the last error kept for the cleanup report.
+
+use super::{activity, allow, json, json_body, Context, Request, Response};
+use crate::auth::require_worker;
+use crate::db::transaction;
+use crate::error::ApiError;
+use crate::store::{activity as activity_log, contributions, jobs};
+use serde::Deserialize;
+use serde_json::json;
+
+/// Default, shortest and longest lease.
+const DEFAULT_LEASE: i64 = 300;
+const MIN_LEASE: i64 = 1;
+const MAX_LEASE: i64 = 3600;
+/// Largest extracted text accepted.
+const MAX_TEXT: usize = 1024 * 1024;
+
+fn at(seconds_from_now: f64) -> String {
+    crate::clock::format(
+        time::OffsetDateTime::now_utc() + time::Duration::seconds_f64(seconds_from_now),
+    )
+}
+
+fn lease_seconds(value: Option<i64>) -> Result<i64, ApiError> {
+    let s = value.unwrap_or(DEFAULT_LEASE);
+    if !(MIN_LEASE..=MAX_LEASE).contains(&s) {
+        return Err(ApiError::invalid(format!(
+            "lease_seconds must be between {MIN_LEASE} and {MAX_LEASE}"
+        )));
+    }
+    Ok(s)
+}
+
+/// Handles `/api/jobs/...`.
+pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    require_worker(ctx, req)?;
+    let path = req.uri().path().trim_end_matches('/');
+    let rest = path.strip_prefix("/api/jobs/").unwrap_or("");
+    if rest == "claim" {
+        allow(req, &[http::Method::POST])?;
+        return claim(ctx, req);
+    }
+    let (id, action) = rest
+        .split_once('/')
+        .ok_or_else(|| ApiError::not_found(format!("no job resource at {path}")))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no job {id:?}")))?;
+    match action {
+        "input" => {
+            allow(req, &[http::Method::GET])?;
+            input(ctx, id)
+        }
+        "heartbeat" | "complete" | "fail" => {
+            allow(req, &[http::Method::POST])?;
+            let body: Report = json_body(req)?;
+            let token = body
+                .lease_token
+                .clone()
+                .ok_or_else(|| ApiError::invalid("lease_token is required"))?;
+            match action {
+                "heartbeat" => heartbeat(ctx, id, &token, &body),
+                "complete" => complete(ctx, req, id, &token, &body),
+                _ => fail(ctx, req, id, &token, &body),
+            }
+        }
+        _ => Err(ApiError::not_found(format!("no job resource at {path}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct Claim {
+    worker_id: Option<String>,
+    kinds: Option<Vec<String>>,
+    lease_seconds: Option<i64>,
+}
+
+fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    let body: Claim = json_body(req)?;
+    let worker = body
+        .worker_id
+        .filter(|w| !w.trim().is_empty() && w.len() <= 100)
+        .ok_or_else(|| ApiError::invalid("worker_id (1 to 100 characters) is required"))?;
+    let kinds = body
+        .kinds
+        .unwrap_or_else(|| vec!["transcribe".into(), "ocr".into()]);
+    if kinds.is_empty() || kinds.iter().any(|k| k != "transcribe" && k != "ocr") {
+        return Err(ApiError::invalid("kinds must list transcribe and/or ocr"));
+    }
+    let lease = lease_seconds(body.lease_seconds)?;
+    let now = crate::clock::now();
+    let claimed = transaction(ctx.db, || {
+        while let Some(job) = jobs::next_due(ctx.db, &kinds, &now)? {
+            if job.attempts >= job.max_attempts {
+                // An expired lease on the last attempt: the job is out of attempts.
+                let error = "the lease expired on the last attempt";
+                jobs::finish(ctx.db, job.id, "dead", Some(error), &now)?;
+                contributions::set_status(
+                    ctx.db,
+                    job.contribution_id,
+                    "failed",
+                    Some(error),
+                    &now,
+                )?;
+                continue;
+            }
+            let token = crate::proof::commitment::new_verification_code();
+            let expires = at(lease as f64);
+            jobs::lease(ctx.db, job.id, &worker, &token, &expires, &now)?;
+            contributions::set_status(ctx.db, job.contribution_id, "processing", None, &now)?;
+            let mime = contributions::input(ctx.db, job.contribution_id)?
+                .map(|(m, _)| m)
+                .unwrap_or_default();
+            return Ok::<_, ApiError>(Some(jobs::Lease {
+                id: job.id,
+                kind: job.kind,
+                contribution_id: job.contribution_id,
+                attempt: job.attempts + 1,
+                lease_token: token,
+                lease_expires_at: expires,
+                mime,
+            }));
+        }
+        Ok(None)
+    })?;
+    match claimed {
+        None => Ok(http::Response::builder()
+            .status(204)
+            .body(Vec::new())
+            .unwrap_or_default()),
+        Some(l) => Ok(json(
+            200,
+            &json!({
+                "id": l.id, "kind": l.kind, "contribution_id": l.contribution_id, "mime": l.mime,
+                "attempt": l.attempt, "lease_token": l.lease_token, "lease_expires_at": l.lease_expires_at,
+            }),
+        )),
+    }
+}
+
+fn input(ctx: &Context, id: i64) -> Result<Response, ApiError> {
+    let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
+    let (mime, data) = contributions::input(ctx.db, job.contribution_id)?
+        .ok_or_else(|| ApiError::not_found("the job's input is gone (deleted)"))?;
+    Ok(http::Response::builder()
+        .status(200)
+        .header("content-type", mime)
+        .body(data)
+        .unwrap_or_default())
+}
+
+#[derive(Deserialize, Default)]
+struct Report {
+    lease_token: Option<String>,
+    lease_seconds: Option<i64>,
+    text: Option<String>,
+    language: Option<String>,
+    confidence: Option<f64>,
+    engine: Option<String>,
+    model: Option<String>,
+    duration_ms: Option<i64>,
+    segments: Option<serde_json::Value>,
+    error: Option<String>,
+    retryable: Option<bool>,
+}
+
+/// The job, if `token` is its live lease; 409 otherwise (stale, finished, expired).
+fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::JobState, ApiError> {
+    let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
+    let live = job.state == "leased"
+        && job.lease_token.as_deref() == Some(token)
+        && job.lease_expires_at.as_deref().is_some_and(|e| e > now);
+    if !live {
+        return Err(ApiError::conflict(format!(
+            "job {id} is not leased with this token (state {})",
+            job.state
+        )));
+    }
+    Ok(job)
+}
+
+fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Report) -> Result<Response, ApiError> {
+    let lease = lease_seconds(body.lease_seconds)?;
+    let now = crate::clock::now();
+    let expires = at(lease as f64);
+    transaction(ctx.db, || {
+        live_lease(ctx, id, token, &now)?;
+        jobs::extend(ctx.db, id, &expires, &now)?;
+        Ok::<_, ApiError>(())
+    })?;
+    Ok(json(200, &json!({ "id": id, "lease_expires_at": expires })))
+}
+
+fn complete(
+    ctx: &Context,
+    req: &Request,
+    id: i64,
+    token: &str,
+    body: &Report,
+) -> Result<Response, ApiError> {
+    let text = body
+        .text
+        .clone()
+        .ok_or_else(|| ApiError::invalid("text is required (empty if nothing was found)"))?;
+    if text.len() > MAX_TEXT {
+        return Err(ApiError::too_large(format!(
+            "text is {} bytes; the limit is {MAX_TEXT}",
+            text.len()
+        )));
+    }
+    let engine = body
+        .engine
+        .clone()
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| ApiError::invalid("engine is required"))?;
+    let model = body.model.clone().unwrap_or_default();
+    if body.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        return Err(ApiError::invalid("confidence must be between 0 and 1"));
+    }
+    let now = crate::clock::now();
+    let contribution = transaction(ctx.db, || {
+        let job = live_lease(ctx, id, token, &now)?;
+        jobs::finish(ctx.db, id, "done", None, &now)?;
+        contributions::complete_extraction(
+            ctx.db,
+            job.contribution_id,
+            text.trim(),
+            &engine,
+            &model,
+            body.confidence,
+            &now,
+        )?;
+        let data = json!({
+            "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": engine, "model": model,
+            "language": body.language, "duration_ms": body.duration_ms, "segments": body.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
+        });
+        activity_log::append(
+            ctx.db,
+            &activity(req, "extraction_completed", None, data),
+            &now,
+        )?;
+        Ok::<_, ApiError>(job.contribution_id)
+    })?;
+    Ok(json(
+        200,
+        &json!({ "id": id, "state": "done", "contribution_id": contribution }),
+    ))
+}
+
+fn fail(
+    ctx: &Context,
+    req: &Request,
+    id: i64,
+    token: &str,
+    body: &Report,
+) -> Result<Response, ApiError> {
+    let error = body
+        .error
+        .clone()
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| ApiError::invalid("error is required"))?;
+    let retryable = body.retryable.unwrap_or(false);
+    let now = crate::clock::now();
+    let (state, not_before) = transaction(ctx.db, || {
+        let job = live_lease(ctx, id, token, &now)?;
+        let data = json!({ "job_id": id, "contribution_id": job.contribution_id, "engine": body.engine, "error": error, "attempt": job.attempts });
+        activity_log::append(
+            ctx.db,
+            &activity(req, "extraction_failed", None, data),
+            &now,
+        )?;
+        if retryable && job.attempts < job.max_attempts {
+            // Exponential back-off with ±50 % jitter: 2, 4, 8 … seconds.
+            let jitter = 0.5 + f64::from(crate::hashing::random_bytes(1)[0]) / 255.0;
+            let delay = 2f64.powi(job.attempts.clamp(1, 12) as i32) * jitter;
+            let not_before = at(delay);
+            jobs::retry_later(ctx.db, id, &error, &not_before, &now)?;
+            contributions::set_status(ctx.db, job.contribution_id, "pending", Some(&error), &now)?;
+            return Ok::<_, ApiError>(("pending", Some(not_before)));
+        }
+        jobs::finish(ctx.db, id, "dead", Some(&error), &now)?;
+        contributions::set_status(ctx.db, job.contribution_id, "failed", Some(&error), &now)?;
+        Ok(("dead", None))
+    })?;
+    Ok(json(
+        200,
+        &json!({ "id": id, "state": state, "not_before": not_before }),
+    ))
+}
