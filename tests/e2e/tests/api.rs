@@ -784,6 +784,14 @@ fn listing_filters_paginates_and_isolates() {
         &host.call("GET", "/api/training-data/abc", Some(ADMIN), Body::None),
         404,
     );
+    assert_problem(
+        &host.call("GET", "/api/no-such-thing", Some(ADMIN), Body::None),
+        404,
+    );
+    assert_problem(
+        &host.call("POST", "/api/users/extra", Some(ADMIN), Body::None),
+        404,
+    );
 }
 
 #[test]

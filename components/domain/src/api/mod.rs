@@ -146,6 +146,14 @@ pub fn activity(
     }
 }
 
+/// Any other `/api/...` path: a problem+json 404 rather than a bare one.
+pub fn unknown_route(_ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+    Err(ApiError::not_found(format!(
+        "no API endpoint at {}",
+        req.uri().path()
+    )))
+}
+
 /// Rejects methods a route does not serve.
 pub fn allow(req: &Request, allowed: &[http::Method]) -> Result<(), ApiError> {
     if allowed.contains(req.method()) {
