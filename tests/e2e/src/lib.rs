@@ -198,6 +198,25 @@ impl TestHost {
         self.log.lock().unwrap().clone()
     }
 
+    /// Creates a contributor with the admin token `admin`; returns the new user's token.
+    pub fn new_user(&self, admin: &str, name: &str) -> String {
+        let r = self.call(
+            "POST",
+            "/api/users",
+            Some(admin),
+            Body::Json(serde_json::json!({ "name": name })),
+        );
+        assert_eq!(r.status, 201, "{:?}", r.json());
+        r.json()["token"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// POSTs a JSON contribution, expects 201 and returns the new row.
+    pub fn contribute(&self, token: &str, body: serde_json::Value) -> serde_json::Value {
+        let r = self.call("POST", "/api/unified-input", Some(token), Body::Json(body));
+        assert_eq!(r.status, 201, "{:?}", r.json());
+        r.json()
+    }
+
     /// Makes a request; `token` becomes a bearer header.
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
         call(&format!("{}{}", self.base, path), method, token, body)

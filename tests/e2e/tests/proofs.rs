@@ -26,13 +26,7 @@ fn app(sign: bool) -> TestHost {
 }
 
 fn user(host: &TestHost, name: &str) -> String {
-    let r = host.call(
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Body::Json(json!({ "name": name })),
-    );
-    r.json()["token"].as_str().unwrap().to_string()
+    host.new_user(ADMIN, name)
 }
 
 fn text(host: &TestHost, token: &str, t: &str) -> Value {

@@ -33,22 +33,11 @@ fn app() -> TestHost {
 }
 
 fn user(host: &TestHost, name: &str) -> String {
-    host.call(
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Body::Json(json!({ "name": name })),
-    )
-    .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    host.new_user(ADMIN, name)
 }
 
 fn contribute(host: &TestHost, token: &str, body: Value) -> Value {
-    let r = host.call("POST", "/api/unified-input", Some(token), Body::Json(body));
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    r.json()
+    host.contribute(token, body)
 }
 
 fn worker(args: &[&str]) -> std::process::Output {

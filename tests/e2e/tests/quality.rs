@@ -15,22 +15,11 @@ fn app(extra: &[(&str, &str)]) -> TestHost {
 }
 
 fn user(host: &TestHost, name: &str) -> String {
-    host.call(
-        "POST",
-        "/api/users",
-        Some(ADMIN),
-        Body::Json(json!({ "name": name })),
-    )
-    .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    host.new_user(ADMIN, name)
 }
 
 fn contribute(host: &TestHost, token: &str, body: Value) -> i64 {
-    let r = host.call("POST", "/api/unified-input", Some(token), Body::Json(body));
-    assert_eq!(r.status, 201, "{:?}", r.json());
-    r.json()["id"].as_i64().unwrap()
+    host.contribute(token, body)["id"].as_i64().unwrap()
 }
 
 fn wav(amplitude: i16) -> Vec<u8> {

@@ -127,15 +127,7 @@ fn host_floor() -> anyhow::Result<()> {
 
 fn ingest() -> anyhow::Result<()> {
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-    let user = host
-        .call(
-            "POST",
-            "/api/users",
-            Some("bench"),
-            Body::Json(json!({ "name": "bench" })),
-        )
-        .json();
-    let token = user["token"].as_str().unwrap().to_string();
+    let token = host.new_user("bench", "bench");
     let url = format!("{}/api/unified-input", host.base);
     for (label, clients) in [("sequential", 1), ("concurrent", 16)] {
         let stats = measure(clients, 2000, |a, i| {
@@ -161,12 +153,7 @@ fn ingest() -> anyhow::Result<()> {
 fn sqlite_modes() -> anyhow::Result<()> {
     let template = {
         let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-        host.call(
-            "POST",
-            "/api/users",
-            Some("bench"),
-            Body::Json(json!({ "name": "bench" })),
-        );
+        host.new_user("bench", "bench");
         let copy = tempfile::NamedTempFile::new()?;
         std::fs::copy(host.database_path(), copy.path())?;
         copy
@@ -264,17 +251,7 @@ fn proofs() -> anyhow::Result<()> {
         ("SPIN_VARIABLE_ADMIN_TOKEN", "bench"),
         ("SPIN_VARIABLE_LOG_SIGNING_KEY", key),
     ])?;
-    let token = host
-        .call(
-            "POST",
-            "/api/users",
-            Some("bench"),
-            Body::Json(json!({ "name": "bench" })),
-        )
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = host.new_user("bench", "bench");
     let first = host
         .call(
             "POST",
@@ -339,17 +316,7 @@ fn peak_rss_mib(pid: u32) -> f64 {
 /// Export throughput per format and the host's peak memory, at 10k and 100k rows.
 fn export() -> anyhow::Result<()> {
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-    let token = host
-        .call(
-            "POST",
-            "/api/users",
-            Some("bench"),
-            Body::Json(json!({ "name": "bench" })),
-        )
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = host.new_user("bench", "bench");
     host.call(
         "POST",
         "/api/unified-input",
@@ -408,12 +375,7 @@ fn export() -> anyhow::Result<()> {
 fn activity() -> anyhow::Result<()> {
     use domain::store::activity::{append, Entry};
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
-    host.call(
-        "POST",
-        "/api/users",
-        Some("bench"),
-        Body::Json(json!({ "name": "bench" })),
-    );
+    host.new_user("bench", "bench");
     let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
     let entry = |n: i64| Entry {
         log_type: "contribution_created",
@@ -497,17 +459,7 @@ fn publish() -> anyhow::Result<()> {
         ("SPIN_VARIABLE_WORKER_TOKEN", "worker"),
         ("SPIN_VARIABLE_LOG_SIGNING_KEY", key),
     ])?;
-    let token = host
-        .call(
-            "POST",
-            "/api/users",
-            Some("bench"),
-            Body::Json(json!({ "name": "bench" })),
-        )
-        .json()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = host.new_user("bench", "bench");
     let id = host
         .call(
             "POST",
