@@ -220,6 +220,30 @@ fn mean_us(n: u32, mut f: impl FnMut()) -> f64 {
     started.elapsed().as_secs_f64() * 1e6 / f64::from(n)
 }
 
+/// Appends leaves `[from, to)` for one contribution straight into the app's database
+/// with the app's own `ledger::append`, to grow the log fast for a benchmark.
+fn grow_log(
+    db_path: &std::path::Path,
+    contribution_id: i64,
+    from: u64,
+    to: u64,
+) -> anyhow::Result<()> {
+    let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(db_path)?);
+    db.0.execute_batch("BEGIN")?;
+    for index in from..to {
+        domain::ledger::append(
+            &db,
+            index,
+            contribution_id,
+            &format!("{index:064x}"),
+            "2026-11-27T00:00:00.000Z",
+        )
+        .map_err(|e| anyhow::anyhow!(e.0))?;
+    }
+    db.0.execute_batch("COMMIT")?;
+    Ok(())
+}
+
 /// Proof cost per contribution (native, the same code the component runs), and
 /// inclusion-proof / checkpoint latency through the API at 1k and 100k leaves.
 fn proofs() -> anyhow::Result<()> {
@@ -264,23 +288,8 @@ fn proofs() -> anyhow::Result<()> {
     println!("\n| log size | inclusion proof via API, p50 ms | p99 ms | checkpoint creation via API, ms |\n|---|---|---|---|");
     let mut size = 1u64;
     for target in [1_000u64, 100_000] {
-        {
-            let db =
-                domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
-            db.0.execute_batch("BEGIN")?;
-            for index in size..target {
-                domain::ledger::append(
-                    &db,
-                    index,
-                    id,
-                    &format!("{index:064x}"),
-                    "2026-11-27T00:00:00.000Z",
-                )
-                .map_err(|e| anyhow::anyhow!(e.0))?;
-            }
-            db.0.execute_batch("COMMIT")?;
-            size = target;
-        }
+        grow_log(&host.database_path(), id, size, target)?;
+        size = target;
         let started = Instant::now();
         let cp = host.call("GET", "/api/proofs/checkpoint", Some(&token), Body::None);
         let checkpoint_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -470,22 +479,6 @@ fn publish() -> anyhow::Result<()> {
         .json()["id"]
         .as_i64()
         .unwrap();
-    let grow = |from: u64, to: u64| -> anyhow::Result<()> {
-        let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
-        db.0.execute_batch("BEGIN")?;
-        for index in from..to {
-            domain::ledger::append(
-                &db,
-                index,
-                id,
-                &format!("{index:064x}"),
-                "2026-11-27T00:00:00.000Z",
-            )
-            .map_err(|e| anyhow::anyhow!(e.0))?;
-        }
-        db.0.execute_batch("COMMIT")?;
-        Ok(())
-    };
     let site = tempfile::tempdir()?;
     let run = || -> anyhow::Result<(f64, String)> {
         let started = Instant::now();
@@ -503,10 +496,10 @@ fn publish() -> anyhow::Result<()> {
                 .to_string(),
         ))
     };
-    grow(1, 100_000)?;
+    grow_log(&host.database_path(), id, 1, 100_000)?;
     let (full, full_out) = run()?;
     let (bytes, files) = dir_size(site.path());
-    grow(100_000, 101_000)?;
+    grow_log(&host.database_path(), id, 100_000, 101_000)?;
     let (incremental, inc_out) = run()?;
     println!("\n| publish | seconds | site | worker output |\n|---|---|---|---|");
     println!(
