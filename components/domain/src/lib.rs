@@ -11,11 +11,13 @@ pub mod export;
 pub mod hashing;
 pub mod input;
 pub mod ledger;
+pub mod lore;
 pub mod media;
 pub mod migrations;
 pub mod proof;
 pub mod quality;
 pub mod rights;
+pub mod shapes;
 pub mod store;
 pub mod web;
 
