@@ -70,4 +70,29 @@ impl Client {
             .with_context(|| format!("POST {path}"))?;
         Ok(Self::check(resp, &format!("POST {path}"))?.json()?)
     }
+
+    /// POST JSON and answer the status with the JSON body (null when empty), so
+    /// callers can act on 204/409 themselves; only transport errors are errors.
+    pub fn post_status(&self, path: &str, body: &Value) -> Result<(u16, Value)> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .with_context(|| format!("POST {path}"))?;
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .bytes()
+            .with_context(|| format!("POST {path}: reading the answer"))?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    /// GET raw bytes.
+    pub fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        Ok(self.get_stream(path)?.bytes()?.to_vec())
+    }
 }

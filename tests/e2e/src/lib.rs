@@ -3,6 +3,9 @@
 //! loopback port, and make HTTP calls that return status, headers and body whatever
 //! the status.
 
+pub mod media;
+pub mod worker;
+
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

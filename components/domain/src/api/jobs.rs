@@ -114,9 +114,8 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             let expires = at(lease as f64);
             jobs::lease(ctx.db, job.id, &worker, &token, &expires, &now)?;
             contributions::set_status(ctx.db, job.contribution_id, "processing", None, &now)?;
-            let mime = contributions::input(ctx.db, job.contribution_id)?
-                .map(|(m, _)| m)
-                .unwrap_or_default();
+            let (modality, mime) =
+                contributions::media_info(ctx.db, job.contribution_id)?.unwrap_or_default();
             return Ok::<_, ApiError>(Some(jobs::Lease {
                 id: job.id,
                 kind: job.kind,
@@ -124,6 +123,7 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
                 attempt: job.attempts + 1,
                 lease_token: token,
                 lease_expires_at: expires,
+                modality,
                 mime,
             }));
         }
@@ -137,7 +137,8 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         Some(l) => Ok(json(
             200,
             &json!({
-                "id": l.id, "kind": l.kind, "contribution_id": l.contribution_id, "mime": l.mime,
+                "id": l.id, "kind": l.kind, "contribution_id": l.contribution_id,
+                "modality": l.modality, "mime": l.mime,
                 "attempt": l.attempt, "lease_token": l.lease_token, "lease_expires_at": l.lease_expires_at,
             }),
         )),

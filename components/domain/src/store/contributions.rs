@@ -526,6 +526,15 @@ pub fn input(db: &dyn Db, id: i64) -> Result<Option<(String, Vec<u8>)>, DbError>
     Ok(rows.first().map(|r| (r.text("mime"), r.blob("data"))))
 }
 
+/// The `(modality, mime)` of a live contribution, without loading its bytes.
+pub fn media_info(db: &dyn Db, id: i64) -> Result<Option<(String, String)>, DbError> {
+    let rows = db.execute(
+        "SELECT modality, mime FROM training_contributions WHERE id = ? AND deleted_at IS NULL",
+        &[id.into()],
+    )?;
+    Ok(rows.first().map(|r| (r.text("modality"), r.text("mime"))))
+}
+
 /// Sets a contribution's extraction status (`processing`, `failed`), keeping the error.
 pub fn set_status(
     db: &dyn Db,

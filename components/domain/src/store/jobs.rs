@@ -67,6 +67,8 @@ pub struct Lease {
     pub lease_token: String,
     /// When the lease ends unless extended.
     pub lease_expires_at: String,
+    /// The contribution's modality (`voice`, `screenshot`, `drawing`).
+    pub modality: String,
     /// The media type of the input.
     pub mime: String,
 }

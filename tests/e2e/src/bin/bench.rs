@@ -8,6 +8,8 @@
 //! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
 //! - publish: static-site publication at 100k leaves and an incremental publish.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
+//! - worker: Whisper real-time factor (2/10/30 s clips, 1 and 2 threads), OCR of a
+//!   1920×1080 screenshot, and jobs/minute through the whole claim→complete loop.
 
 use e2e::{host_binary, start_fixture, Body, TestHost};
 use serde_json::json;
@@ -510,6 +512,121 @@ fn publish() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Warm timings (ms) of `native-worker extract FILE --repeat 4 ARGS`, first run dropped.
+fn extract_ms(file: &std::path::Path, args: &[&str]) -> anyhow::Result<Vec<f64>> {
+    let out = std::process::Command::new(e2e::worker_binary())
+        .arg("extract")
+        .arg(file)
+        .args(["--repeat", "4", "--whisper-model"])
+        .arg(e2e::worker::whisper_model())
+        .args(args)
+        .output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runs: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    anyhow::ensure!(runs[0]["error"].is_null(), "{}", runs[0]);
+    Ok(runs[1..]
+        .iter()
+        .map(|r| r["extract_ms"].as_f64().unwrap_or(f64::NAN))
+        .collect())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn worker() -> anyhow::Result<()> {
+    use e2e::media::{rendered, run, speech};
+    let dir = tempfile::tempdir()?;
+    let talk = "Please send the quarterly report to the finance team before Friday afternoon. \
+                We are collecting voice memos to train a speech recognition model. ";
+    speech(dir.path(), "long.wav", &talk.repeat(4));
+    println!("\n| Whisper tiny.en | threads | median ms (3 warm runs) | real-time factor |\n|---|---|---|---|");
+    for seconds in [2, 10, 30] {
+        let clip = dir.path().join(format!("clip-{seconds}s.wav"));
+        run(std::process::Command::new("sox")
+            .arg(dir.path().join("long.wav"))
+            .arg(&clip)
+            .args(["trim", "0", &seconds.to_string()]));
+        for threads in ["1", "2"] {
+            let ms = median(extract_ms(&clip, &["--whisper-threads", threads])?);
+            println!(
+                "| {seconds} s clip | {threads} | {ms:.0} | {:.3} |",
+                ms / 1000.0 / seconds as f64
+            );
+        }
+    }
+    let lines: Vec<String> = (0..18)
+        .map(|i| {
+            format!(
+                "Line {i}: the quarterly report for the finance team, invoice {}",
+                4500 + i
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    rendered(dir.path(), "screen.png", (1920, 1080), &refs, &[]);
+    let ms = median(extract_ms(&dir.path().join("screen.png"), &[])?);
+    println!("\n| OCR (Tesseract) | median ms |\n|---|---|\n| 1920×1080 screenshot, 18 lines | {ms:.0} |");
+
+    // The whole loop: contributions in, one worker (default settings) until all complete.
+    let (admin, worker_token) = ("bench", "bench-worker");
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", admin),
+        ("SPIN_VARIABLE_WORKER_TOKEN", worker_token),
+    ])?;
+    let user = host.new_user(admin, "bench");
+    println!("\n| jobs through claim → input → extract → complete | jobs | seconds | jobs/minute |\n|---|---|---|---|");
+    for (label, modality, n) in [
+        ("2 s voice memos", "voice", 20),
+        ("900×220 screenshots", "screenshot", 40),
+    ] {
+        let ids: Vec<i64> = (0..n)
+            .map(|i| {
+                let bytes = if modality == "voice" {
+                    speech(
+                        dir.path(),
+                        "memo.wav",
+                        &format!("Memo number {i} is ready."),
+                    )
+                } else {
+                    rendered(
+                        dir.path(),
+                        "shot.png",
+                        (900, 220),
+                        &[&format!("Screenshot number {i}")],
+                        &[],
+                    )
+                };
+                use base64::Engine as _;
+                let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+                host.contribute(&user, json!({"modality": modality, "data": data}))["id"]
+                    .as_i64()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let started = Instant::now();
+        let w = e2e::worker::Worker::start(&host, worker_token, "bench", &[]);
+        for id in &ids {
+            e2e::worker::settled(&host, admin, *id);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        drop(w);
+        println!(
+            "| {label} | {n} | {secs:.1} | {:.0} |",
+            n as f64 / secs * 60.0
+        );
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let which = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     println!(
@@ -535,6 +652,9 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;
+    }
+    if which == "worker" || which == "all" {
+        worker()?;
     }
     Ok(())
 }

@@ -1,0 +1,206 @@
+//! `native-worker run`: leases extraction jobs over HTTP, runs them, reports back.
+//!
+//! Each of `concurrency` threads loops claim → input → extract → complete/fail,
+//! heart-beating the lease while it works. Idle threads poll with exponential
+//! back-off. SIGINT/SIGTERM stop new claims; jobs in hand are finished first. A bad
+//! job is a failed job, never a crash; an unreachable app is retried.
+
+use crate::api::Client;
+use crate::extract::{Engines, Extraction, Failure};
+use crate::ocr::OcrConfig;
+use crate::transcribe::Transcriber;
+use anyhow::Result;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// How the daemon runs.
+pub struct Options {
+    pub worker_id: String,
+    pub kinds: Vec<String>,
+    pub concurrency: usize,
+    pub lease_seconds: u64,
+    pub idle_max: Duration,
+    pub transcriber: Option<Arc<Transcriber>>,
+    pub ocr: Option<OcrConfig>,
+}
+
+/// One leased job, as `claim` answers it.
+struct Job {
+    id: i64,
+    kind: String,
+    modality: String,
+    mime: String,
+    contribution_id: i64,
+    attempt: i64,
+    lease_token: String,
+}
+
+impl Job {
+    fn from_claim(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: v["id"].as_i64()?,
+            kind: v["kind"].as_str()?.to_string(),
+            modality: v["modality"].as_str().unwrap_or_default().to_string(),
+            mime: v["mime"].as_str().unwrap_or_default().to_string(),
+            contribution_id: v["contribution_id"].as_i64()?,
+            attempt: v["attempt"].as_i64().unwrap_or(1),
+            lease_token: v["lease_token"].as_str()?.to_string(),
+        })
+    }
+}
+
+/// Runs until SIGINT/SIGTERM.
+pub fn run(client: Client, options: Options) -> Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    // Build one OCR engine now so missing language data or models fail at start-up.
+    if let Some(config) = &options.ocr {
+        config.build()?;
+    }
+    log(
+        json!({"event": "started", "worker": options.worker_id, "kinds": options.kinds, "concurrency": options.concurrency}),
+    );
+    let (client, options) = (Arc::new(client), Arc::new(options));
+    let threads: Vec<_> = (0..options.concurrency.max(1))
+        .map(|slot| {
+            let (client, options, stop) =
+                (Arc::clone(&client), Arc::clone(&options), Arc::clone(&stop));
+            std::thread::spawn(move || worker_loop(&client, &options, &stop, slot))
+        })
+        .collect();
+    for t in threads {
+        if t.join().is_err() {
+            log(json!({"event": "thread_panicked", "worker": options.worker_id}));
+        }
+    }
+    log(json!({"event": "stopped", "worker": options.worker_id}));
+    Ok(())
+}
+
+fn worker_loop(client: &Client, options: &Options, stop: &AtomicBool, slot: usize) {
+    let ocr = options.ocr.as_ref().and_then(|c| c.build().ok());
+    let mut engines = Engines {
+        transcriber: options.transcriber.clone(),
+        ocr,
+    };
+    let worker = format!("{}/{slot}", options.worker_id);
+    let mut idle = Duration::from_millis(100);
+    while !stop.load(Ordering::SeqCst) {
+        let claim = json!({"worker_id": worker, "kinds": options.kinds, "lease_seconds": options.lease_seconds});
+        match client.post_status("/api/jobs/claim", &claim) {
+            Ok((200, body)) => match Job::from_claim(&body) {
+                Some(job) => {
+                    idle = Duration::from_millis(100);
+                    process(client, options, &mut engines, &worker, &job);
+                    continue;
+                }
+                None => log(json!({"event": "bad_claim_answer", "worker": worker, "body": body})),
+            },
+            Ok((204, _)) => {}
+            Ok((status, body)) => log(
+                json!({"event": "claim_refused", "worker": worker, "status": status, "detail": body["detail"]}),
+            ),
+            Err(e) => log(
+                json!({"event": "app_unreachable", "worker": worker, "error": format!("{e:#}")}),
+            ),
+        }
+        sleep_unless_stopped(idle, stop);
+        idle = (idle * 2).min(options.idle_max);
+    }
+}
+
+fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
+    let until = Instant::now() + total;
+    while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(25).min(until - Instant::now()));
+    }
+}
+
+/// Runs one job with a heartbeat beside it and reports the outcome; logs one line.
+fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &str, job: &Job) {
+    let started = Instant::now();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let outcome = std::thread::scope(|scope| {
+        scope.spawn(|| heartbeat(client, job, options.lease_seconds, done_rx));
+        let result = client
+            .get_bytes(&format!("/api/jobs/{}/input", job.id))
+            .map_err(|e| Failure {
+                error: format!("could not fetch the input: {e:#}"),
+                retryable: true,
+            })
+            .and_then(|bytes| engines.extract(&job.kind, &job.modality, &job.mime, &bytes));
+        drop(done_tx);
+        result
+    });
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let (path, body) = match &outcome {
+        Ok(x) => (
+            format!("/api/jobs/{}/complete", job.id),
+            completion(job, x, duration_ms),
+        ),
+        Err(f) => (
+            format!("/api/jobs/{}/fail", job.id),
+            json!({"lease_token": job.lease_token, "error": f.error, "retryable": f.retryable}),
+        ),
+    };
+    let reported = client.post_status(&path, &body);
+    let mut line = json!({
+        "event": "job", "worker": worker, "job": job.id, "kind": job.kind, "contribution": job.contribution_id,
+        "attempt": job.attempt, "ms": duration_ms,
+    });
+    match &outcome {
+        Ok(x) => {
+            line["outcome"] = "done".into();
+            line["engine"] = x.engine.clone().into();
+            line["chars"] = x.text.chars().count().into();
+        }
+        Err(f) => {
+            line["outcome"] = "failed".into();
+            line["error"] = f.error.clone().into();
+            line["retryable"] = f.retryable.into();
+        }
+    }
+    match reported {
+        Ok((200, _)) => {}
+        // The lease ran out and someone else holds (or finished) the job.
+        Ok((409, _)) => line["outcome"] = "lease_lost".into(),
+        Ok((status, answer)) => {
+            line["report_status"] = status.into();
+            line["report_detail"] = answer["detail"].clone();
+        }
+        Err(e) => line["report_error"] = format!("{e:#}").into(),
+    }
+    log(line);
+}
+
+fn completion(job: &Job, x: &Extraction, duration_ms: u64) -> Value {
+    json!({
+        "lease_token": job.lease_token, "text": x.text, "language": x.language, "confidence": x.confidence,
+        "engine": x.engine, "model": x.model, "duration_ms": duration_ms, "segments": x.segments,
+    })
+}
+
+/// Extends the lease every third of its length until `done` closes.
+fn heartbeat(client: &Client, job: &Job, lease_seconds: u64, done: mpsc::Receiver<()>) {
+    let every = Duration::from_millis(lease_seconds * 1000 / 3).max(Duration::from_millis(200));
+    while let Err(mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(every) {
+        let body = json!({"lease_token": job.lease_token, "lease_seconds": lease_seconds});
+        if let Ok((409, _)) = client.post_status(&format!("/api/jobs/{}/heartbeat", job.id), &body)
+        {
+            return;
+        }
+    }
+}
+
+/// One JSON line on stdout per event.
+fn log(mut line: Value) {
+    line["ts"] = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+        .into();
+    println!("{line}");
+}

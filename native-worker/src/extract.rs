@@ -1,0 +1,108 @@
+//! What a job does with its input: Whisper for voice memos, OCR for screenshots and
+//! drawings. Failures say whether another attempt could succeed.
+
+use crate::ocr::{self, OcrEngine};
+use crate::transcribe::Transcriber;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The text extracted from one input, as the app's `complete` call takes it.
+pub struct Extraction {
+    pub text: String,
+    pub language: Option<String>,
+    pub confidence: Option<f64>,
+    pub engine: String,
+    pub model: String,
+    pub segments: Option<Value>,
+}
+
+/// Why a job failed, and whether retrying could help.
+pub struct Failure {
+    pub error: String,
+    pub retryable: bool,
+}
+
+impl Failure {
+    fn permanent(error: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            retryable: false,
+        }
+    }
+
+    fn retryable(error: impl std::fmt::Display) -> Self {
+        Self {
+            error: format!("{error:#}"),
+            retryable: true,
+        }
+    }
+}
+
+/// The engines one worker thread uses.
+pub struct Engines {
+    pub transcriber: Option<Arc<Transcriber>>,
+    pub ocr: Option<Box<dyn OcrEngine>>,
+}
+
+impl Engines {
+    /// Runs the job of `kind` on `bytes` from a `modality` contribution.
+    pub fn extract(
+        &mut self,
+        kind: &str,
+        modality: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<Extraction, Failure> {
+        match kind {
+            "transcribe" => self.transcribe(mime, bytes),
+            "ocr" => self.ocr(modality, bytes),
+            other => Err(Failure::permanent(format!(
+                "this worker cannot run '{other}' jobs"
+            ))),
+        }
+    }
+
+    fn transcribe(&self, mime: &str, bytes: &[u8]) -> Result<Extraction, Failure> {
+        let whisper = self
+            .transcriber
+            .as_ref()
+            .ok_or_else(|| Failure::retryable("this worker has no Whisper model"))?;
+        let samples = crate::audio::decode_to_16k_mono(bytes, mime)
+            .map_err(|e| Failure::permanent(format!("could not decode the voice memo: {e:#}")))?;
+        let t = whisper.transcribe(&samples).map_err(Failure::retryable)?;
+        if t.text.is_empty() {
+            return Err(Failure::permanent("no speech found in the voice memo"));
+        }
+        Ok(Extraction {
+            text: t.text,
+            language: Some(t.language),
+            confidence: t.confidence,
+            engine: "whisper.cpp".into(),
+            model: whisper.model().to_string(),
+            segments: Some(t.segments),
+        })
+    }
+
+    fn ocr(&mut self, modality: &str, bytes: &[u8]) -> Result<Extraction, Failure> {
+        let engine = self
+            .ocr
+            .as_mut()
+            .ok_or_else(|| Failure::retryable("this worker has no OCR engine"))?;
+        let picture = ocr::decode(bytes)
+            .map_err(|e| Failure::permanent(format!("could not decode the image: {e:#}")))?;
+        let found = engine.recognize(&picture).map_err(Failure::retryable)?;
+        // A drawing may hold only shapes (already recognised by the app); a
+        // screenshot without text has nothing to train on.
+        if found.text.is_empty() && modality != "drawing" {
+            return Err(Failure::permanent("no text found in the image"));
+        }
+        Ok(Extraction {
+            text: found.text,
+            language: None,
+            confidence: found.confidence,
+            engine: engine.name().into(),
+            model: engine.model(),
+            segments: None,
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! Whisper transcription through whisper.cpp (`whisper-rs`). One loaded model is
+//! shared by every worker thread; each job gets its own decoding state.
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+/// The file `scripts/prepare-model` writes, looked for when no path is given.
+pub const DEFAULT_MODEL_FILE: &str = "ggml-tiny.en.bin";
+
+/// Where `scripts/prepare-model` caches models: `$TDS_MODEL_DIR`, else
+/// `$XDG_CACHE_HOME/training-data-service/models`, else `~/.cache/…`.
+pub fn default_model_path() -> PathBuf {
+    let dir = std::env::var_os("TDS_MODEL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .unwrap_or_else(|| PathBuf::from(".cache"))
+                .join("training-data-service/models")
+        });
+    dir.join(DEFAULT_MODEL_FILE)
+}
+
+/// A transcript with what the app records about it.
+pub struct Transcript {
+    pub text: String,
+    pub language: String,
+    /// Mean probability of the spoken tokens, 0..1.
+    pub confidence: Option<f64>,
+    /// `[{start_ms, end_ms, text}]`.
+    pub segments: Value,
+}
+
+/// A loaded Whisper model.
+pub struct Transcriber {
+    context: WhisperContext,
+    threads: usize,
+    model: String,
+}
+
+impl Transcriber {
+    /// Loads a ggml model; a missing file names what is expected and how to get it.
+    pub fn load(path: &Path, threads: usize, gpu: bool) -> Result<Self> {
+        if !path.is_file() {
+            bail!(
+                "no Whisper model at {}: run scripts/prepare-model (it writes {DEFAULT_MODEL_FILE} there), \
+                 or pass --whisper-model with an official whisper.cpp ggml model such as {DEFAULT_MODEL_FILE}",
+                path.display()
+            );
+        }
+        whisper_rs::install_logging_hooks();
+        let mut params = WhisperContextParameters::default();
+        params.use_gpu(gpu);
+        let context = WhisperContext::new_with_params(path, params).map_err(|e| {
+            anyhow::anyhow!("{} is not a usable whisper.cpp model: {e}", path.display())
+        })?;
+        let model = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| {
+                n.trim_start_matches("ggml-")
+                    .trim_end_matches(".bin")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "whisper".into());
+        Ok(Self {
+            context,
+            threads: threads.max(1),
+            model,
+        })
+    }
+
+    /// The model's short name (e.g. `tiny.en`), recorded with each transcript.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// Transcribes 16 kHz mono samples.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
+        let mut state = self
+            .context
+            .create_state()
+            .context("creating a Whisper state")?;
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.threads as i32);
+        params.set_audio_ctx(audio_context(samples.len()));
+        let english_only = !self.context.is_multilingual();
+        params.set_language(Some(if english_only { "en" } else { "auto" }));
+        params.set_no_context(true);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        // whisper.cpp wants at least a second of audio; pad short memos with silence.
+        let mut padded;
+        let audio = if samples.len() < 16_000 + 1600 {
+            padded = samples.to_vec();
+            padded.resize(16_000 + 1600, 0.0);
+            &padded[..]
+        } else {
+            samples
+        };
+        state
+            .full(params, audio)
+            .context("whisper.cpp failed on this audio")?;
+
+        let eot = self.context.token_eot();
+        let (mut text, mut segments, mut probs) = (String::new(), Vec::new(), Vec::new());
+        for segment in state.as_iter() {
+            let piece = segment
+                .to_str_lossy()
+                .context("reading a segment")?
+                .to_string();
+            for t in 0..segment.n_tokens() {
+                if let Some(token) = segment.get_token(t) {
+                    if token.token_id() < eot {
+                        probs.push(token.token_probability() as f64);
+                    }
+                }
+            }
+            segments.push(json!({
+                // whisper.cpp timestamps are in 10 ms units.
+                "start_ms": segment.start_timestamp() * 10,
+                "end_ms": segment.end_timestamp() * 10,
+                "text": piece.trim(),
+            }));
+            text.push_str(&piece);
+        }
+        let language = if english_only {
+            "en".to_string()
+        } else {
+            whisper_rs::get_lang_str(state.full_lang_id_from_state())
+                .unwrap_or("unknown")
+                .to_string()
+        };
+        let confidence =
+            (!probs.is_empty()).then(|| probs.iter().sum::<f64>() / probs.len() as f64);
+        Ok(Transcript {
+            text: text.trim().to_string(),
+            language,
+            confidence,
+            segments: Value::Array(segments),
+        })
+    }
+}
+
+/// The shortest encoder window used: below ~7 s of context tiny.en starts repeating
+/// itself on 1–2 s clips (measured on the alsa-utils clips, see BENCHMARKS.md).
+const MIN_AUDIO_CTX: usize = 384;
+
+/// whisper.cpp's encoder context for a clip: 50 frames per second of audio plus a
+/// margin, so a 2 s memo does not pay for the full 30 s window (1500 frames).
+pub fn audio_context(samples: usize) -> i32 {
+    let frames = samples.div_ceil(320) + 128;
+    frames.clamp(MIN_AUDIO_CTX, 1500) as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_clips_use_a_short_encoder_window() {
+        assert_eq!(audio_context(2 * 16_000), 384);
+        assert_eq!(audio_context(10 * 16_000), 628);
+        assert_eq!(audio_context(30 * 16_000), 1500);
+        assert_eq!(audio_context(60 * 16_000), 1500);
+    }
+
+    #[test]
+    fn a_missing_model_names_the_expected_file() {
+        let err = Transcriber::load(Path::new("/nowhere/ggml-tiny.en.bin"), 1, false)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("/nowhere/ggml-tiny.en.bin") && err.contains("scripts/prepare-model"),
+            "{err}"
+        );
+    }
+}

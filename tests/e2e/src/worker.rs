@@ -1,0 +1,127 @@
+//! Running the real `native-worker run` daemon beside a test host.
+
+use crate::{worker_binary, Body, TestHost};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The Whisper model `scripts/prepare-model` prepared (`scripts/test` exports its path
+/// as `TDS_WHISPER_MODEL`; otherwise the default cache location).
+pub fn whisper_model() -> PathBuf {
+    let path = std::env::var_os("TDS_WHISPER_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".cache/training-data-service/models/ggml-tiny.en.bin")
+        });
+    assert!(
+        path.is_file(),
+        "no Whisper model at {}: run scripts/prepare-model",
+        path.display()
+    );
+    path
+}
+
+/// A running worker; its JSON log lines are collected; killed (SIGKILL) on drop.
+pub struct Worker {
+    child: Child,
+    lines: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Worker {
+    /// `native-worker run` against `host` with `token`, fast idle polling and `extra` flags.
+    pub fn start(host: &TestHost, token: &str, id: &str, extra: &[&str]) -> Self {
+        let mut child = Command::new(worker_binary())
+            .args([
+                "run",
+                "--api",
+                &host.base,
+                "--token",
+                token,
+                "--worker-id",
+                id,
+                "--idle-max-ms",
+                "200",
+            ])
+            .arg("--whisper-model")
+            .arg(whisper_model())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start native-worker");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&lines);
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock()
+                    .unwrap()
+                    .push(serde_json::from_str(&line).unwrap_or(Value::String(line)));
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The log lines of finished jobs.
+    pub fn jobs(&self) -> Vec<Value> {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l["event"] == "job")
+            .cloned()
+            .collect()
+    }
+
+    /// SIGTERM, then the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the worker") {
+                return status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the worker ignored SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls a contribution (as `admin`) until it is `complete` or `failed`.
+pub fn settled(host: &TestHost, admin: &str, id: i64) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = host
+            .call(
+                "GET",
+                &format!("/api/training-data/{id}"),
+                Some(admin),
+                Body::None,
+            )
+            .json();
+        if r["status"] == "complete" || r["status"] == "failed" {
+            return r;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "contribution {id} still {}",
+            r["status"]
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -1,0 +1,438 @@
+//! End-to-end: the real `native-worker run` daemon against the real `jobs` component,
+//! with real models — Whisper tiny.en (from `scripts/prepare-model`) on speech made by
+//! espeak-ng and on a recorded clip from alsa-utils, Tesseract on images rendered by
+//! ImageMagick — and its faults: a worker killed mid-job, corrupt inputs, two workers
+//! sharing one queue.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use e2e::media::{rendered, run, speech};
+use e2e::worker::{settled as settled_as, Worker};
+use e2e::{Body, TestHost};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ADMIN: &str = "worker-admin";
+const WORKER: &str = "worker-secret";
+const SENTENCE: &str =
+    "Please send the quarterly report to the finance team before Friday afternoon.";
+
+fn app() -> TestHost {
+    TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+    ])
+    .unwrap()
+}
+
+fn row(host: &TestHost, id: i64) -> Value {
+    host.call(
+        "GET",
+        &format!("/api/training-data/{id}"),
+        Some(ADMIN),
+        Body::None,
+    )
+    .json()
+}
+
+fn settled(host: &TestHost, id: i64) -> Value {
+    settled_as(host, ADMIN, id)
+}
+
+fn upload(host: &TestHost, token: &str, modality: &str, bytes: &[u8]) -> i64 {
+    host.contribute(
+        token,
+        json!({"modality": modality, "data": B64.encode(bytes)}),
+    )["id"]
+        .as_i64()
+        .unwrap()
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// Word error rate: word-level edit distance over the reference's length.
+fn wer(reference: &str, hypothesis: &str) -> f64 {
+    let (r, h) = (words(reference), words(hypothesis));
+    let mut prev: Vec<usize> = (0..=h.len()).collect();
+    for (i, rw) in r.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, hw) in h.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(rw != hw))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[h.len()] as f64 / r.len() as f64
+}
+
+#[test]
+fn word_error_rate_counts_substitutions_insertions_and_deletions() {
+    assert_eq!(wer("a b c d", "a b c d"), 0.0);
+    assert_eq!(wer("a b c d", "a x c"), 0.5);
+    assert_eq!(wer("Front center", "front, centre."), 0.5);
+}
+
+#[test]
+fn the_worker_transcribes_and_reads_every_modality() {
+    let host = app();
+    let dir = tempfile::tempdir().unwrap();
+    let user = host.new_user(ADMIN, "ada");
+    let memo = upload(
+        &host,
+        &user,
+        "voice",
+        &speech(dir.path(), "memo.wav", SENTENCE),
+    );
+    // A real recording (Debian alsa-utils; read at test time, never committed).
+    let clip = upload(
+        &host,
+        &user,
+        "voice",
+        &std::fs::read("/usr/share/sounds/alsa/Front_Center.wav").unwrap(),
+    );
+    let shot = upload(
+        &host,
+        &user,
+        "screenshot",
+        &rendered(
+            dir.path(),
+            "shot.png",
+            (900, 220),
+            &["Invoice 4521 paid in full", "Thank you for your order"],
+            &[],
+        ),
+    );
+    let drawing = upload(
+        &host,
+        &user,
+        "drawing",
+        &rendered(
+            dir.path(),
+            "drawing.png",
+            (900, 220),
+            &["HELLO WORLD"],
+            &[
+                "-fill",
+                "none",
+                "-stroke",
+                "black",
+                "-strokewidth",
+                "4",
+                "-draw",
+                "circle 700,120 760,120",
+            ],
+        ),
+    );
+    let worker = Worker::start(&host, WORKER, "w1", &["--concurrency", "2"]);
+
+    let r = settled(&host, memo);
+    assert_eq!(r["status"], "complete", "{r}");
+    let text = r["extracted_text"].as_str().unwrap();
+    assert!(
+        wer(SENTENCE, text) < 0.2,
+        "WER {} for {text:?}",
+        wer(SENTENCE, text)
+    );
+    assert_eq!(r["extraction"]["engine"], "whisper.cpp");
+    assert_eq!(r["extraction"]["model"], "tiny.en");
+    assert!(r["extraction"]["confidence"].as_f64().unwrap() > 0.3, "{r}");
+
+    let r = settled(&host, clip);
+    assert_eq!(r["status"], "complete", "{r}");
+    let text = r["extracted_text"].as_str().unwrap();
+    assert!(words(text).contains(&"front".to_string()), "{text:?}");
+
+    let r = settled(&host, shot);
+    assert_eq!(r["status"], "complete", "{r}");
+    assert_eq!(
+        words(r["extracted_text"].as_str().unwrap()),
+        words("Invoice 4521 paid in full Thank you for your order")
+    );
+    assert_eq!(r["extraction"]["engine"], "tesseract");
+    assert!(r["extraction"]["confidence"].as_f64().unwrap() > 0.8, "{r}");
+
+    let r = settled(&host, drawing);
+    assert_eq!(r["status"], "complete", "{r}");
+    assert!(
+        r["extracted_text"]
+            .as_str()
+            .unwrap()
+            .contains("HELLO WORLD"),
+        "{r}"
+    );
+    assert!(r["extraction"]["confidence"].is_number(), "{r}");
+
+    // The listing shows them complete; the activity log has one completion each.
+    let listed = host
+        .call(
+            "GET",
+            "/api/training-data?status=complete",
+            Some(&user),
+            Body::None,
+        )
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 4, "{listed}");
+    let activity = host
+        .call(
+            "GET",
+            "/api/activity?type=extraction_completed",
+            Some(ADMIN),
+            Body::None,
+        )
+        .json();
+    assert_eq!(activity["items"].as_array().unwrap().len(), 4, "{activity}");
+
+    // One log line per job, then a graceful stop on SIGTERM.
+    let jobs = worker.jobs();
+    assert_eq!(jobs.len(), 4, "{jobs:?}");
+    assert!(
+        jobs.iter()
+            .all(|j| j["outcome"] == "done" && j["ms"].is_number()),
+        "{jobs:?}"
+    );
+    let status = worker.terminate();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_killed_worker_s_job_is_finished_once_by_another_after_the_lease_expires() {
+    let host = app();
+    let dir = tempfile::tempdir().unwrap();
+    let user = host.new_user(ADMIN, "bo");
+    // ~20 s of speech on one thread: several seconds of work to be killed in.
+    let long = [SENTENCE; 4].join(" ");
+    let memo = upload(
+        &host,
+        &user,
+        "voice",
+        &speech(dir.path(), "long.wav", &long),
+    );
+
+    let first = Worker::start(
+        &host,
+        WORKER,
+        "doomed",
+        &["--lease-seconds", "3", "--whisper-threads", "1"],
+    );
+    let started = Instant::now();
+    while row(&host, memo)["status"] != "processing" {
+        assert!(started.elapsed() < Duration::from_secs(30), "never claimed");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(first); // SIGKILL mid-job: no completion, no release.
+    assert_eq!(row(&host, memo)["status"], "processing");
+
+    let second = Worker::start(&host, WORKER, "rescuer", &["--lease-seconds", "30"]);
+    let r = settled(&host, memo);
+    assert_eq!(r["status"], "complete", "{r}");
+    assert!(
+        wer(&long, r["extracted_text"].as_str().unwrap()) < 0.2,
+        "{r}"
+    );
+    let jobs = second.jobs();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(
+        jobs[0]["attempt"], 2,
+        "the second attempt, after the first lease expired"
+    );
+    assert_eq!(jobs[0]["outcome"], "done");
+    let done = host
+        .call(
+            "GET",
+            "/api/activity?type=extraction_completed",
+            Some(ADMIN),
+            Body::None,
+        )
+        .json();
+    assert_eq!(
+        done["items"].as_array().unwrap().len(),
+        1,
+        "exactly one completion: {done}"
+    );
+}
+
+#[test]
+fn corrupt_audio_and_images_without_text_fail_clearly_and_the_worker_carries_on() {
+    let host = app();
+    let dir = tempfile::tempdir().unwrap();
+    let user = host.new_user(ADMIN, "cy");
+    let mut corrupt = speech(dir.path(), "ok.wav", "hello");
+    corrupt.truncate(44);
+    corrupt[20] = 0x55; // an unknown sample format in the fmt chunk
+    corrupt.extend(std::iter::repeat_n(0xAB, 4000));
+    let bad_wav = upload(&host, &user, "voice", &corrupt);
+    let blank = upload(
+        &host,
+        &user,
+        "screenshot",
+        &rendered(dir.path(), "blank.png", (900, 220), &[], &[]),
+    );
+    let worker = Worker::start(&host, WORKER, "w1", &[]);
+
+    let r = settled(&host, bad_wav);
+    assert_eq!(r["status"], "failed", "{r}");
+    let error = r["extraction"]["last_error"].as_str().unwrap();
+    assert!(error.contains("could not decode the voice memo"), "{error}");
+    let r = settled(&host, blank);
+    assert_eq!(r["status"], "failed", "{r}");
+    assert_eq!(r["extraction"]["last_error"], "no text found in the image");
+
+    // Permanent failures are not retried, and the cleanup report lists them.
+    let report = host
+        .call("POST", "/api/cleanup-voice-data", Some(ADMIN), Body::None)
+        .json();
+    assert_eq!(report["overall"]["incomplete"], 2, "{report}");
+
+    // Still alive and working.
+    let good = upload(
+        &host,
+        &user,
+        "screenshot",
+        &rendered(dir.path(), "good.png", (900, 220), &["Still working"], &[]),
+    );
+    assert_eq!(settled(&host, good)["extracted_text"], "Still working");
+    assert!(worker
+        .jobs()
+        .iter()
+        .filter(|j| j["outcome"] == "failed")
+        .all(|j| j["retryable"] == false));
+}
+
+#[test]
+fn two_workers_on_one_queue_never_process_the_same_job() {
+    let host = app();
+    let dir = tempfile::tempdir().unwrap();
+    let user = host.new_user(ADMIN, "dee");
+    let a = Worker::start(
+        &host,
+        WORKER,
+        "a",
+        &["--kinds", "ocr", "--concurrency", "2"],
+    );
+    let b = Worker::start(
+        &host,
+        WORKER,
+        "b",
+        &["--kinds", "ocr", "--concurrency", "2"],
+    );
+    let n = 200;
+    let ids: Vec<i64> = (0..n)
+        .map(|i| {
+            let png = small_label(dir.path(), i);
+            upload(&host, &user, "screenshot", &png)
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let r = settled(&host, *id);
+        assert_eq!(r["status"], "complete", "{r}");
+        assert_eq!(
+            r["extracted_text"],
+            format!("Label {i}"),
+            "each row gets its own text"
+        );
+    }
+    let (ja, jb) = (a.jobs(), b.jobs());
+    assert!(
+        !ja.is_empty() && !jb.is_empty(),
+        "both workers took jobs: {} / {}",
+        ja.len(),
+        jb.len()
+    );
+    let mut seen: Vec<i64> = ja
+        .iter()
+        .chain(&jb)
+        .map(|j| j["job"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seen.len(), n, "one processing per job");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), n, "no job processed twice");
+    assert!(ja
+        .iter()
+        .chain(&jb)
+        .all(|j| j["attempt"] == 1 && j["outcome"] == "done"));
+    let db = rusqlite::Connection::open(host.database_path()).unwrap();
+    let completions: i64 = db
+        .query_row(
+            "SELECT count(*) FROM activity_log WHERE log_type = 'extraction_completed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(completions, n as i64);
+}
+
+/// A small PNG reading `Label {i}`.
+fn small_label(dir: &Path, i: usize) -> Vec<u8> {
+    let path = dir.join(format!("label-{i}.png"));
+    run(Command::new("/usr/bin/convert")
+        .args([
+            "-size",
+            "320x70",
+            "xc:white",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "32",
+            "-fill",
+            "black",
+        ])
+        .args(["-annotate", "+15+48", &format!("Label {i}")])
+        .arg(&path));
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn start_up_fails_clearly_without_models() {
+    let out = Command::new(e2e::worker_binary())
+        .args([
+            "run",
+            "--api",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+            "--whisper-model",
+            "/nowhere/ggml-tiny.en.bin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nowhere/ggml-tiny.en.bin") && err.contains("scripts/prepare-model"),
+        "{err}"
+    );
+
+    let out = Command::new(e2e::worker_binary())
+        .args([
+            "run",
+            "--api",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+            "--kinds",
+            "ocr",
+            "--ocr-engine",
+            "ocrs",
+        ])
+        .args(["--ocrs-detection-model", "/nowhere/text-detection.rten"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("text-detection.rten") && err.contains("/nowhere"),
+        "{err}"
+    );
+}
