@@ -263,7 +263,9 @@ fn limit_openmp_threads() {
             .args(std::env::args_os().skip(1))
             .env("OMP_THREAD_LIMIT", "1")
             .exec();
-        eprintln!("native-worker: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); continuing");
+        eprintln!(
+            "native-worker: could not re-execute with OMP_THREAD_LIMIT=1 ({err}); continuing"
+        );
     }
 }
 
