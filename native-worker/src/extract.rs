@@ -6,6 +6,9 @@ use crate::transcribe::Transcriber;
 use serde_json::Value;
 use std::sync::Arc;
 
+/// Below this OCR confidence a drawing's "words" are taken for strokes, not text.
+pub const MIN_DRAWING_CONFIDENCE: f64 = 0.5;
+
 /// The text extracted from one input, as the app's `complete` call takes it.
 pub struct Extraction {
     pub text: String,
@@ -90,7 +93,16 @@ impl Engines {
             .ok_or_else(|| Failure::retryable("this worker has no OCR engine"))?;
         let picture = ocr::decode(bytes)
             .map_err(|e| Failure::permanent(format!("could not decode the image: {e:#}")))?;
-        let found = engine.recognize(&picture).map_err(Failure::retryable)?;
+        let mut found = engine.recognize(&picture).map_err(Failure::retryable)?;
+        // Engines read stray marks as symbols (a bare circle comes back as "©)"):
+        // without a letter or digit it is not text.
+        // Strokes of a sketch read at low confidence ("OO)" for a circle, 0.25) are
+        // not words either: the shape the app recognised stays the drawing's text.
+        let unsure =
+            modality == "drawing" && found.confidence.is_some_and(|c| c < MIN_DRAWING_CONFIDENCE);
+        if unsure || !found.text.chars().any(char::is_alphanumeric) {
+            found.text.clear();
+        }
         // A drawing may hold only shapes (already recognised by the app); a
         // screenshot without text has nothing to train on.
         if found.text.is_empty() && modality != "drawing" {

@@ -28,7 +28,18 @@ pub struct Settings {
     pub ip_retention_days: usize,
     /// `worker_token`: bearer token of extraction/publication workers; `None` = unset.
     pub worker_token: Option<String>,
+    /// `ollama_url`: base URL of an Ollama server writing lore stories; `None` = the
+    /// built-in generator.
+    pub ollama_url: Option<String>,
+    /// `ollama_model`: the Ollama model asked.
+    pub ollama_model: String,
+    /// `ollama_timeout_ms`: how long a lore story may take before the built-in
+    /// generator is used instead.
+    pub ollama_timeout_ms: usize,
 }
+
+/// Default Ollama model for lore stories.
+pub const DEFAULT_OLLAMA_MODEL: &str = "llama3.2";
 
 /// Default origin line of the log's checkpoints.
 pub const DEFAULT_LOG_ORIGIN: &str = "training-data-service/log";
@@ -45,6 +56,9 @@ impl Default for Settings {
             log_signing_key: None,
             ip_retention_days: 30,
             worker_token: None,
+            ollama_url: None,
+            ollama_model: DEFAULT_OLLAMA_MODEL.to_string(),
+            ollama_timeout_ms: 8000,
         }
     }
 }
@@ -90,6 +104,13 @@ impl Settings {
                 .unwrap_or(defaults.log_origin),
             log_signing_key: get("log_signing_key").filter(|k| !k.trim().is_empty()),
             worker_token: get("worker_token").filter(|t| !t.is_empty()),
+            ollama_url: get("ollama_url")
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .filter(|u| !u.is_empty()),
+            ollama_model: get("ollama_model")
+                .filter(|m| !m.trim().is_empty())
+                .unwrap_or(defaults.ollama_model),
+            ollama_timeout_ms: number("ollama_timeout_ms", defaults.ollama_timeout_ms)?,
             ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
                 None | Some("") => defaults.ip_retention_days,
                 Some(v) => v.parse().map_err(|_| {

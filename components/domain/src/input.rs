@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::media::{self, Modality};
+use crate::shapes;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -29,11 +30,59 @@ pub struct NewContribution {
 }
 
 impl NewContribution {
-    /// The text itself, for text contributions.
-    pub fn text(&self) -> Option<String> {
-        (self.modality == Modality::Text)
-            .then(|| String::from_utf8_lossy(&self.content).into_owned())
+    /// The text known at ingest: the text itself, or the shape a drawing's strokes make
+    /// (e.g. `shape: circle (0.91)`, kept until OCR finds words).
+    pub fn initial_text(&self) -> Option<String> {
+        match self.modality {
+            Modality::Text => Some(String::from_utf8_lossy(&self.content).into_owned()),
+            Modality::Drawing => self.shape().map(|m| shapes::describe(&m)),
+            _ => None,
+        }
     }
+
+    /// The shape recognised in a drawing's strokes, if it has any.
+    pub fn shape(&self) -> Option<shapes::Match> {
+        self.strokes
+            .as_deref()
+            .and_then(|s| shapes::recognize(&stroke_points(s)))
+    }
+}
+
+/// A drawing sent for verification (`POST /api/draw/verify`): the same checks as a
+/// unified-input drawing, from base64 `image` and optional `strokes`.
+pub fn verification_drawing(
+    image: String,
+    strokes: Option<Json>,
+    metadata: Json,
+    settings: &Settings,
+) -> Result<NewContribution, ApiError> {
+    let fields = Fields {
+        modality: Some("drawing".into()),
+        data: Some(image),
+        strokes,
+        metadata: Some(metadata),
+        ..Fields::default()
+    };
+    validate(fields, settings)
+}
+
+/// Validated strokes (compact JSON) as the recognizer's point lists.
+pub fn stroke_points(strokes: &str) -> Vec<shapes::Stroke> {
+    let parsed: Json = serde_json::from_str(strokes).unwrap_or(Json::Null);
+    let point = |p: &Json| match p {
+        Json::Array(a) => Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)),
+        Json::Object(o) => Some((o.get("x")?.as_f64()?, o.get("y")?.as_f64()?)),
+        _ => None,
+    };
+    parsed
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(Json::as_array)
+                .map(|stroke| stroke.iter().filter_map(point).collect())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The fields a client may send, whichever encoding carried them.
@@ -241,6 +290,11 @@ fn validate(fields: Fields, settings: &Settings) -> Result<NewContribution, ApiE
     })
 }
 
+/// Validates strokes (see below); public for the drawing-verification endpoint.
+pub fn checked_strokes(strokes: Json) -> Result<String, ApiError> {
+    validate_strokes(strokes)
+}
+
 /// Strokes: a list of strokes, each a list of points `[x, y]`, `[x, y, t]` or
 /// `{"x", "y", "t"?}` with finite numbers.
 fn validate_strokes(strokes: Json) -> Result<String, ApiError> {
@@ -305,7 +359,7 @@ mod tests {
     #[test]
     fn text_is_accepted() {
         let c = json(r#"{"modality":"text","text":"hello","metadata":{"lang":"en"}}"#).unwrap();
-        assert_eq!(c.text().as_deref(), Some("hello"));
+        assert_eq!(c.initial_text().as_deref(), Some("hello"));
         assert_eq!(c.metadata, r#"{"lang":"en"}"#);
     }
 

@@ -1,6 +1,9 @@
 //! Connects the domain to Spin: `SpinDb` runs statements on Spin's SQLite, settings
 //! come from Spin variables, and `serve` wraps a domain handler as a component body.
 
+mod outbound;
+pub use outbound::Outbound;
+
 use domain::api::{Context, Handler, Reply, Request, Response, StreamingHandler};
 use domain::config::Settings;
 use domain::db::{Db, DbError, Rows, Value};

@@ -63,6 +63,8 @@ pub fn build_components(packages: &[&str]) -> Result<()> {
 /// The app's components, as listed in `spin.toml`.
 pub const APP_COMPONENTS: &[&str] = &[
     "accounts",
+    "web",
+    "lore",
     "unified-input",
     "listing",
     "proof",

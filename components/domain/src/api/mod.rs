@@ -4,10 +4,13 @@
 pub mod activity;
 pub mod cleanup;
 pub mod dashboard;
+pub mod draw;
 pub mod export;
 pub mod jobs;
 pub mod listing;
+pub mod lore;
 pub mod metrics;
+pub mod pages;
 pub mod proofs;
 pub mod publish;
 pub mod snapshot;

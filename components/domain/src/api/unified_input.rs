@@ -14,6 +14,38 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     allow(req, &[http::Method::POST])?;
     let caller = authenticate(ctx, req, true)?;
     let new = crate::input::parse(req, &ctx.settings)?;
+    let stored = ingest(ctx, req, caller, &new)?;
+    let mut body = stored.row.to_json(&base_url(ctx, req), true);
+    body["duplicate"] = stored.duplicate.into();
+    body["job_id"] = stored.job_id.into();
+    if caller == Caller::Anonymous {
+        body["anonymous"] = true.into();
+    }
+    let mut resp = json(if stored.duplicate { 200 } else { 201 }, &body);
+    if let Ok(location) = format!("/api/training-data/{}", stored.row.id).parse() {
+        resp.headers_mut().insert(http::header::LOCATION, location);
+    }
+    Ok(resp)
+}
+
+/// A contribution as stored by `ingest`.
+pub struct Stored {
+    /// The new row, or the caller's existing row with the same content.
+    pub row: contributions::Contribution,
+    /// Its extraction job, if it has one.
+    pub job_id: Option<i64>,
+    /// True when the same content from the same owner was already there.
+    pub duplicate: bool,
+}
+
+/// Stores a validated contribution in one transaction: blob, row, extraction job,
+/// log leaf and activity entry (or finds the owner's duplicate).
+pub fn ingest(
+    ctx: &Context,
+    req: &Request,
+    caller: Caller,
+    new: &crate::input::NewContribution,
+) -> Result<Stored, ApiError> {
     let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
     let salt = commitment::new_salt();
     let commitment = commitment::commitment(&salt, &hash_bytes);
@@ -23,7 +55,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let owner = caller.user_id();
     let job_kind = new.modality.job_kind();
     let blob = job_kind.map(|_| content_hash.as_str());
-    let (status, row, job_id, duplicate) = transaction(ctx.db, || {
+    let (row, job_id, duplicate) = transaction(ctx.db, || {
         if blob.is_some() {
             blobs::put(ctx.db, &content_hash, new.mime, &new.content, &now)?;
         }
@@ -42,7 +74,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
                 byte_size: new.content.len() as i64,
                 content_hash: &content_hash,
                 blob_sha256: blob,
-                extracted_text: new.text(),
+                extracted_text: new.initial_text(),
                 strokes: new.strokes.as_deref(),
                 metadata: &new.metadata,
                 now: &now,
@@ -57,7 +89,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             let existing = contributions::find_by_owner_and_hash(ctx.db, owner, &content_hash)?
                 .ok_or_else(|| ApiError::internal("a duplicate was reported but not found"))?;
             let job = jobs::latest_for(ctx.db, existing.id)?;
-            return Ok::<_, ApiError>((200, existing, job, true));
+            return Ok::<_, ApiError>((existing, job, true));
         };
         let job = match job_kind {
             Some(kind) => Some(jobs::enqueue(ctx.db, kind, row.id, &now)?),
@@ -74,17 +106,11 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             ),
             &now,
         )?;
-        Ok((201, row, job, false))
+        Ok((row, job, false))
     })?;
-    let mut body = row.to_json(&base_url(ctx, req), true);
-    body["duplicate"] = duplicate.into();
-    body["job_id"] = job_id.into();
-    if caller == Caller::Anonymous {
-        body["anonymous"] = true.into();
-    }
-    let mut resp = json(status, &body);
-    if let Ok(location) = format!("/api/training-data/{}", row.id).parse() {
-        resp.headers_mut().insert(http::header::LOCATION, location);
-    }
-    Ok(resp)
+    Ok(Stored {
+        row,
+        job_id,
+        duplicate,
+    })
 }

@@ -561,9 +561,13 @@ pub fn complete_extraction(
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
-        "UPDATE training_contributions SET status = 'complete', extracted_text = ?, extraction_engine = ?, \
-         extraction_model = ?, extraction_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?",
-        &[text.into(), engine.into(), model.into(), confidence.map_or(Value::Null, Value::Real), now.into(), id.into()],
+        // A drawing whose OCR found no words keeps the shape recognised at ingest.
+        "UPDATE training_contributions SET status = 'complete', \
+         extracted_text = CASE WHEN ?1 = '' AND modality = 'drawing' AND extracted_text IS NOT NULL \
+                          THEN extracted_text ELSE ?1 END, \
+         extraction_engine = ?2, extraction_model = ?3, extraction_confidence = ?4, last_error = NULL, \
+         updated_at = ?5 WHERE id = ?6",
+        &[text.trim().into(), engine.into(), model.into(), confidence.map_or(Value::Null, Value::Real), now.into(), id.into()],
     )?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub const STYLE: &str = include_str!("style.css");
 
 pub mod charts;
+pub mod pages;
 
 /// The browser-side verifier: RFC 9162 inclusion check, checkpoint signature check
 /// (WebCrypto Ed25519) and salted-commitment check. No external scripts.

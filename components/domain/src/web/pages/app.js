@@ -1,0 +1,323 @@
+// Shared by every contributor page: the token bar (localStorage "tds-token", sent as
+// "Authorization: Bearer …"), API calls with problem+json errors, uploads with
+// progress, polling a contribution until it is done, and the proof panel.
+"use strict";
+(() => {
+  const KEY = "tds-token";
+  const $ = (id) => document.getElementById(id);
+
+  function getToken() {
+    try { return localStorage.getItem(KEY) || ""; } catch { return ""; }
+  }
+  function setToken(value) {
+    try {
+      if (value) localStorage.setItem(KEY, value); else localStorage.removeItem(KEY);
+    } catch { /* storage disabled: the token lasts for this page only */ }
+    memoryToken = value;
+  }
+  let memoryToken = getToken();
+  const token = () => getToken() || memoryToken;
+
+  /** An API failure: `detail` from the problem+json body when there is one. */
+  class ApiError extends Error {
+    constructor(status, message, body) {
+      super(message);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  function problemMessage(status, body, fallback) {
+    if (body && typeof body === "object" && (body.detail || body.title)) {
+      return body.detail || body.title;
+    }
+    if (status === 401) return "The API token is missing or unknown: paste yours in the token bar above.";
+    if (status === 0) return "The server could not be reached.";
+    return fallback || `The server answered ${status}.`;
+  }
+
+  function parseBody(text) {
+    if (!text) return null;
+    try { return JSON.parse(text); } catch { return text; }
+  }
+
+  function authHeaders(extra = {}) {
+    const headers = { ...extra };
+    const t = token();
+    if (t) headers.authorization = "Bearer " + t;
+    return headers;
+  }
+
+  /** fetch + JSON; throws ApiError with the problem's detail on a non-2xx answer. */
+  async function api(method, path, body) {
+    const init = { method, headers: authHeaders({ accept: "application/json" }) };
+    if (body !== undefined) {
+      init.headers["content-type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let resp;
+    try {
+      resp = await fetch(path, init);
+    } catch (e) {
+      throw new ApiError(0, "The server could not be reached: " + e.message, null);
+    }
+    const data = parseBody(await resp.text());
+    if (!resp.ok) throw new ApiError(resp.status, problemMessage(resp.status, data, resp.statusText), data);
+    return { status: resp.status, body: data };
+  }
+
+  /** A multipart upload by XHR so that upload progress can be shown. */
+  function upload(path, form, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", path);
+      const t = token();
+      if (t) xhr.setRequestHeader("Authorization", "Bearer " + t);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        const data = parseBody(xhr.responseText);
+        if (xhr.status >= 200 && xhr.status < 300) {
+          if (onProgress) onProgress(1);
+          resolve({ status: xhr.status, body: data });
+        } else {
+          reject(new ApiError(xhr.status, problemMessage(xhr.status, data, xhr.statusText), data));
+        }
+      };
+      xhr.onerror = () => reject(new ApiError(0, "The upload failed: the server could not be reached.", null));
+      xhr.onabort = () => reject(new ApiError(0, "The upload was cancelled.", null));
+      xhr.send(form);
+    });
+  }
+
+  /** Sets a progress element (0..1). */
+  function setProgress(el, fraction) {
+    if (!el) return;
+    const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+    el.value = pct;
+    el.textContent = pct + "%";
+  }
+
+  /** Writes a message to a status line; kind is "", "ok", "bad" or "pending". */
+  function say(el, text, kind = "") {
+    if (!el) return;
+    el.textContent = text;
+    el.dataset.kind = kind;
+  }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  /**
+   * Polls GET /api/training-data/{id} (about every second, slower after two minutes)
+   * until the row is complete or failed, calling onUpdate with every row. Returns the
+   * final row. `isCurrent()` lets a newer upload stop an older poll.
+   */
+  async function poll(id, onUpdate, isCurrent = () => true) {
+    const started = Date.now();
+    let failures = 0;
+    while (isCurrent()) {
+      try {
+        const { body } = await api("GET", `/api/training-data/${encodeURIComponent(id)}`);
+        failures = 0;
+        onUpdate(body);
+        if (body.status === "complete" || body.status === "failed") return body;
+      } catch (e) {
+        failures += 1;
+        if (e.status === 401 || e.status === 403 || e.status === 404 || failures >= 10) throw e;
+      }
+      await sleep(Date.now() - started < 120000 ? 1000 : 5000);
+    }
+    return null;
+  }
+
+  /** Fetches an SVG with the bearer header and gives it to an <img> as a blob: URL. */
+  async function loadSvg(img, path) {
+    const resp = await fetch(path, { headers: authHeaders() });
+    if (!resp.ok) throw new ApiError(resp.status, problemMessage(resp.status, parseBody(await resp.text())), null);
+    const blob = await resp.blob();
+    const old = img.dataset.blobUrl;
+    const url = URL.createObjectURL(new Blob([blob], { type: "image/svg+xml" }));
+    img.src = url;
+    img.dataset.blobUrl = url;
+    if (old) URL.revokeObjectURL(old);
+  }
+
+  /** Resets the shared result panel (ids from pages/mod.rs). */
+  function resetResult() {
+    const panel = $("result");
+    if (!panel) return;
+    panel.hidden = true;
+    $("result-text").textContent = "Waiting for the worker…";
+    $("result-text").classList.add("waiting");
+    $("result-error").hidden = true;
+    $("result-error").textContent = "";
+    $("result-engine").textContent = "";
+    $("proof").hidden = true;
+    panel.dataset.status = "";
+    panel.dataset.id = "";
+  }
+
+  const STATUS_CLASS = { complete: "ok", failed: "bad", pending: "pending", processing: "pending" };
+
+  /** Shows a contribution row (the 201 answer or a polled row) in the result panel. */
+  function showRow(row, { waitingText = "Waiting for the worker…" } = {}) {
+    const panel = $("result");
+    if (!panel || !row) return;
+    panel.hidden = false;
+    panel.dataset.id = String(row.id);
+    panel.dataset.status = row.status || "";
+    $("result-id").textContent = "#" + row.id;
+    const status = $("result-status");
+    status.textContent = row.status || "unknown";
+    status.className = "status " + (STATUS_CLASS[row.status] || "");
+    const ex = row.extraction || {};
+    const engine = [ex.engine, ex.model].filter(Boolean).join(" · ");
+    const conf = typeof ex.confidence === "number" ? ` · confidence ${Math.round(ex.confidence * 100)}%` : "";
+    $("result-engine").textContent = engine ? `(${engine}${conf})` : "";
+    const text = $("result-text");
+    if (row.extracted_text) {
+      text.textContent = row.extracted_text;
+      text.classList.remove("waiting");
+    } else if (row.status === "complete") {
+      text.textContent = "(no text was found)";
+      text.classList.add("waiting");
+    } else if (row.status === "failed") {
+      text.textContent = "(extraction failed)";
+      text.classList.add("waiting");
+    } else {
+      text.textContent = row.status === "processing" ? "A worker is extracting the text…" : waitingText;
+      text.classList.add("waiting");
+    }
+    const err = $("result-error");
+    const lastError = ex.last_error;
+    if (row.status === "failed" || (lastError && row.status !== "complete")) {
+      err.hidden = false;
+      err.textContent = row.status === "failed"
+        ? "Extraction failed: " + (lastError || "the worker gave up.")
+        : "The last attempt failed (it will be retried): " + lastError;
+    } else {
+      err.hidden = true;
+    }
+    showProof(row);
+  }
+
+  function showProof(row) {
+    const proof = row.proof;
+    if (!proof || $("proof").dataset.for === String(row.id)) return;
+    $("proof").dataset.for = String(row.id);
+    $("proof").hidden = false;
+    $("proof-upc-number").textContent = proof.upc || "";
+    $("proof-bip39").textContent = proof.bip39_hash || "";
+    $("proof-eip55").textContent = proof.ethereum_checksum || "";
+    $("proof-sha256").textContent = proof.sha256 || row.content_hash || "";
+    const verify = $("proof-verify");
+    const url = row.verify_url || proof.qr_data;
+    if (url) { verify.href = url; verify.textContent = "verify page"; }
+    const id = encodeURIComponent(row.id);
+    loadSvg($("proof-qr"), `/api/proofs/${id}/qr.svg`).catch((e) => showError("QR code: " + e.message));
+    loadSvg($("proof-upc"), `/api/proofs/${id}/upc.svg`).catch((e) => showError("UPC barcode: " + e.message));
+  }
+
+  function showError(message) {
+    const err = $("result-error");
+    if (!err) return;
+    err.hidden = false;
+    err.textContent = message;
+  }
+
+  /**
+   * Uploads media as multipart, shows the row and polls it until done. Never throws:
+   * errors are shown in `status`; resolves to the final row or null.
+   */
+  let generation = 0;
+  async function contribute({ modality, file, filename, strokes, progress, status, onRow }) {
+    const mine = ++generation;
+    resetResult();
+    setProgress(progress, 0);
+    if (!token()) {
+      say(status, "Save your API token in the bar above first.", "bad");
+      $("token-input")?.focus();
+      return null;
+    }
+    const form = new FormData();
+    form.append("modality", modality);
+    if (strokes) form.append("strokes", JSON.stringify(strokes));
+    form.append("file", file, filename);
+    say(status, "Uploading…", "pending");
+    let created;
+    try {
+      created = (await upload("/api/unified-input", form, (f) => setProgress(progress, f))).body;
+    } catch (e) {
+      say(status, "Upload failed: " + e.message, "bad");
+      return null;
+    }
+    showRow(created);
+    if (onRow) onRow(created);
+    say(status, created.duplicate
+      ? `You sent this before: contribution #${created.id}.`
+      : `Uploaded as contribution #${created.id}. Waiting for the worker…`, "ok");
+    if (created.status === "complete" || created.status === "failed") {
+      say(status, `Contribution #${created.id} is ${created.status}.`, created.status === "complete" ? "ok" : "bad");
+      return created;
+    }
+    try {
+      const final = await poll(created.id, (row) => {
+        if (mine !== generation) return;
+        showRow(row);
+        if (onRow) onRow(row);
+        if (row.status === "processing") say(status, `Contribution #${row.id}: a worker is on it…`, "pending");
+      }, () => mine === generation);
+      if (final && mine === generation) {
+        say(status, `Contribution #${final.id} is ${final.status}.`, final.status === "complete" ? "ok" : "bad");
+      }
+      return final;
+    } catch (e) {
+      if (mine === generation) say(status, "Could not check the contribution: " + e.message, "bad");
+      return null;
+    }
+  }
+
+  /** The token bar on every page. */
+  function initTokenBar() {
+    const form = $("token-bar");
+    if (!form) return;
+    const input = $("token-input");
+    const state = $("token-state");
+    const describe = async () => {
+      if (!token()) {
+        say(state, "No token saved yet: paste yours to contribute.", "");
+        form.dataset.state = "none";
+        return;
+      }
+      say(state, "Token saved in this browser. Checking…", "pending");
+      try {
+        const { body } = await api("GET", "/api/me");
+        const name = body && (body.name || (body.user && body.user.name));
+        say(state, `Signed in as ${name || "user #" + (body && body.id)}.`, "ok");
+        form.dataset.state = "ok";
+      } catch (e) {
+        say(state, "Token saved, but the server refused it: " + e.message, "bad");
+        form.dataset.state = "bad";
+      }
+    };
+    input.value = token();
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      setToken(input.value.trim());
+      input.value = token();
+      describe();
+    });
+    $("token-clear").addEventListener("click", () => {
+      setToken("");
+      input.value = "";
+      describe();
+      input.focus();
+    });
+    describe();
+  }
+
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg };
+  initTokenBar();
+})();

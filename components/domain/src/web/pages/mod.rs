@@ -1,0 +1,202 @@
+//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`) and their scripts,
+//! served by the app itself (no CDN). The pages call the same public API as curl.
+//!
+//! Every page is static HTML in the shared frame ([`crate::web::page`]): a header with
+//! the navigation, the token bar (the bearer token is kept in `localStorage` under
+//! `tds-token` and sent as `Authorization: Bearer …`; no cookies), the page's own
+//! body, and `<script src="/static/…" defer>` tags. The content security policy the
+//! server sends forbids inline scripts, so all behaviour lives in the `.js` assets.
+
+mod draw;
+mod index;
+mod screenshot;
+mod submit;
+
+/// Content type of the scripts.
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The HTML of the page at `path`, if there is one.
+pub fn page(path: &str) -> Option<String> {
+    let html = match path {
+        "/" | "" => frame("Training-data service", "/", &index::body(), "index.js"),
+        "/submit" => frame(
+            "Record a voice memo",
+            "/submit",
+            &submit::body(),
+            "recorder.js",
+        ),
+        "/screenshot" => frame(
+            "Upload a screenshot",
+            "/screenshot",
+            &screenshot::body(),
+            "screenshot.js",
+        ),
+        "/draw" => frame("Draw", "/draw", &draw::body(), "draw.js"),
+        _ => return None,
+    };
+    Some(html)
+}
+
+/// A static asset by file name: (content type, body).
+pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
+    let body = match name {
+        "app.js" => include_str!("app.js"),
+        "index.js" => include_str!("index.js"),
+        "recorder.js" => include_str!("recorder.js"),
+        "recorder-worklet.js" => include_str!("recorder-worklet.js"),
+        "screenshot.js" => include_str!("screenshot.js"),
+        "draw.js" => include_str!("draw.js"),
+        _ => return None,
+    };
+    Some((JS, body))
+}
+
+/// The pages in the navigation: (path, label).
+const NAV: [(&str, &str); 4] = [
+    ("/", "Home"),
+    ("/submit", "Voice"),
+    ("/screenshot", "Screenshot"),
+    ("/draw", "Draw"),
+];
+
+/// Wraps a page body in the site header, navigation and token bar, and loads the
+/// shared script and the page's own script.
+fn frame(title: &str, current: &str, body: &str, script: &str) -> String {
+    let links: String = NAV
+        .iter()
+        .map(|(href, label)| {
+            let aria = if *href == current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            format!("<a href=\"{href}\"{aria}>{label}</a>")
+        })
+        .collect();
+    let html = format!(
+        r#"<header class="site">
+  <a class="brand" href="/">training<span>data</span></a>
+  <nav aria-label="Pages" class="site-nav">{links}</nav>
+</header>
+<form id="token-bar" class="token-bar" autocomplete="off">
+  <label for="token-input">Your API token</label>
+  <div class="row">
+    <input id="token-input" name="token" type="password" spellcheck="false" placeholder="paste the token POST /api/users gave you" aria-describedby="token-state">
+    <button type="submit" id="token-save">Save</button>
+    <button type="button" id="token-clear" class="secondary">Forget</button>
+  </div>
+  <p id="token-state" role="status" aria-live="polite">No token saved yet.</p>
+</form>
+{body}
+<script src="/static/app.js" defer></script>
+<script src="/static/{script}" defer></script>
+"#
+    );
+    crate::web::page(title, &html)
+}
+
+/// The shared result panel: status, extracted text, error and the proof.
+/// `text_label` names the extracted text ("Transcript", "Text found").
+fn result_panel(text_label: &str) -> String {
+    let label = crate::web::escape(text_label);
+    format!(
+        r#"<section class="card result" id="result" hidden aria-labelledby="result-title">
+  <h2 id="result-title">Your contribution <span id="result-id" class="mono"></span></h2>
+  <p>Status: <span id="result-status" class="status pending">pending</span> <span id="result-engine" class="muted"></span></p>
+  <h3>{label}</h3>
+  <blockquote id="result-text" class="extracted" aria-live="polite">Waiting for the worker…</blockquote>
+  <p id="result-error" class="error" role="alert" hidden></p>
+  <div id="proof" class="proof" hidden>
+    <h3>Proof</h3>
+    <div class="proof-codes">
+      <figure><img id="proof-qr" alt="QR code linking to the public verify page"><figcaption>QR: <a id="proof-verify" href="/">verify page</a></figcaption></figure>
+      <figure><img id="proof-upc" alt="UPC-A barcode of the content hash"><figcaption>UPC-A <span id="proof-upc-number" class="mono"></span></figcaption></figure>
+    </div>
+    <dl>
+      <dt>BIP-39 words</dt><dd id="proof-bip39" class="mono"></dd>
+      <dt>EIP-55</dt><dd id="proof-eip55" class="mono"></dd>
+      <dt>SHA-256</dt><dd id="proof-sha256" class="mono"></dd>
+    </dl>
+  </div>
+</section>"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATHS: [&str; 4] = ["/", "/submit", "/screenshot", "/draw"];
+
+    #[test]
+    fn every_page_is_served_with_its_scripts() {
+        for path in PATHS {
+            let html = page(path).unwrap_or_else(|| panic!("no page at {path}"));
+            assert!(html.starts_with("<!doctype html>"), "{path}");
+            assert!(html.contains("<main>"), "{path}");
+            assert!(html.contains("id=\"token-bar\""), "{path}");
+            assert!(html.contains("aria-current=\"page\""), "{path}");
+            for src in html.split("<script src=\"/static/").skip(1) {
+                let name = &src[..src.find('"').unwrap()];
+                let (ct, body) =
+                    asset(name).unwrap_or_else(|| panic!("{path} loads missing {name}"));
+                assert!(ct.starts_with("text/javascript"));
+                assert!(!body.is_empty());
+            }
+        }
+        assert!(page("/nope").is_none());
+        assert!(asset("../mod.rs").is_none());
+        assert!(asset("recorder-worklet.js").is_some());
+    }
+
+    #[test]
+    fn pages_respect_the_content_security_policy() {
+        for path in PATHS {
+            let html = page(path).unwrap();
+            // Every script is external; no inline handlers, no external origins.
+            assert_eq!(
+                html.matches("<script").count(),
+                html.matches("<script src=\"/static/").count(),
+                "{path} has an inline script"
+            );
+            let lower = html.to_ascii_lowercase();
+            for handler in [
+                " onclick=",
+                " onload=",
+                " onchange=",
+                " onsubmit=",
+                " oninput=",
+                "javascript:",
+            ] {
+                assert!(!lower.contains(handler), "{path} has {handler}");
+            }
+            assert!(
+                !lower.contains("src=\"http"),
+                "{path} loads an external resource"
+            );
+        }
+    }
+
+    #[test]
+    fn every_control_has_a_label() {
+        for path in PATHS {
+            let html = page(path).unwrap();
+            for tag in html
+                .split("<input")
+                .skip(1)
+                .chain(html.split("<select").skip(1))
+            {
+                let tag = &tag[..tag.find('>').unwrap()];
+                let id = tag
+                    .split("id=\"")
+                    .nth(1)
+                    .map(|s| &s[..s.find('"').unwrap()])
+                    .unwrap_or_else(|| panic!("{path}: control without id: {tag}"));
+                assert!(
+                    html.contains(&format!("for=\"{id}\"")) || tag.contains("aria-label"),
+                    "{path}: #{id} has no label"
+                );
+            }
+        }
+    }
+}

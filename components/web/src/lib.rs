@@ -1,0 +1,8 @@
+//! Spin component: `/`, `/submit`, `/screenshot`, `/draw` and `/static/...`.
+
+use spin_sdk::http_component;
+
+#[http_component]
+fn handle(req: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+    spin_adapter::serve(req, domain::api::pages::handle)
+}
