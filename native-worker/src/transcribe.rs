@@ -26,7 +26,9 @@ pub fn default_model_path() -> PathBuf {
 
 /// A transcript with what the app records about it.
 pub struct Transcript {
+    /// The whole transcript, trimmed.
     pub text: String,
+    /// `en` for English-only models, else the detected language.
     pub language: String,
     /// Mean probability of the spoken tokens, 0..1.
     pub confidence: Option<f64>,

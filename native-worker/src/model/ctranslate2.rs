@@ -43,8 +43,11 @@ impl DType {
 /// One stored tensor.
 #[derive(Debug, Clone)]
 pub struct Variable {
+    /// Dimensions, outermost first (as PyTorch writes them).
     pub shape: Vec<usize>,
+    /// Element type.
     pub dtype: DType,
+    /// The elements, little-endian.
     pub data: Vec<u8>,
 }
 
@@ -106,7 +109,9 @@ impl Variable {
 /// A loaded CTranslate2 model: its spec name and variables (aliases resolved).
 #[derive(Debug)]
 pub struct Model {
+    /// The spec the model was exported with (`WhisperSpec`).
     pub spec: String,
+    /// Every variable by name, aliases included.
     pub variables: BTreeMap<String, Variable>,
 }
 

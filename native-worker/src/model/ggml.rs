@@ -7,7 +7,7 @@ use std::io::Write;
 
 const MAGIC: u32 = 0x6767_6d6c; // "ggml"
 
-/// whisper.cpp's hyper-parameter block, in file order.
+/// whisper.cpp's hyper-parameter block, in file order (field names are whisper.cpp's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HParams {
     pub n_vocab: i32,
@@ -30,8 +30,11 @@ pub enum Data {
 
 /// One tensor to write, with its PyTorch-style name and shape (outermost first).
 pub struct Tensor {
+    /// OpenAI's name, e.g. `encoder.blocks.0.attn.query.weight`.
     pub name: String,
+    /// Dimensions, outermost first (written innermost first).
     pub shape: Vec<usize>,
+    /// The values.
     pub data: Data,
 }
 

@@ -14,7 +14,9 @@ pub use picture::{decode, Picture};
 
 /// Text found in an image and the engine's confidence in it (0..1).
 pub struct OcrText {
+    /// The text, trimmed; empty when none was found.
     pub text: String,
+    /// Mean word confidence, if the engine reports one.
     pub confidence: Option<f64>,
 }
 
