@@ -76,6 +76,19 @@ impl Worker {
             .collect()
     }
 
+    /// The job log lines once there are at least `n`: a job's line is written just
+    /// after its report, so a test that saw the row finish may be a moment ahead.
+    pub fn jobs_when(&self, n: usize) -> Vec<Value> {
+        let started = Instant::now();
+        loop {
+            let jobs = self.jobs();
+            if jobs.len() >= n || started.elapsed() > Duration::from_secs(15) {
+                return jobs;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// SIGTERM, then the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")

@@ -194,7 +194,7 @@ fn the_worker_transcribes_and_reads_every_modality() {
     assert_eq!(activity["items"].as_array().unwrap().len(), 4, "{activity}");
 
     // One log line per job, then a graceful stop on SIGTERM.
-    let jobs = worker.jobs();
+    let jobs = worker.jobs_when(4);
     assert_eq!(jobs.len(), 4, "{jobs:?}");
     assert!(
         jobs.iter()
@@ -240,7 +240,7 @@ fn a_killed_worker_s_job_is_finished_once_by_another_after_the_lease_expires() {
         wer(&long, r["extracted_text"].as_str().unwrap()) < 0.2,
         "{r}"
     );
-    let jobs = second.jobs();
+    let jobs = second.jobs_when(1);
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     assert_eq!(
         jobs[0]["attempt"], 2,
@@ -302,11 +302,10 @@ fn corrupt_audio_and_images_without_text_fail_clearly_and_the_worker_carries_on(
         &rendered(dir.path(), "good.png", (900, 220), &["Still working"], &[]),
     );
     assert_eq!(settled(&host, good)["extracted_text"], "Still working");
-    assert!(worker
-        .jobs()
-        .iter()
-        .filter(|j| j["outcome"] == "failed")
-        .all(|j| j["retryable"] == false));
+    let jobs = worker.jobs_when(3);
+    let failed: Vec<_> = jobs.iter().filter(|j| j["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 2, "one attempt each, not retried: {jobs:?}");
+    assert!(failed.iter().all(|j| j["retryable"] == false), "{jobs:?}");
 }
 
 #[test]
@@ -341,6 +340,11 @@ fn two_workers_on_one_queue_never_process_the_same_job() {
             format!("Label {i}"),
             "each row gets its own text"
         );
+    }
+    // Each job's log line follows its report by a moment.
+    let started = Instant::now();
+    while a.jobs().len() + b.jobs().len() < n && started.elapsed() < Duration::from_secs(15) {
+        std::thread::sleep(Duration::from_millis(20));
     }
     let (ja, jb) = (a.jobs(), b.jobs());
     assert!(
