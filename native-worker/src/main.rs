@@ -11,6 +11,7 @@ mod api;
 mod audio;
 mod daemon;
 mod extract;
+mod hashing;
 mod model;
 mod ocr;
 mod publish;

@@ -3,31 +3,14 @@
 //! `restore` decrypts one into an empty SQLite file the app can serve.
 
 use crate::api::Client;
+use crate::hashing::HashingWriter;
 use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use domain::db::{Db, Value as Sql};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-
-/// A writer that hashes what passes through it.
-struct Hashing<W: Write> {
-    inner: W,
-    hasher: Sha256,
-}
-
-impl<W: Write> Write for Hashing<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
 
 /// Takes a snapshot into `out_dir`.
 pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
@@ -43,10 +26,7 @@ pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
     let path = out_dir.join(&name);
     let file =
         std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-    let mut hashing = Hashing {
-        inner: file,
-        hasher: Sha256::new(),
-    };
+    let mut hashing = HashingWriter::new(file);
     let encryptor =
         age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))?;
     let mut writer = encryptor.wrap_output(&mut hashing)?;
@@ -54,7 +34,7 @@ pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
     let copied = std::io::copy(&mut body, &mut writer)?;
     writer.finish()?;
     hashing.flush()?;
-    let sha = hex::encode(hashing.hasher.finalize());
+    let (_, sha) = hashing.finish();
     let (size, root) = checkpoint
         .as_ref()
         .map(|c| {

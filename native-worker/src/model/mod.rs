@@ -10,8 +10,7 @@ mod vocab;
 mod whisper;
 
 use anyhow::{ensure, Context, Result};
-use sha2::{Digest, Sha256};
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::Path;
 
 /// Converts `dir` (CTranslate2 Whisper) into the ggml file `out`, written atomically;
@@ -34,42 +33,10 @@ pub fn convert(dir: &Path, out: &Path) -> Result<String> {
     let tmp = out.with_extension("partial");
     let file =
         std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    let mut writer = BufWriter::new(HashingWriter::new(file));
+    let mut writer = BufWriter::new(crate::hashing::HashingWriter::new(file));
     ggml::write(&mut writer, &hparams, &filters, &tokens, &tensors)?;
-    let hashing = writer.into_inner().map_err(|e| e.into_error())?;
-    let digest = hashing.finish()?;
+    let (file, digest) = writer.into_inner().map_err(|e| e.into_error())?.finish();
+    file.sync_all()?;
     std::fs::rename(&tmp, out).with_context(|| format!("moving into {}", out.display()))?;
     Ok(digest)
-}
-
-/// A file writer that hashes what passes through and syncs on finish.
-struct HashingWriter {
-    file: std::fs::File,
-    hash: Sha256,
-}
-
-impl HashingWriter {
-    fn new(file: std::fs::File) -> Self {
-        Self {
-            file,
-            hash: Sha256::new(),
-        }
-    }
-
-    fn finish(self) -> Result<String> {
-        self.file.sync_all()?;
-        Ok(hex::encode(self.hash.finalize()))
-    }
-}
-
-impl Write for HashingWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.file.write(buf)?;
-        self.hash.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
-    }
 }
