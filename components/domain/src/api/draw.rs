@@ -123,39 +123,18 @@ fn poll(row: &crate::store::contributions::Contribution) -> Result<Response, Api
 }
 
 /// Letters and digits, lower-cased, words separated by single spaces.
-fn normalise(s: &str) -> Vec<char> {
+fn normalise(s: &str) -> String {
     let cleaned: String = s
         .to_lowercase()
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    cleaned
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .collect()
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// 1 − (edit distance / longer length) over the normalised strings.
 pub fn similarity(expected: &str, found: &str) -> f64 {
-    let (a, b) = (normalise(expected), normalise(found));
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    1.0 - prev[b.len()] as f64 / a.len().max(b.len()) as f64
+    strsim::normalized_levenshtein(&normalise(expected), &normalise(found))
 }
 
 #[cfg(test)]

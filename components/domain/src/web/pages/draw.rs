@@ -1,19 +1,9 @@
 //! `/draw`: a canvas for mouse, touch and pen; strokes + PNG upload; shape check.
 
-/// The shapes the "Check shape" control offers (the server's recogniser knows them).
-const SHAPES: [&str; 7] = [
-    "circle",
-    "rectangle",
-    "triangle",
-    "line",
-    "arrow",
-    "star",
-    "check",
-];
-
 /// The body of the drawing page.
 pub fn body() -> String {
-    let options: String = SHAPES
+    // The shapes the "Check shape" control offers: the recognizer's own classes.
+    let options: String = crate::shapes::SHAPES
         .iter()
         .map(|s| format!("<option value=\"{s}\">{s}</option>"))
         .collect();
