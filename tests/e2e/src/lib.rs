@@ -222,6 +222,17 @@ impl TestHost {
         r.json()
     }
 
+    /// One contribution as `token` sees it (`GET /api/training-data/{id}`).
+    pub fn row(&self, token: &str, id: i64) -> serde_json::Value {
+        self.call(
+            "GET",
+            &format!("/api/training-data/{id}"),
+            Some(token),
+            Body::None,
+        )
+        .json()
+    }
+
     /// Makes a request; `token` becomes a bearer header.
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
         call(&format!("{}{}", self.base, path), method, token, body)

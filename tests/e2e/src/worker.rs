@@ -1,6 +1,6 @@
 //! Running the real `native-worker run` daemon beside a test host.
 
-use crate::{worker_binary, Body, TestHost};
+use crate::{worker_binary, TestHost};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -119,14 +119,7 @@ impl Drop for Worker {
 pub fn settled(host: &TestHost, admin: &str, id: i64) -> Value {
     let started = Instant::now();
     loop {
-        let r = host
-            .call(
-                "GET",
-                &format!("/api/training-data/{id}"),
-                Some(admin),
-                Body::None,
-            )
-            .json();
+        let r = host.row(admin, id);
         if r["status"] == "complete" || r["status"] == "failed" {
             return r;
         }

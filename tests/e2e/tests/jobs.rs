@@ -48,16 +48,6 @@ fn post(host: &TestHost, id: &Value, action: &str, body: Value) -> Resp {
     )
 }
 
-fn row(host: &TestHost, id: i64) -> Value {
-    host.call(
-        "GET",
-        &format!("/api/training-data/{id}"),
-        Some(ADMIN),
-        Body::None,
-    )
-    .json()
-}
-
 #[test]
 fn lease_complete_and_idempotence() {
     let host = app();
@@ -82,7 +72,7 @@ fn lease_complete_and_idempotence() {
         ),
         (Some(c), Some(1), Some("audio/wav"))
     );
-    assert_eq!(row(&host, c)["status"], "processing");
+    assert_eq!(host.row(ADMIN, c)["status"], "processing");
     assert_eq!(claim(&host, "w2", 60).status, 204, "nothing else is due");
     let input = host.call(
         "GET",
@@ -121,7 +111,7 @@ fn lease_complete_and_idempotence() {
         json!({ "lease_token": job["lease_token"], "text": " hello world ", "engine": "whisper.cpp", "model": "tiny.en", "confidence": 0.9, "duration_ms": 420 }),
     );
     assert_eq!(done.status, 200, "{:?}", done.json());
-    let r = row(&host, c);
+    let r = host.row(ADMIN, c);
     assert_eq!(
         (
             r["status"].as_str(),
@@ -137,7 +127,7 @@ fn lease_complete_and_idempotence() {
         json!({ "lease_token": job["lease_token"], "text": "changed", "engine": "x" }),
     );
     assert_eq!(again.status, 409, "a second completion changes nothing");
-    assert_eq!(row(&host, c)["extracted_text"], "hello world");
+    assert_eq!(host.row(ADMIN, c)["extracted_text"], "hello world");
     let m = host
         .call("GET", "/api/admin/metrics?days=1", Some(ADMIN), Body::None)
         .json();
@@ -219,7 +209,7 @@ fn expired_leases_are_reclaimed_and_attempts_run_out() {
     assert_eq!(third["attempt"], 3);
     let dead = post(&host, &third["id"], "fail", json!({ "lease_token": third["lease_token"], "error": "corrupt WAV: no data chunk", "retryable": false })).json();
     assert_eq!(dead["state"], "dead");
-    let r = row(&host, c);
+    let r = host.row(ADMIN, c);
     assert_eq!(
         (r["status"].as_str(), r["extraction"]["last_error"].as_str()),
         (Some("failed"), Some("corrupt WAV: no data chunk"))
@@ -247,7 +237,7 @@ fn expired_leases_are_reclaimed_and_attempts_run_out() {
     claim(&host, "crashed", 1);
     std::thread::sleep(std::time::Duration::from_millis(1300));
     assert_eq!(claim(&host, "healthy", 60).status, 204);
-    assert_eq!(row(&host, c2)["status"], "failed");
+    assert_eq!(host.row(ADMIN, c2)["status"], "failed");
 }
 
 #[test]
