@@ -29,6 +29,15 @@ impl domain::api::lore::Outbound for Outbound {
         let outgoing = request
             .body()
             .map_err(|_| "request body unavailable".to_string())?;
+        let ns = timeout_ms.saturating_mul(1_000_000);
+        let options = RequestOptions::new();
+        let _ = options.set_connect_timeout(Some(ns));
+        let _ = options.set_first_byte_timeout(Some(ns));
+        let _ = options.set_between_bytes_timeout(Some(ns));
+        // Send first, then stream the body (as spin-sdk does): the host consumes the
+        // body while writing it, so a body larger than its pipe cannot stall.
+        let future =
+            outgoing_handler::handle(request, Some(options)).map_err(|e| format!("{e:?}"))?;
         {
             let stream = outgoing
                 .write()
@@ -40,14 +49,6 @@ impl domain::api::lore::Outbound for Outbound {
             }
         }
         OutgoingBody::finish(outgoing, None).map_err(|e| format!("sending: {e:?}"))?;
-
-        let ns = timeout_ms.saturating_mul(1_000_000);
-        let options = RequestOptions::new();
-        let _ = options.set_connect_timeout(Some(ns));
-        let _ = options.set_first_byte_timeout(Some(ns));
-        let _ = options.set_between_bytes_timeout(Some(ns));
-        let future =
-            outgoing_handler::handle(request, Some(options)).map_err(|e| format!("{e:?}"))?;
         future.subscribe().block();
         let response = match future.get() {
             Some(Ok(Ok(r))) => r,
