@@ -2,11 +2,13 @@
 //! project's end-to-end tests and benchmarks (real Spin cannot be installed here).
 //!
 //! Usage: `spin-test-host --manifest spin.toml --listen 127.0.0.1:0 --state-dir DIR
-//! [--sqlite-file LABEL=PATH]...`. It prints `listening on http://ADDR` once ready.
+//! [--runtime-config-file FILE] [--sqlite-file LABEL=PATH]...`. It prints
+//! `listening on http://ADDR` once ready.
 
 mod manifest;
 mod outbound;
 mod routes;
+mod runtime_config;
 mod server;
 mod sqlite;
 mod variables;
@@ -32,6 +34,7 @@ fn parse_args() -> Result<(Options, SocketAddr)> {
     let mut listen: SocketAddr = "127.0.0.1:3000".parse()?;
     let mut state_dir = PathBuf::from(".spin");
     let mut database_files = Vec::new();
+    let mut runtime_config = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -39,6 +42,7 @@ fn parse_args() -> Result<(Options, SocketAddr)> {
             "--manifest" | "-f" => manifest = PathBuf::from(value()?),
             "--listen" => listen = value()?.parse().context("--listen takes IP:PORT")?,
             "--state-dir" => state_dir = PathBuf::from(value()?),
+            "--runtime-config-file" => runtime_config = Some(PathBuf::from(value()?)),
             "--sqlite-file" => {
                 let v = value()?;
                 let (label, path) = v
@@ -47,7 +51,7 @@ fn parse_args() -> Result<(Options, SocketAddr)> {
                 database_files.push((label.to_string(), PathBuf::from(path)));
             }
             "--help" | "-h" => {
-                println!("spin-test-host --manifest spin.toml --listen 127.0.0.1:0 --state-dir DIR [--sqlite-file LABEL=PATH]");
+                println!("spin-test-host --manifest spin.toml --listen 127.0.0.1:0 --state-dir DIR [--runtime-config-file FILE] [--sqlite-file LABEL=PATH]");
                 std::process::exit(0);
             }
             other => bail!("unknown argument {other:?} (see --help)"),
@@ -61,6 +65,7 @@ fn parse_args() -> Result<(Options, SocketAddr)> {
             manifest,
             state_dir,
             database_files,
+            runtime_config,
         },
         listen,
     ))

@@ -4,6 +4,7 @@
 use crate::manifest::Manifest;
 use crate::outbound::{AllowedHost, OutboundHooks};
 use crate::routes::Router;
+use crate::runtime_config::Backend;
 use crate::sqlite::{Databases, SqliteState};
 use crate::variables::{ComponentVariables, Resolved};
 use anyhow::{Context, Result};
@@ -79,6 +80,8 @@ pub struct Options {
     pub state_dir: PathBuf,
     /// Explicit database files by label (`--sqlite-file label=path`).
     pub database_files: Vec<(String, PathBuf)>,
+    /// Spin's `--runtime-config-file`: `[sqlite_database.*]` backends.
+    pub runtime_config: Option<PathBuf>,
 }
 
 impl App {
@@ -95,16 +98,22 @@ impl App {
 
         std::fs::create_dir_all(&options.state_dir)
             .with_context(|| format!("cannot create state dir {}", options.state_dir.display()))?;
-        let mut files = HashMap::new();
-        files.insert(
+        let mut backends = HashMap::new();
+        backends.insert(
             "default".to_string(),
-            options.state_dir.join("sqlite_db.db"),
+            Backend::File(options.state_dir.join("sqlite_db.db")),
         );
+        if let Some(file) = &options.runtime_config {
+            backends.extend(crate::runtime_config::sqlite_databases(
+                file,
+                &options.state_dir,
+            )?);
+        }
         for (label, path) in &options.database_files {
-            files.insert(label.clone(), path.clone());
+            backends.insert(label.clone(), Backend::File(path.clone()));
         }
         let databases = Databases {
-            files: Arc::new(files),
+            backends: Arc::new(backends),
         };
 
         let mut config = wasmtime::Config::new();
@@ -145,8 +154,8 @@ impl App {
                     })?,
             )?;
             for db in &decl.sqlite_databases {
-                if !databases.files.contains_key(db) {
-                    anyhow::bail!("component {id:?} uses unknown database {db:?} (pass --sqlite-file {db}=PATH)");
+                if !databases.backends.contains_key(db) {
+                    anyhow::bail!("component {id:?} uses unknown database {db:?} (configure it in --runtime-config-file or pass --sqlite-file {db}=PATH)");
                 }
             }
             components.insert(

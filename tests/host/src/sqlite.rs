@@ -1,14 +1,16 @@
-//! `fermyon:spin/sqlite@2.0.0` on real SQLite files, with Spin's behaviour: a
-//! component may open only the databases its manifest lists (`access-denied`
-//! otherwise), only labels the host knows exist (`no-such-database`), every
-//! connection is its own rusqlite connection, and every SQLite failure is `io(msg)`.
+//! `fermyon:spin/sqlite@2.0.0` on real SQLite files or a libSQL server, with Spin's
+//! behaviour: a component may open only the databases its manifest lists
+//! (`access-denied` otherwise), only labels the host knows exist (`no-such-database`),
+//! every `open` is its own connection (a rusqlite connection, or a libSQL remote client
+//! created on first use as Spin's `LazyLibSqlConnection` is), and every failure is
+//! `io(msg)` with the backend's message.
 
 use crate::bindings::fermyon::spin::sqlite::{
     self, Connection, Error, QueryResult, RowResult, Value,
 };
+use crate::runtime_config::Backend;
 use crate::server::InstanceState;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use wasmtime::component::Resource;
 
@@ -17,19 +19,50 @@ const MAX_RESULT_BYTES: usize = 128 * 1024 * 1024;
 /// Connections one instance may hold open at once, as Spin's resource table.
 const MAX_CONNECTIONS: usize = 256;
 
-/// Where each database label lives on disk (shared by every instance).
+/// Where each database label lives (shared by every instance).
 #[derive(Clone, Debug)]
 pub struct Databases {
-    /// label -> SQLite file.
-    pub files: Arc<HashMap<String, PathBuf>>,
+    /// label -> backend.
+    pub backends: Arc<HashMap<String, Backend>>,
+}
+
+/// One open connection.
+enum Open {
+    File(Arc<Mutex<rusqlite::Connection>>),
+    LibSql(Arc<LazyLibSql>),
+}
+
+/// A libSQL client made on the first statement, as Spin's `LazyLibSqlConnection`: a
+/// client that cannot be made answers `invalid-connection`.
+struct LazyLibSql {
+    url: String,
+    token: String,
+    inner: tokio::sync::OnceCell<libsql::Connection>,
+}
+
+impl LazyLibSql {
+    async fn connection(&self) -> Result<&libsql::Connection, Error> {
+        self.inner
+            .get_or_try_init(|| async {
+                let db = libsql::Builder::new_remote(self.url.clone(), self.token.clone())
+                    .build()
+                    .await?;
+                db.connect()
+            })
+            .await
+            .map_err(|e| {
+                eprintln!("libSQL client for {}: {e}", self.url);
+                Error::InvalidConnection
+            })
+    }
 }
 
 /// One instance's SQLite state: what it may open and what it has open.
 #[derive(Default)]
 pub struct SqliteState {
     allowed: HashSet<String>,
-    files: Arc<HashMap<String, PathBuf>>,
-    open: HashMap<u32, Arc<Mutex<rusqlite::Connection>>>,
+    backends: Arc<HashMap<String, Backend>>,
+    open: HashMap<u32, Open>,
     next_id: u32,
 }
 
@@ -38,7 +71,7 @@ impl SqliteState {
     pub fn new(databases: &Databases, allowed: &[String]) -> Self {
         Self {
             allowed: allowed.iter().cloned().collect(),
-            files: databases.files.clone(),
+            backends: databases.backends.clone(),
             open: HashMap::new(),
             next_id: 1,
         }
@@ -57,18 +90,27 @@ impl sqlite::HostConnection for InstanceState {
         if !state.allowed.contains(&database) {
             return Err(Error::AccessDenied);
         }
-        let path = state
-            .files
+        let backend = state
+            .backends
             .get(&database)
             .cloned()
             .ok_or(Error::NoSuchDatabase)?;
         if state.open.len() >= MAX_CONNECTIONS {
             return Err(io("too many connections opened"));
         }
-        let conn = blocking(move || rusqlite::Connection::open(path)).map_err(io)?;
+        let conn = match backend {
+            Backend::File(path) => Open::File(Arc::new(Mutex::new(
+                blocking(move || rusqlite::Connection::open(path)).map_err(io)?,
+            ))),
+            Backend::LibSql { url, token } => Open::LibSql(Arc::new(LazyLibSql {
+                url,
+                token,
+                inner: tokio::sync::OnceCell::new(),
+            })),
+        };
         let id = state.next_id;
         state.next_id += 1;
-        state.open.insert(id, Arc::new(Mutex::new(conn)));
+        state.open.insert(id, conn);
         Ok(Resource::new_own(id))
     }
 
@@ -78,13 +120,17 @@ impl sqlite::HostConnection for InstanceState {
         statement: String,
         parameters: Vec<Value>,
     ) -> Result<QueryResult, Error> {
-        let conn = self
-            .sqlite
-            .open
-            .get(&connection.rep())
-            .cloned()
-            .ok_or(Error::InvalidConnection)?;
-        blocking(move || run_query(&conn, &statement, parameters))
+        match self.sqlite.open.get(&connection.rep()) {
+            Some(Open::File(conn)) => {
+                let conn = conn.clone();
+                blocking(move || run_query(&conn, &statement, parameters))
+            }
+            Some(Open::LibSql(lazy)) => {
+                let lazy = lazy.clone();
+                run_remote(lazy.connection().await?, &statement, parameters).await
+            }
+            None => Err(Error::InvalidConnection),
+        }
     }
 
     async fn drop(&mut self, connection: Resource<Connection>) -> wasmtime::Result<()> {
@@ -144,6 +190,65 @@ fn run_query(
         let mut values = Vec::with_capacity(columns.len());
         for i in 0..columns.len() {
             let (value, size) = from_sql(row.get_ref(i).map_err(io)?);
+            bytes += size;
+            values.push(value);
+        }
+        if bytes > MAX_RESULT_BYTES {
+            return Err(io(format!(
+                "query result exceeds limit of {MAX_RESULT_BYTES} bytes"
+            )));
+        }
+        out.push(RowResult { values });
+    }
+    Ok(QueryResult { columns, rows: out })
+}
+
+fn to_libsql(value: Value) -> libsql::Value {
+    use libsql::Value as V;
+    match value {
+        Value::Integer(i) => V::Integer(i),
+        Value::Real(r) => V::Real(r),
+        Value::Text(t) => V::Text(t),
+        Value::Blob(b) => V::Blob(b),
+        Value::Null => V::Null,
+    }
+}
+
+fn from_libsql(value: libsql::Value) -> (Value, usize) {
+    use libsql::Value as V;
+    match value {
+        V::Null => (Value::Null, 1),
+        V::Integer(i) => (Value::Integer(i), 8),
+        V::Real(r) => (Value::Real(r), 8),
+        V::Text(t) => {
+            let n = t.len();
+            (Value::Text(t), n)
+        }
+        V::Blob(b) => {
+            let n = b.len();
+            (Value::Blob(b), n)
+        }
+    }
+}
+
+/// One statement on a libSQL server, as Spin's `LibSqlConnection::query` runs it.
+async fn run_remote(
+    conn: &libsql::Connection,
+    statement: &str,
+    parameters: Vec<Value>,
+) -> Result<QueryResult, Error> {
+    let params: Vec<libsql::Value> = parameters.into_iter().map(to_libsql).collect();
+    let mut rows = conn.query(statement, params).await.map_err(io)?;
+    let count = rows.column_count();
+    let columns: Vec<String> = (0..count)
+        .map(|i| rows.column_name(i).unwrap_or("").to_owned())
+        .collect();
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next().await.map_err(io)? {
+        let mut values = Vec::with_capacity(columns.len());
+        for i in 0..count {
+            let (value, size) = from_libsql(row.get_value(i).map_err(io)?);
             bytes += size;
             values.push(value);
         }
