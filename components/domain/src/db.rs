@@ -47,6 +47,35 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbError(pub String);
 
+impl DbError {
+    /// Whether the database was busy or locked by another writer: worth retrying,
+    /// never a fault of the request. Spin relays SQLite's message (`database is
+    /// locked`), libSQL over Hrana its code (`SQLITE_BUSY`).
+    pub fn is_busy(&self) -> bool {
+        let m = self.0.to_ascii_lowercase();
+        [
+            "database is locked",
+            "sqlite_busy",
+            "database table is locked",
+            "sqlite_locked",
+        ]
+        .iter()
+        .any(|needle| m.contains(needle))
+    }
+}
+
+/// An error that may stand for a busy database (so a transaction is worth retrying).
+pub trait MaybeBusy {
+    /// True when the failure was a busy or locked database.
+    fn is_busy(&self) -> bool;
+}
+
+impl MaybeBusy for DbError {
+    fn is_busy(&self) -> bool {
+        DbError::is_busy(self)
+    }
+}
+
 /// The rows a statement returned.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
@@ -127,25 +156,212 @@ impl Row<'_> {
 pub trait Db {
     /// Executes one statement with positional `?` parameters.
     fn execute(&self, sql: &str, params: &[Value]) -> Result<Rows, DbError>;
+
+    /// Called after the database answered busy: waits a little and says whether the
+    /// request's budget allows another try. Plain connections never retry.
+    fn wait_to_retry(&self, _attempt: u32) -> bool {
+        false
+    }
 }
+
+const BEGIN: &str = "BEGIN IMMEDIATE";
+const COMMIT: &str = "COMMIT";
+const ROLLBACK: &str = "ROLLBACK";
 
 /// Runs `work` inside `BEGIN IMMEDIATE … COMMIT`: all of it lands or none of it does.
 ///
 /// `IMMEDIATE` takes the write lock up front, so read-then-write logic (duplicate
-/// checks, chain heads) cannot race with another request.
-pub fn transaction<T, E: From<DbError>>(
+/// checks, chain heads) cannot race with another request. When the database is busy
+/// anywhere in the transaction, it is rolled back and run again from the start while
+/// the connection's retry budget lasts (see [`Resilient`]); `work` must therefore
+/// only touch the database, never state outside it.
+pub fn transaction<T, E: From<DbError> + MaybeBusy>(
     db: &dyn Db,
-    work: impl FnOnce() -> Result<T, E>,
+    mut work: impl FnMut() -> Result<T, E>,
 ) -> Result<T, E> {
-    db.execute("BEGIN IMMEDIATE", &[])?;
-    let result = work();
-    let outcome = match result {
-        Ok(value) => match db.execute("COMMIT", &[]) {
+    let mut attempt = 0;
+    loop {
+        match transaction_once(db, &mut work) {
+            Err(e) if e.is_busy() && db.wait_to_retry(attempt) => attempt += 1,
+            outcome => return outcome,
+        }
+    }
+}
+
+fn transaction_once<T, E: From<DbError>>(
+    db: &dyn Db,
+    work: &mut impl FnMut() -> Result<T, E>,
+) -> Result<T, E> {
+    db.execute(BEGIN, &[])?;
+    let outcome = match work() {
+        Ok(value) => match db.execute(COMMIT, &[]) {
             Ok(_) => return Ok(value),
             Err(e) => Err(E::from(e)),
         },
         Err(e) => Err(e),
     };
-    let _ = db.execute("ROLLBACK", &[]);
+    let _ = db.execute(ROLLBACK, &[]);
     outcome
+}
+
+/// How long one request may spend retrying a busy database before it answers 503.
+/// The last try may add one busy wait of the backend (Spin's SQLite: 5 s), so no
+/// request waits on the database for longer than about 15 s.
+pub const RETRY_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A connection that retries when the database is busy, for one request: a statement
+/// outside a transaction is retried on its own, a transaction as a whole (by
+/// [`transaction`]); both with jittered exponential back-off until [`RETRY_BUDGET`]
+/// from the connection's opening is spent.
+pub struct Resilient<D> {
+    inner: D,
+    deadline: std::time::Instant,
+    in_transaction: std::cell::Cell<bool>,
+}
+
+impl<D: Db> Resilient<D> {
+    /// Wraps `inner`; the budget starts now.
+    pub fn new(inner: D) -> Self {
+        Self {
+            inner,
+            deadline: std::time::Instant::now() + RETRY_BUDGET,
+            in_transaction: std::cell::Cell::new(false),
+        }
+    }
+}
+
+impl<D: Db> Db for Resilient<D> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<Rows, DbError> {
+        match sql {
+            BEGIN => {
+                let result = self.inner.execute(sql, params);
+                self.in_transaction.set(result.is_ok());
+                return result;
+            }
+            COMMIT | ROLLBACK => {
+                let result = self.inner.execute(sql, params);
+                if sql == ROLLBACK || result.is_ok() {
+                    self.in_transaction.set(false);
+                }
+                return result;
+            }
+            _ if self.in_transaction.get() => return self.inner.execute(sql, params),
+            _ => {}
+        }
+        let mut attempt = 0;
+        loop {
+            match self.inner.execute(sql, params) {
+                Err(e) if e.is_busy() && self.wait_to_retry(attempt) => attempt += 1,
+                result => return result,
+            }
+        }
+    }
+
+    fn wait_to_retry(&self, attempt: u32) -> bool {
+        // 5 ms doubling to 320 ms, each wait drawn from its upper half so that
+        // writers that collided do not collide again in step.
+        let ceiling = 5u64 << attempt.min(6);
+        let jitter = u64::from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0),
+        ) % (ceiling / 2 + 1);
+        let wait = std::time::Duration::from_millis(ceiling / 2 + jitter);
+        if std::time::Instant::now() + wait > self.deadline {
+            return false;
+        }
+        std::thread::sleep(wait);
+        true
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    /// A backend that answers busy to the statements whose (0-based) position is in
+    /// `busy_at`, or to every statement when `always`.
+    struct Flaky {
+        busy_at: RefCell<Vec<usize>>,
+        always: bool,
+        seen: RefCell<Vec<String>>,
+    }
+
+    impl Db for Flaky {
+        fn execute(&self, sql: &str, _params: &[Value]) -> Result<Rows, DbError> {
+            let n = self.seen.borrow().len();
+            self.seen.borrow_mut().push(sql.to_string());
+            if self.always || self.busy_at.borrow().contains(&n) {
+                return Err(DbError("Io(\"database is locked\")".into()));
+            }
+            Ok(Rows::default())
+        }
+    }
+
+    fn flaky(busy_at: &[usize], always: bool) -> Resilient<Flaky> {
+        Resilient::new(Flaky {
+            busy_at: RefCell::new(busy_at.to_vec()),
+            always,
+            seen: RefCell::new(Vec::new()),
+        })
+    }
+
+    #[test]
+    fn busy_messages_of_both_backends_are_recognised() {
+        assert!(DbError("Io(\"database is locked\")".into()).is_busy());
+        assert!(
+            DbError("Io(\"Hrana: `api error: SQLITE_BUSY: database is locked`\")".into()).is_busy()
+        );
+        assert!(!DbError("Io(\"no such table: x\")".into()).is_busy());
+    }
+
+    #[test]
+    fn a_single_statement_is_retried_until_it_passes() {
+        let db = flaky(&[0, 1, 2], false);
+        assert!(db.execute("SELECT 1", &[]).is_ok());
+        assert_eq!(db.inner.seen.borrow().len(), 4);
+    }
+
+    #[test]
+    fn a_busy_transaction_is_rolled_back_and_run_again_whole() {
+        let db = flaky(&[0, 2], false);
+        let mut runs = 0;
+        let out: Result<u32, DbError> = transaction(&db, || {
+            runs += 1;
+            db.execute("INSERT INTO t VALUES (1)", &[])?;
+            Ok(runs)
+        });
+        // BEGIN busy, then INSERT busy inside the transaction, then a clean run.
+        assert_eq!(out, Ok(2));
+        let seen = db.inner.seen.borrow().join(";");
+        assert_eq!(
+            seen,
+            "BEGIN IMMEDIATE;BEGIN IMMEDIATE;INSERT INTO t VALUES (1);ROLLBACK;BEGIN IMMEDIATE;INSERT INTO t VALUES (1);COMMIT"
+        );
+    }
+
+    #[test]
+    fn statements_inside_a_transaction_are_not_retried_alone() {
+        let db = flaky(&[1], false);
+        db.execute(BEGIN, &[]).unwrap();
+        assert!(db.execute("UPDATE t SET a = 1", &[]).is_err());
+        assert_eq!(db.inner.seen.borrow().len(), 2, "no retry inside");
+        db.execute(ROLLBACK, &[]).unwrap();
+    }
+
+    #[test]
+    fn the_budget_ends_in_a_busy_error() {
+        let mut db = flaky(&[], true);
+        db.deadline = std::time::Instant::now() + std::time::Duration::from_millis(60);
+        let started = std::time::Instant::now();
+        let err = db.execute("SELECT 1", &[]).unwrap_err();
+        assert!(err.is_busy());
+        assert!(started.elapsed() < std::time::Duration::from_millis(200));
+        assert!(
+            db.inner.seen.borrow().len() > 2,
+            "it retried before giving up"
+        );
+    }
 }

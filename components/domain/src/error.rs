@@ -76,6 +76,15 @@ impl ApiError {
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(503, "Service Unavailable", detail)
     }
+    /// 503 with `Retry-After`: the database stayed busy for the whole retry budget;
+    /// nothing of the request was written.
+    pub fn busy() -> Self {
+        let mut e = Self::unavailable(
+            "the database is busy with other requests; nothing was written, try again shortly",
+        );
+        e.headers.push(("retry-after", "1".into()));
+        e
+    }
 
     /// The problem+json document.
     pub fn body(&self) -> Vec<u8> {
@@ -103,8 +112,18 @@ impl ApiError {
 
 impl From<crate::db::DbError> for ApiError {
     fn from(e: crate::db::DbError) -> Self {
+        if e.is_busy() {
+            eprintln!("database busy past the retry budget: {}", e.0);
+            return ApiError::busy();
+        }
         eprintln!("database error: {}", e.0);
         ApiError::internal("the database could not complete the request")
+    }
+}
+
+impl crate::db::MaybeBusy for ApiError {
+    fn is_busy(&self) -> bool {
+        self.status == 503 && self.headers.iter().any(|(name, _)| *name == "retry-after")
     }
 }
 

@@ -8,8 +8,11 @@ use crate::store::{blobs, contributions, jobs};
 /// owner go, the blob goes unless another live row shares it, unfinished jobs are
 /// cancelled, and a tombstone keeps the log consistent.
 pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
-    // Overwrite freed pages with zeros so erased bytes do not linger in the file.
-    db.execute("PRAGMA secure_delete = ON", &[])?;
+    // Where the backend allows it (Spin's SQLite), freed pages are zeroed as well,
+    // index entries included; remote libSQL refuses the pragma, and the in-place
+    // overwrite in `contributions::erase` and `blobs::delete_if_unreferenced` is what
+    // remains there (README, "Data rights").
+    let _ = db.execute("PRAGMA secure_delete = ON", &[]);
     if let Some(blob) = contributions::erase(db, id, now)? {
         blobs::delete_if_unreferenced(db, &blob)?;
     }

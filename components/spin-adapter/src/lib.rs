@@ -6,7 +6,7 @@ pub use outbound::Outbound;
 
 use domain::api::{Context, Handler, Reply, Request, Response, StreamingHandler};
 use domain::config::Settings;
-use domain::db::{Db, DbError, Rows, Value};
+use domain::db::{Db, DbError, Resilient, Rows, Value};
 use domain::error::ApiError;
 use spin_sdk::http::conversions::TryFromIncomingRequest;
 use spin_sdk::http::{Fields, IncomingRequest, OutgoingResponse, ResponseOutparam};
@@ -54,14 +54,14 @@ impl Db for SpinDb {
 }
 
 impl SpinDb {
-    /// Opens the `default` database with this app's per-connection settings and the
-    /// schema brought up to date.
-    pub fn open() -> Result<Self, ApiError> {
+    /// Opens the `default` database for one request: with this app's per-connection
+    /// settings, the schema brought up to date, and retries while it is busy.
+    pub fn open() -> Result<Resilient<Self>, ApiError> {
         let conn = Connection::open_default().map_err(|e| {
             eprintln!("cannot open the default database: {e:?}");
             ApiError::unavailable("the database is not available")
         })?;
-        let db = SpinDb(conn);
+        let db = Resilient::new(SpinDb(conn));
         // WAL + synchronous=NORMAL: a commit is durable against a crash of the app, and
         // may be lost only on a power cut before the next checkpoint; see BENCHMARKS.md.
         // Remote backends (libSQL) ignore or refuse these, which is fine.

@@ -168,7 +168,7 @@ fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, Api
     transaction(ctx.db, || {
         activity_log::append(
             ctx.db,
-            &activity(req, "personal_data_export", Some(uid), data),
+            &activity(req, "personal_data_export", Some(uid), data.clone()),
             &now,
         )
     })?;

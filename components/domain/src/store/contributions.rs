@@ -386,6 +386,7 @@ pub fn set_included(db: &dyn Db, id: i64, included: bool, now: &str) -> Result<(
 /// (salt, hashes, text, media reference, owner), keeping a tombstone: id, modality,
 /// times, leaf index and the public commitment. Returns the blob it referenced.
 pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError> {
+    overwrite_content(db, id)?;
     let blob = db
         .execute(
             "SELECT blob_sha256 FROM training_contributions WHERE id = ?",
@@ -402,6 +403,44 @@ pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError>
         &[now.into(), now.into(), id.into()],
     )?;
     Ok(blob)
+}
+
+/// Text columns that hold a contribution's content or something derived from it.
+const CONTENT_TEXT_COLUMNS: &[&str] = &[
+    "mime",
+    "content_hash",
+    "extracted_text",
+    "strokes",
+    "metadata",
+    "extraction_engine",
+    "extraction_model",
+    "last_error",
+    "qr_verification_code",
+    "ethereum_checksum",
+];
+
+/// Overwrites a row's content columns with filler of the same byte length and type.
+/// A record of unchanged size is rewritten in place by SQLite (overflow pages too),
+/// so the old bytes are gone from the table's pages on every backend, also where
+/// `secure_delete` is refused (remote libSQL); [`erase`] then clears the columns.
+fn overwrite_content(db: &dyn Db, id: i64) -> Result<(), DbError> {
+    let mut sets: Vec<String> = CONTENT_TEXT_COLUMNS
+        .iter()
+        .map(|c| {
+            format!(
+                "{c} = substr(hex(zeroblob(length(CAST({c} AS BLOB)))), 1, length(CAST({c} AS BLOB)))"
+            )
+        })
+        .collect();
+    sets.push("commitment_salt = zeroblob(length(commitment_salt))".into());
+    db.execute(
+        &format!(
+            "UPDATE training_contributions SET {} WHERE id = ?",
+            sets.join(", ")
+        ),
+        &[id.into()],
+    )?;
+    Ok(())
 }
 
 /// Ids of a user's live rows.
