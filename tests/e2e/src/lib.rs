@@ -2,8 +2,12 @@
 //! benchmarks: build components for `wasm32-wasip2`, start `spin-test-host` on a free
 //! loopback port, and make HTTP calls that return status, headers and body whatever
 //! the status.
+//!
+//! `TDS_E2E_BACKEND=libsql` runs the same tests scaled out: each app is a real sqld
+//! with two host instances on it, and requests alternate between the instances.
 
 pub mod media;
+pub mod sqld;
 pub mod worker;
 
 use anyhow::{bail, Context, Result};
@@ -121,14 +125,41 @@ pub fn start_fixture(
     Ok((TestHost::start_with(binary, &path, env)?, dir))
 }
 
-/// A running test host; killed when dropped.
+/// A running app: one host instance on a SQLite file, or (`TDS_E2E_BACKEND=libsql`)
+/// two instances on one sqld. Everything is killed when dropped.
 pub struct TestHost {
     child: Child,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` of the first instance.
     pub base: String,
-    /// The state directory (holds `sqlite_db.db`).
+    /// The state directory (holds `sqlite_db.db` on the built-in backend).
     pub state_dir: tempfile::TempDir,
     log: std::sync::Arc<Mutex<Vec<String>>>,
+    /// Further instances on the same database (libSQL leg).
+    others: Vec<TestHost>,
+    /// The libSQL server behind every instance, if any.
+    sqld: Option<sqld::Sqld>,
+    /// Which instance answers the next call.
+    turn: std::sync::atomic::AtomicUsize,
+}
+
+/// The database backend the end-to-end tests run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Spin's built-in SQLite (a file in the state directory), one instance.
+    Sqlite,
+    /// One sqld, two host instances on it.
+    LibSql,
+}
+
+impl Backend {
+    /// `TDS_E2E_BACKEND` (`sqlite`, the default, or `libsql`).
+    pub fn from_env() -> Self {
+        match std::env::var("TDS_E2E_BACKEND").as_deref() {
+            Ok("libsql") => Backend::LibSql,
+            Ok("sqlite") | Ok("") | Err(_) => Backend::Sqlite,
+            Ok(other) => panic!("TDS_E2E_BACKEND={other:?}: use sqlite or libsql"),
+        }
+    }
 }
 
 impl TestHost {
@@ -144,11 +175,27 @@ impl TestHost {
         state_dir: tempfile::TempDir,
         env: &[(&str, &str)],
     ) -> Result<Self> {
-        let mut child = Command::new(binary)
+        Self::spawn(binary, manifest, state_dir, None, "127.0.0.1:0", env)
+    }
+
+    fn spawn(
+        binary: &Path,
+        manifest: &Path,
+        state_dir: tempfile::TempDir,
+        runtime_config: Option<&Path>,
+        listen: &str,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
+        let mut command = Command::new(binary);
+        command
             .args(["--manifest"])
             .arg(manifest)
-            .args(["--listen", "127.0.0.1:0", "--state-dir"])
-            .arg(state_dir.path())
+            .args(["--listen", listen, "--state-dir"])
+            .arg(state_dir.path());
+        if let Some(file) = runtime_config {
+            command.arg("--runtime-config-file").arg(file);
+        }
+        let mut child = command
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -179,13 +226,78 @@ impl TestHost {
             child,
             state_dir,
             log,
+            others: Vec::new(),
+            sqld: None,
+            turn: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
-    /// Starts the app (`spin.toml`) with its components freshly built.
+    /// Starts the app (`spin.toml`) with its components freshly built, on the backend
+    /// `TDS_E2E_BACKEND` names.
     pub fn app(env: &[(&str, &str)]) -> Result<Self> {
+        Self::app_on(Backend::from_env(), env)
+    }
+
+    /// Starts the app on `backend`: one instance on SQLite, or sqld with two instances.
+    pub fn app_on(backend: Backend, env: &[(&str, &str)]) -> Result<Self> {
         build_components(APP_COMPONENTS)?;
-        Self::start_with(&host_binary(), &workspace_root().join("spin.toml"), env)
+        let manifest = workspace_root().join("spin.toml");
+        if backend == Backend::Sqlite {
+            return Self::start_with(&host_binary(), &manifest, env);
+        }
+        let server = sqld::Sqld::start()?;
+        let config = server.runtime_config()?;
+        // Behind a load balancer every instance has one public URL: the first one's.
+        let listen: Vec<String> = (0..2)
+            .map(|_| sqld::free_port().map(|p| format!("127.0.0.1:{p}")))
+            .collect::<Result<_>>()?;
+        let public = format!("http://{}", listen[0]);
+        let mut env = env.to_vec();
+        if !env
+            .iter()
+            .any(|(k, _)| *k == "SPIN_VARIABLE_PUBLIC_BASE_URL")
+        {
+            env.push(("SPIN_VARIABLE_PUBLIC_BASE_URL", &public));
+        }
+        let mut instances = listen.iter().map(|addr| {
+            Self::spawn(
+                &host_binary(),
+                &manifest,
+                tempfile::tempdir()?,
+                Some(&config),
+                addr,
+                &env,
+            )
+        });
+        let mut first = instances.next().expect("two instances")?;
+        for other in instances {
+            first.others.push(other?);
+        }
+        first.sqld = Some(server);
+        Ok(first)
+    }
+
+    /// Every instance's base URL, the first one first.
+    pub fn bases(&self) -> Vec<String> {
+        std::iter::once(self.base.clone())
+            .chain(self.others.iter().map(|o| o.base.clone()))
+            .collect()
+    }
+
+    /// The base URL of the instance whose turn it is (they alternate per call).
+    pub fn next_base(&self) -> String {
+        let bases = self.bases();
+        let turn = self.turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bases[turn % bases.len()].clone()
+    }
+
+    /// The backend this app runs on.
+    pub fn backend(&self) -> Backend {
+        if self.sqld.is_some() {
+            Backend::LibSql
+        } else {
+            Backend::Sqlite
+        }
     }
 
     /// The host's process id (for memory measurements).
@@ -193,14 +305,22 @@ impl TestHost {
         self.child.id()
     }
 
-    /// The SQLite file behind the `default` database.
+    /// The SQLite file behind the `default` database: the state directory's file, or
+    /// the one sqld keeps (tests that tamper with the database open it directly).
     pub fn database_path(&self) -> PathBuf {
-        self.state_dir.path().join("sqlite_db.db")
+        match &self.sqld {
+            Some(server) => server.database_file(),
+            None => self.state_dir.path().join("sqlite_db.db"),
+        }
     }
 
-    /// What the host logged to stderr so far.
+    /// What every instance logged to stderr so far.
     pub fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
+        let mut lines = self.log.lock().unwrap().clone();
+        for other in &self.others {
+            lines.extend(other.log());
+        }
+        lines
     }
 
     /// Creates a contributor with the admin token `admin`; returns the new user's token.
@@ -233,9 +353,14 @@ impl TestHost {
         .json()
     }
 
-    /// Makes a request; `token` becomes a bearer header.
+    /// Makes a request (to the instances in turn); `token` becomes a bearer header.
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
-        call(&format!("{}{}", self.base, path), method, token, body)
+        call(
+            &format!("{}{}", self.next_base(), path),
+            method,
+            token,
+            body,
+        )
     }
 }
 

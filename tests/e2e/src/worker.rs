@@ -32,13 +32,16 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// `native-worker run` against `host` with `token`, fast idle polling and `extra` flags.
+    /// `native-worker run` against `host` with `token`, fast idle polling and `extra`
+    /// flags. Scaled out, each new worker talks to the next instance, so two workers
+    /// lease jobs through different instances of one database.
     pub fn start(host: &TestHost, token: &str, id: &str, extra: &[&str]) -> Self {
+        let api = host.next_base();
         let mut child = Command::new(worker_binary())
             .args([
                 "run",
                 "--api",
-                &host.base,
+                &api,
                 "--token",
                 token,
                 "--worker-id",

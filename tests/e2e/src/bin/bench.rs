@@ -8,6 +8,9 @@
 //! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
 //! - publish: static-site publication at 100k leaves and an incremental publish.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
+//! - scale-out: 2 instances × 16 clients of text contributions while 2 workers drain
+//!   voice and OCR jobs, on the built-in SQLite (1 instance) and on libSQL (sqld), with
+//!   the invariants checked afterwards.
 //! - worker: Whisper real-time factor (2/10/30 s clips, 1 and 2 threads), OCR of a
 //!   1920×1080 screenshot, and jobs/minute through the whole claim→complete loop.
 
@@ -655,6 +658,125 @@ fn main() -> anyhow::Result<()> {
     }
     if which == "worker" || which == "all" {
         worker()?;
+    }
+    if which == "scale-out" || which == "all" {
+        scale_out()?;
+    }
+    Ok(())
+}
+
+/// Text ingest from 16 clients spread over every instance while 2 workers drain voice
+/// and OCR jobs; then the invariants: no 5xx, every 201 row once, contiguous leaves,
+/// a verifying activity chain, every job result applied exactly once.
+fn scale_out() -> anyhow::Result<()> {
+    use e2e::media::{rendered, speech};
+    use e2e::Backend;
+    let (admin, worker_token) = ("bench", "bench-worker");
+    let dir = tempfile::tempdir()?;
+    println!("\n| backend | instances | clients | requests | req/s | p50 ms | p99 ms | 5xx | 503 | media jobs | rows once | leaves contiguous | chain ok | jobs once |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for backend in [Backend::Sqlite, Backend::LibSql] {
+        let host = TestHost::app_on(
+            backend,
+            &[
+                ("SPIN_VARIABLE_ADMIN_TOKEN", admin),
+                ("SPIN_VARIABLE_WORKER_TOKEN", worker_token),
+            ],
+        )?;
+        let user = host.new_user(admin, "bench");
+        use base64::Engine as _;
+        let b64 = |b: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(b);
+        let mut media = Vec::new();
+        for i in 0..10 {
+            let voice = speech(
+                dir.path(),
+                "memo.wav",
+                &format!("Memo number {i} is ready."),
+            );
+            media.push(
+                host.contribute(&user, json!({"modality": "voice", "data": b64(voice)}))["id"]
+                    .as_i64()
+                    .unwrap_or(0),
+            );
+            let shot = rendered(
+                dir.path(),
+                "shot.png",
+                (900, 220),
+                &[&format!("Screenshot number {i}")],
+                &[],
+            );
+            media.push(
+                host.contribute(&user, json!({"modality": "screenshot", "data": b64(shot)}))["id"]
+                    .as_i64()
+                    .unwrap_or(0),
+            );
+        }
+        let workers = [
+            e2e::worker::Worker::start(&host, worker_token, "bench-a", &[]),
+            e2e::worker::Worker::start(&host, worker_token, "bench-b", &[]),
+        ];
+        let bases = host.bases();
+        let (clients, total) = (16, 3200);
+        let statuses = std::sync::Mutex::new(Vec::new());
+        let started = Instant::now();
+        let mut latencies: Vec<Duration> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..clients)
+                .map(|c| {
+                    let (bases, user, statuses) = (&bases, &user, &statuses);
+                    s.spawn(move || {
+                        let agent = ureq::AgentBuilder::new().build();
+                        let url = format!("{}/api/unified-input", bases[c % bases.len()]);
+                        (0..total / clients)
+                            .map(|i| {
+                                let t = Instant::now();
+                                let status = post(&agent, &url, Some(user), &json!({"modality": "text", "text": format!("client {c} item {i}")}));
+                                statuses.lock().unwrap().push(status);
+                                t.elapsed()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        let secs = started.elapsed().as_secs_f64();
+        for id in &media {
+            e2e::worker::settled(&host, admin, *id);
+        }
+        drop(workers);
+        latencies.sort();
+        let pct = |p: f64| {
+            latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)]
+                .as_secs_f64()
+                * 1e3
+        };
+        let statuses = statuses.into_inner().unwrap();
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        let server_errors = statuses.iter().filter(|s| **s >= 500).count();
+        let busy = statuses.iter().filter(|s| **s == 503).count();
+        let conn = rusqlite::Connection::open(host.database_path())?;
+        let one = |sql: &str| -> anyhow::Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+        let rows_once = one("SELECT COUNT(*) FROM training_contributions WHERE modality = 'text'")? == created as i64
+            && one("SELECT COUNT(*) FROM (SELECT content_hash FROM training_contributions GROUP BY content_hash HAVING COUNT(*) > 1)")? == 0;
+        let leaves = one("SELECT COUNT(*) FROM training_contributions")?
+            == one("SELECT IFNULL(MAX(leaf_index), -1) + 1 FROM training_contributions")?;
+        let jobs_once = one("SELECT COUNT(*) FROM jobs WHERE state = 'done'")? == media.len() as i64
+            && one("SELECT COUNT(*) FROM training_contributions WHERE modality != 'text' AND status = 'complete'")? == media.len() as i64;
+        drop(conn);
+        let chain = host
+            .call("GET", "/api/activity/verify", Some(admin), Body::None)
+            .json()["ok"]
+            == true;
+        println!(
+            "| {backend:?} | {} | {clients} | {total} | {:.0} | {:.1} | {:.1} | {server_errors} | {busy} | {} | {rows_once} | {leaves} | {chain} | {jobs_once} |",
+            bases.len(),
+            total as f64 / secs,
+            pct(0.5),
+            pct(0.99),
+            media.len(),
+        );
     }
     Ok(())
 }
