@@ -686,7 +686,7 @@ fn scale_out() -> anyhow::Result<()> {
         use base64::Engine as _;
         let b64 = |b: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(b);
         let mut media = Vec::new();
-        for i in 0..10 {
+        for i in 0..4 {
             let voice = speech(
                 dir.path(),
                 "memo.wav",
@@ -715,7 +715,7 @@ fn scale_out() -> anyhow::Result<()> {
             e2e::worker::Worker::start(&host, worker_token, "bench-b", &[]),
         ];
         let bases = host.bases();
-        let (clients, total) = (16, 3200);
+        let (clients, total) = (16, 800);
         let statuses = std::sync::Mutex::new(Vec::new());
         let started = Instant::now();
         let mut latencies: Vec<Duration> = std::thread::scope(|s| {
