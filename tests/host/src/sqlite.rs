@@ -184,23 +184,43 @@ fn run_query(
             parameters.into_iter().map(to_sql),
         ))
         .map_err(io)?;
-    let mut out = Vec::new();
-    let mut bytes = 0usize;
+    let mut out = Results::default();
     while let Some(row) = rows.next().map_err(io)? {
-        let mut values = Vec::with_capacity(columns.len());
-        for i in 0..columns.len() {
-            let (value, size) = from_sql(row.get_ref(i).map_err(io)?);
-            bytes += size;
+        out.push((0..columns.len()).map(|i| row.get_ref(i).map(from_sql).map_err(io)))?;
+    }
+    Ok(QueryResult {
+        columns,
+        rows: out.rows,
+    })
+}
+
+/// Rows collected under Spin's cap on a result's size.
+#[derive(Default)]
+struct Results {
+    rows: Vec<RowResult>,
+    bytes: usize,
+}
+
+impl Results {
+    /// Adds one row of (value, size) pairs; fails once the result exceeds the cap.
+    fn push(
+        &mut self,
+        row: impl Iterator<Item = Result<(Value, usize), Error>>,
+    ) -> Result<(), Error> {
+        let mut values = Vec::new();
+        for cell in row {
+            let (value, size) = cell?;
+            self.bytes += size;
             values.push(value);
         }
-        if bytes > MAX_RESULT_BYTES {
+        if self.bytes > MAX_RESULT_BYTES {
             return Err(io(format!(
                 "query result exceeds limit of {MAX_RESULT_BYTES} bytes"
             )));
         }
-        out.push(RowResult { values });
+        self.rows.push(RowResult { values });
+        Ok(())
     }
-    Ok(QueryResult { columns, rows: out })
 }
 
 fn to_libsql(value: Value) -> libsql::Value {
@@ -243,21 +263,12 @@ async fn run_remote(
     let columns: Vec<String> = (0..count)
         .map(|i| rows.column_name(i).unwrap_or("").to_owned())
         .collect();
-    let mut out = Vec::new();
-    let mut bytes = 0usize;
+    let mut out = Results::default();
     while let Some(row) = rows.next().await.map_err(io)? {
-        let mut values = Vec::with_capacity(columns.len());
-        for i in 0..count {
-            let (value, size) = from_libsql(row.get_value(i).map_err(io)?);
-            bytes += size;
-            values.push(value);
-        }
-        if bytes > MAX_RESULT_BYTES {
-            return Err(io(format!(
-                "query result exceeds limit of {MAX_RESULT_BYTES} bytes"
-            )));
-        }
-        out.push(RowResult { values });
+        out.push((0..count).map(|i| row.get_value(i).map(from_libsql).map_err(io)))?;
     }
-    Ok(QueryResult { columns, rows: out })
+    Ok(QueryResult {
+        columns,
+        rows: out.rows,
+    })
 }
