@@ -354,13 +354,20 @@ impl TestHost {
     }
 
     /// Makes a request (to the instances in turn); `token` becomes a bearer header.
+    /// A request that gets no answer panics with the tail of every instance's log.
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
-        call(
-            &format!("{}{}", self.next_base(), path),
-            method,
-            token,
-            body,
-        )
+        let url = format!("{}{}", self.next_base(), path);
+        try_call(&url, method, token, body).unwrap_or_else(|e| {
+            let log = self.log();
+            let tail = &log[log.len().saturating_sub(40)..];
+            let sqld = self.sqld.as_ref().map(|s| s.log()).unwrap_or_default();
+            let sqld_tail: Vec<&str> = sqld.lines().rev().take(20).collect();
+            panic!(
+                "{method} {url}: {e}\nlast lines the hosts logged:\n{}\nlast lines sqld logged:\n{}",
+                tail.join("\n"),
+                sqld_tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            )
+        })
     }
 }
 
@@ -408,8 +415,13 @@ impl Resp {
     }
 }
 
-/// One HTTP call to an absolute URL.
+/// One HTTP call to an absolute URL; panics when no answer comes.
 pub fn call(url: &str, method: &str, token: Option<&str>, body: Body) -> Resp {
+    try_call(url, method, token, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+}
+
+/// One HTTP call to an absolute URL: any answer, whatever its status, or why none came.
+pub fn try_call(url: &str, method: &str, token: Option<&str>, body: Body) -> Result<Resp, String> {
     let mut req = ureq::request(method, url).timeout(Duration::from_secs(60));
     if let Some(t) = token {
         req = req.set("authorization", &format!("Bearer {t}"));
@@ -424,7 +436,7 @@ pub fn call(url: &str, method: &str, token: Option<&str>, body: Body) -> Resp {
     let resp = match result {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{method} {url}: {e}"),
+        Err(e) => return Err(e.to_string()),
     };
     let status = resp.status();
     let headers = resp
@@ -437,11 +449,12 @@ pub fn call(url: &str, method: &str, token: Option<&str>, body: Body) -> Resp {
         .collect();
     let content_type = resp.header("content-type").unwrap_or("").to_string();
     let mut body = Vec::new();
-    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("read body");
-    Resp {
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body)
+        .map_err(|e| format!("reading the body: {e}"))?;
+    Ok(Resp {
         status,
         content_type,
         body,
         headers,
-    }
+    })
 }

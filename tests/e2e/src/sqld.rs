@@ -3,7 +3,7 @@
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// A running sqld with its own database directory; killed when dropped.
@@ -42,12 +42,19 @@ impl Sqld {
         let dir = tempfile::tempdir()?;
         let port = free_port()?;
         let addr = format!("127.0.0.1:{port}");
+        // sqld logs (at `TDS_SQLD_LOG`, a RUST_LOG filter; info by default) go to a
+        // file in its directory, shown beside a request that got no answer.
+        let log = std::fs::File::create(dir.path().join("sqld.log"))?;
         let child = Command::new(&binary)
             .arg("--db-path")
             .arg(dir.path().join("db"))
             .args(["--http-listen-addr", &addr, "--no-welcome"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .env(
+                "RUST_LOG",
+                std::env::var("TDS_SQLD_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .stdout(log.try_clone()?)
+            .stderr(log)
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
         let server = Sqld {
@@ -86,6 +93,11 @@ impl Sqld {
     /// The SQLite file sqld keeps for the `default` namespace.
     pub fn database_file(&self) -> PathBuf {
         self.dir.path().join("db/dbs/default/data")
+    }
+
+    /// What sqld logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("sqld.log")).unwrap_or_default()
     }
 
     /// sqld's database directory (its data file, WAL and replication log).

@@ -83,7 +83,7 @@ fn deleting_an_account_works_on_libsql() {
 }
 
 #[test]
-#[ignore = "about 1 run in 3 a request on libSQL gets no answer (ureq: timed out reading the status line); under investigation, run with --ignored"]
+#[ignore = "sqld 0.24.32 can stall every writer forever under this contention (about 1 run in 10; its write-lock queue, see README \"Known limitation\"); run with --ignored"]
 fn concurrent_writers_on_two_instances_never_see_a_500() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let host = scaled_out();

@@ -127,7 +127,8 @@ impl sqlite::HostConnection for InstanceState {
             }
             Some(Open::LibSql(lazy)) => {
                 let lazy = lazy.clone();
-                run_remote(lazy.connection().await?, &statement, parameters).await
+                let conn = lazy.connection().await?;
+                warn_while_waiting(&statement, run_remote(conn, &statement, parameters)).await
             }
             None => Err(Error::InvalidConnection),
         }
@@ -136,6 +137,30 @@ impl sqlite::HostConnection for InstanceState {
     async fn drop(&mut self, connection: Resource<Connection>) -> wasmtime::Result<()> {
         self.sqlite.open.remove(&connection.rep());
         Ok(())
+    }
+}
+
+/// How long a libSQL statement may take before the host says it is still waiting.
+const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Awaits one remote statement; one that takes longer than [`SLOW_STATEMENT`] is logged
+/// while it waits and again when it ends, so a stalled server shows in the log (a
+/// guest cannot time out a host call, and Spin applies no timeout either).
+async fn warn_while_waiting<T>(
+    statement: &str,
+    run: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let sql = &statement[..statement.floor_char_boundary(80)];
+    tokio::pin!(run);
+    tokio::select! {
+        result = &mut run => result,
+        _ = tokio::time::sleep(SLOW_STATEMENT) => {
+            eprintln!("libSQL: still waiting after {SLOW_STATEMENT:?} for: {sql}");
+            let started = std::time::Instant::now();
+            let result = run.await;
+            eprintln!("libSQL: answered {:.1?} later: {sql}", started.elapsed());
+            result
+        }
     }
 }
 

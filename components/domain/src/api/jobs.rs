@@ -95,6 +95,11 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     }
     let lease = lease_seconds(body.lease_seconds)?;
     let now = crate::clock::now();
+    // An idle worker's poll only reads: the write lock (which every other writer then
+    // waits for) is taken only when a job is due, and the claim re-checks inside it.
+    if jobs::next_due(ctx.db, &kinds, &now)?.is_none() {
+        return Ok(no_content());
+    }
     let claimed = transaction(ctx.db, || {
         while let Some(job) = jobs::next_due(ctx.db, &kinds, &now)? {
             if job.attempts >= job.max_attempts {
@@ -130,10 +135,7 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         Ok(None)
     })?;
     match claimed {
-        None => Ok(http::Response::builder()
-            .status(204)
-            .body(Vec::new())
-            .unwrap_or_default()),
+        None => Ok(no_content()),
         Some(l) => Ok(json(
             200,
             &json!({
@@ -293,4 +295,12 @@ fn fail(
         200,
         &json!({ "id": id, "state": state, "not_before": not_before }),
     ))
+}
+
+/// `204 No Content`: no job is due.
+fn no_content() -> Response {
+    http::Response::builder()
+        .status(204)
+        .body(Vec::new())
+        .unwrap_or_default()
 }
