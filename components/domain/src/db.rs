@@ -204,6 +204,26 @@ fn transaction_once<T, E: From<DbError>>(
     outcome
 }
 
+/// A read transaction that spans several calls (a streamed export or dump): every
+/// page reads the same consistent snapshot while writers go on. Begun with
+/// [`ReadTransaction::begin`], ended with [`ReadTransaction::end`]; a request that
+/// ends without it closes its connection, which ends the transaction too.
+#[must_use = "end the read transaction when the last page is read"]
+pub struct ReadTransaction(());
+
+impl ReadTransaction {
+    /// `BEGIN` (deferred): the snapshot is taken by the first read.
+    pub fn begin(db: &dyn Db) -> Result<Self, DbError> {
+        db.execute("BEGIN", &[])?;
+        Ok(Self(()))
+    }
+
+    /// Ends the transaction (it wrote nothing, so `COMMIT` only releases the snapshot).
+    pub fn end(self, db: &dyn Db) -> Result<(), DbError> {
+        db.execute(COMMIT, &[]).map(|_| ())
+    }
+}
+
 /// How long one request may spend retrying a busy database before it answers 503.
 /// The last try may add one busy wait of the backend (Spin's SQLite: 5 s), so no
 /// request waits on the database for longer than about 15 s.

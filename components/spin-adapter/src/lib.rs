@@ -4,7 +4,7 @@
 mod outbound;
 pub use outbound::Outbound;
 
-use domain::api::{Context, Handler, Reply, Request, Response, StreamingHandler};
+use domain::api::{Context, Handler, Reply, Request, Response, StaticHandler, StreamingHandler};
 use domain::config::Settings;
 use domain::db::{Db, DbError, Resilient, Rows, Value};
 use domain::error::ApiError;
@@ -84,6 +84,11 @@ pub fn serve(req: Request, handler: Handler) -> Response {
         handler(&Context { db: &db, settings }, &req)
     };
     run().unwrap_or_else(ApiError::into_response)
+}
+
+/// Runs a handler that needs no database (static pages): nothing is opened.
+pub fn serve_static(req: Request, handler: StaticHandler) -> Response {
+    handler(&req).unwrap_or_else(ApiError::into_response)
 }
 
 /// Sends a complete response through Spin's response outparam.

@@ -29,6 +29,10 @@ pub type Response = http::Response<Vec<u8>>;
 /// A route's handler.
 pub type Handler = fn(&Context, &Request) -> Result<Response, ApiError>;
 
+/// A handler that needs neither the database nor the settings (static pages and
+/// assets): the adapter serves it without opening the database.
+pub type StaticHandler = fn(&Request) -> Result<Response, ApiError>;
+
 /// A response sent in pieces, for bodies too large to hold in memory.
 pub trait ChunkSource {
     /// Status and headers (the body part is ignored).

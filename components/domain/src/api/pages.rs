@@ -1,12 +1,12 @@
 //! `GET /`, `/submit`, `/screenshot`, `/draw` and `/static/{asset}`: the contributor's
 //! pages and their scripts. Public; every action on them goes through the bearer-token API.
 
-use super::{allow, Context};
+use super::allow;
 use crate::error::ApiError;
 use crate::web::pages;
 
-/// Serves a page or a static asset.
-pub fn handle(_ctx: &Context, req: &super::Request) -> Result<super::Response, ApiError> {
+/// Serves a page or a static asset (no database: see [`super::StaticHandler`]).
+pub fn handle(req: &super::Request) -> Result<super::Response, ApiError> {
     allow(req, &[http::Method::GET, http::Method::HEAD])?;
     let path = req.uri().path();
     let (content_type, body, cache) = if let Some(name) = path.strip_prefix("/static/") {

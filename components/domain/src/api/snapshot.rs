@@ -5,7 +5,7 @@
 
 use super::{activity, allow, json, json_body, ChunkSource, Context, Reply, Request, Response};
 use crate::auth::require_admin;
-use crate::db::{transaction, Value as Sql};
+use crate::db::{transaction, ReadTransaction, Value as Sql};
 use crate::error::ApiError;
 use crate::store::{activity as activity_log, snapshots};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -25,7 +25,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
         return Ok(Reply::Full(record(ctx, req)?));
     }
     allow(req, &[http::Method::GET])?;
-    ctx.db.execute("BEGIN", &[])?;
+    let snapshot = ReadTransaction::begin(ctx.db)?;
     let tables = snapshots::tables(ctx.db)?;
     Ok(Reply::Stream(Box::new(Dump {
         tables,
@@ -33,7 +33,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
         offset: 0,
         rows: 0,
         started: false,
-        done: false,
+        snapshot: Some(snapshot),
     })))
 }
 
@@ -54,7 +54,8 @@ struct Dump {
     offset: u64,
     rows: u64,
     started: bool,
-    done: bool,
+    /// The read transaction every page reads; `None` once the dump has ended.
+    snapshot: Option<ReadTransaction>,
 }
 
 impl ChunkSource for Dump {
@@ -72,7 +73,7 @@ impl ChunkSource for Dump {
     }
 
     fn next_chunk(&mut self, ctx: &Context) -> Result<Option<Vec<u8>>, ApiError> {
-        if self.done {
+        if self.snapshot.is_none() {
             return Ok(None);
         }
         let mut out = Vec::new();
@@ -91,8 +92,9 @@ impl ChunkSource for Dump {
         }
         let Some(table) = self.tables.get(self.table).cloned() else {
             line(json!({ "end": true, "rows": self.rows }));
-            ctx.db.execute("COMMIT", &[])?;
-            self.done = true;
+            if let Some(snapshot) = self.snapshot.take() {
+                snapshot.end(ctx.db)?;
+            }
             return Ok(Some(out));
         };
         let page = snapshots::page(ctx.db, &table, self.offset, PAGE)?;

@@ -7,6 +7,7 @@ mod hf;
 pub use hf::extension as media_extension;
 
 use crate::api::{ChunkSource, Context, Response};
+use crate::db::ReadTransaction;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
 use serde_json::{json, Value};
@@ -238,13 +239,14 @@ pub struct Exporter {
     started: bool,
     done: bool,
     hf: Option<hf::Bundle>,
+    snapshot: Option<ReadTransaction>,
 }
 
 impl Exporter {
     /// Starts an export: opens a read transaction (a consistent snapshot for the count
     /// and every page) and counts the rows.
     pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
-        ctx.db.execute("BEGIN", &[])?;
+        let snapshot = ReadTransaction::begin(ctx.db)?;
         let total = contributions::count(ctx.db, &spec.filter)?;
         let hf = if spec.format == Format::Hf {
             let by_modality = contributions::count_by_modality(ctx.db, &spec.filter)?;
@@ -266,6 +268,7 @@ impl Exporter {
             started: false,
             done: false,
             hf,
+            snapshot: Some(snapshot),
         })
     }
 
@@ -358,7 +361,9 @@ impl ChunkSource for Exporter {
             }
             self.done = true;
             self.hasher.update(&chunk);
-            ctx.db.execute("COMMIT", &[])?;
+            if let Some(snapshot) = self.snapshot.take() {
+                snapshot.end(ctx.db)?;
+            }
             let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
             if let Some(spec) = self.spec.take() {
                 (spec.on_finish)(ctx, self.rows, sha)?;
