@@ -1,7 +1,7 @@
 //! Who is calling: the admin (Spin variable `admin_token`), a contributor (a token
 //! issued by `POST /api/users`, stored only as its SHA-256), or, where allowed, nobody.
 
-use crate::api::Context;
+use crate::context::Context;
 use crate::error::ApiError;
 use crate::hashing::{constant_time_eq, random_bytes, sha256_hex};
 use base64::Engine as _;
@@ -109,13 +109,8 @@ fn record_daily_login(
     }
     crate::db::transaction(ctx.db, || {
         if crate::store::users::mark_login_day(ctx.db, id, today)? {
-            let entry = crate::api::activity(
-                req,
-                "user_login",
-                Some(id),
-                serde_json::json!({ "day": today }),
-            );
-            crate::store::activity::append(ctx.db, &entry, &now)?;
+            let data = serde_json::json!({ "day": today });
+            ctx.log_activity(req, "user_login", Some(id), data, &now)?;
         }
         Ok(())
     })

@@ -4,8 +4,10 @@
 mod outbound;
 pub use outbound::Outbound;
 
-use domain::api::{Context, Handler, Reply, Request, Response, StaticHandler, StreamingHandler};
 use domain::config::Settings;
+use domain::context::{
+    Context, Handler, Reply, Request, Response, StaticHandler, StreamingHandler,
+};
 use domain::db::{Db, DbError, Resilient, Rows, Value};
 use domain::error::ApiError;
 use spin_sdk::http::conversions::TryFromIncomingRequest;

@@ -2,13 +2,13 @@
 //! contribution, `GET /api/cleanup-voice-data/report` details the latest scan and the
 //! score over time, `POST /api/cleanup-voice-data/execute` requeues or erases.
 
-use super::{activity, allow, json, Context, Request, Response};
+use super::{allow, json, Context, Request, Response};
 use crate::auth::require_admin;
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::media::Modality;
 use crate::quality::{self, Action};
-use crate::store::{activity as activity_log, quality as store};
+use crate::store::quality as store;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -61,7 +61,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             let summary = transaction(ctx.db, || {
                 let summary = quality::scan(ctx.db, modality, stale, &now)?;
                 let data = json!({ "scan_id": summary["scan_id"], "score": summary["overall"]["score"], "modality": modality });
-                activity_log::append(ctx.db, &activity(req, "cleanup_scan", None, data), &now)?;
+                ctx.log_activity(req, "cleanup_scan", None, data, &now)?;
                 Ok::<_, ApiError>(summary)
             })?;
             Ok(json(200, &summary))
@@ -105,11 +105,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
                     quality::execute(ctx.db, &actions, body.ids.as_deref(), confirm, &now)?;
                 if confirm {
                     let data = json!({ "actions": names, "results": results.len() });
-                    activity_log::append(
-                        ctx.db,
-                        &activity(req, "cleanup_execute", None, data),
-                        &now,
-                    )?;
+                    ctx.log_activity(req, "cleanup_execute", None, data, &now)?;
                 }
                 Ok::<_, ApiError>(results)
             })?;

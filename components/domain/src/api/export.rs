@@ -166,11 +166,7 @@ fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, Api
     let now = crate::clock::now();
     let data = json!({ "contributions": included.len(), "excluded": excluded.len(), "bytes": bytes.len() });
     transaction(ctx.db, || {
-        activity_log::append(
-            ctx.db,
-            &activity(req, "personal_data_export", Some(uid), data.clone()),
-            &now,
-        )
+        ctx.log_activity(req, "personal_data_export", Some(uid), data.clone(), &now)
     })?;
     Ok(http::Response::builder()
         .status(200)

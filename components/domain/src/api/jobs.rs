@@ -6,11 +6,11 @@
 //! exponentially with jitter, and after `max_attempts` the job is `dead` and its
 //! contribution `failed` with the last error kept for the cleanup report.
 
-use super::{activity, allow, json, json_body, Context, Request, Response};
+use super::{allow, json, json_body, Context, Request, Response};
 use crate::auth::require_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::store::{activity as activity_log, contributions, jobs};
+use crate::store::{contributions, jobs};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -243,11 +243,7 @@ fn complete(
             "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": engine, "model": model,
             "language": body.language, "duration_ms": body.duration_ms, "segments": body.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
         });
-        activity_log::append(
-            ctx.db,
-            &activity(req, "extraction_completed", None, data),
-            &now,
-        )?;
+        ctx.log_activity(req, "extraction_completed", None, data, &now)?;
         Ok::<_, ApiError>(job.contribution_id)
     })?;
     Ok(json(
@@ -273,11 +269,7 @@ fn fail(
     let (state, not_before) = transaction(ctx.db, || {
         let job = live_lease(ctx, id, token, &now)?;
         let data = json!({ "job_id": id, "contribution_id": job.contribution_id, "engine": body.engine, "error": error, "attempt": job.attempts });
-        activity_log::append(
-            ctx.db,
-            &activity(req, "extraction_failed", None, data),
-            &now,
-        )?;
+        ctx.log_activity(req, "extraction_failed", None, data, &now)?;
         if retryable && job.attempts < job.max_attempts {
             // Exponential back-off with ±50 % jitter: 2, 4, 8 … seconds.
             let jitter = 0.5 + f64::from(crate::hashing::random_bytes(1)[0]) / 255.0;

@@ -2,12 +2,11 @@
 //! `GET|PATCH|DELETE /api/training-data/{id}`. Contributors see and change only their
 //! rows; another user's row is a 404, as if it did not exist.
 
-use super::{activity, allow, base_url, json, json_body, query, Context, Request, Response};
+use super::{allow, base_url, json, json_body, query, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::media::Modality;
-use crate::store::activity as activity_log;
 use crate::store::contributions::{self, Contribution, Filter};
 use base64::Engine as _;
 use serde_json::json;
@@ -66,14 +65,11 @@ fn patch(
     transaction(ctx.db, || {
         contributions::set_included(ctx.db, row.id, included, &now)?;
         let kind = if included { "opt_in" } else { "opt_out" };
-        activity_log::append(
-            ctx.db,
-            &activity(
-                req,
-                kind,
-                caller.user_id(),
-                json!({ "contribution_id": row.id }),
-            ),
+        ctx.log_activity(
+            req,
+            kind,
+            caller.user_id(),
+            json!({ "contribution_id": row.id }),
             &now,
         )?;
         Ok::<_, ApiError>(())
@@ -95,11 +91,7 @@ fn delete(ctx: &Context, caller: Caller, req: &Request, id: &str) -> Result<Resp
     transaction(ctx.db, || {
         crate::rights::erase_contribution(ctx.db, row.id, &now)?;
         let data = json!({ "contribution_id": row.id, "leaf_index": row.leaf_index });
-        activity_log::append(
-            ctx.db,
-            &activity(req, "contribution_deleted", caller.user_id(), data),
-            &now,
-        )?;
+        ctx.log_activity(req, "contribution_deleted", caller.user_id(), data, &now)?;
         Ok::<_, ApiError>(())
     })?;
     Ok(http::Response::builder()

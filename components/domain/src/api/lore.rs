@@ -3,12 +3,12 @@
 //! the user's own theme) and `GET /u/{id}/theme.css` show it. Only public-safe facts
 //! appear: the profile and contribution counts, never content or names.
 
-use super::{activity, allow, json, json_body, Context, Request, Response};
+use super::{allow, json, json_body, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::lore::{self, ollama, Analysis, Generated};
-use crate::store::{activity as activity_log, contributions, lore as store};
+use crate::store::{contributions, lore as store};
 use crate::web::{escape, page};
 use serde_json::{json, Value};
 
@@ -120,11 +120,7 @@ fn generate(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<Res
             &now,
         )?;
         let data = json!({ "color": hex, "archetype": generated.archetype, "generator": generator, "fallback": fallback });
-        activity_log::append(
-            ctx.db,
-            &activity(req, "lore_generated", Some(uid), data),
-            &now,
-        )?;
+        ctx.log_activity(req, "lore_generated", Some(uid), data, &now)?;
         Ok::<_, ApiError>(())
     })?;
     let mut answer = profile(ctx, uid)?;

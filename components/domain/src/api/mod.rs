@@ -18,48 +18,11 @@ pub mod unified_input;
 pub mod users;
 pub mod verify;
 
-use crate::config::Settings;
-use crate::db::Db;
+pub use crate::context::{
+    activity, client_info, ChunkSource, Context, Handler, Reply, Request, Response, StaticHandler,
+    StreamingHandler,
+};
 use crate::error::ApiError;
-
-/// An incoming request with its whole body.
-pub type Request = http::Request<Vec<u8>>;
-/// A complete response.
-pub type Response = http::Response<Vec<u8>>;
-/// A route's handler.
-pub type Handler = fn(&Context, &Request) -> Result<Response, ApiError>;
-
-/// A handler that needs neither the database nor the settings (static pages and
-/// assets): the adapter serves it without opening the database.
-pub type StaticHandler = fn(&Request) -> Result<Response, ApiError>;
-
-/// A response sent in pieces, for bodies too large to hold in memory.
-pub trait ChunkSource {
-    /// Status and headers (the body part is ignored).
-    fn head(&self) -> Response;
-    /// The next piece of the body, or `None` at the end. An error after the head was
-    /// sent can only end the stream early.
-    fn next_chunk(&mut self, ctx: &Context) -> Result<Option<Vec<u8>>, ApiError>;
-}
-
-/// A complete response, or a streamed one.
-pub enum Reply {
-    /// The whole response at once.
-    Full(Response),
-    /// Head first, then the body chunk by chunk.
-    Stream(Box<dyn ChunkSource>),
-}
-
-/// A handler that may stream its response.
-pub type StreamingHandler = fn(&Context, &Request) -> Result<Reply, ApiError>;
-
-/// What a handler works with: the database and the settings.
-pub struct Context<'a> {
-    /// The app's database.
-    pub db: &'a dyn Db,
-    /// Settings from Spin variables.
-    pub settings: Settings,
-}
 
 /// A JSON response.
 pub fn json(status: u16, value: &serde_json::Value) -> Response {
@@ -119,38 +82,6 @@ pub fn base_url(ctx: &Context, req: &Request) -> String {
         }
     }
     format!("http://{}", header("host").unwrap_or("localhost"))
-}
-
-/// The client's IP address (Spin's `spin-client-addr`, port removed) and user agent.
-pub fn client_info(req: &Request) -> (Option<String>, Option<String>) {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let ip = header("spin-client-addr").map(|a| match a.parse::<std::net::SocketAddr>() {
-        Ok(sock) => sock.ip().to_string(),
-        Err(_) => a,
-    });
-    (ip, header("user-agent"))
-}
-
-/// An activity entry for this request.
-pub fn activity(
-    req: &Request,
-    log_type: &'static str,
-    user_id: Option<i64>,
-    action_data: serde_json::Value,
-) -> crate::store::activity::Entry {
-    let (ip_address, user_agent) = client_info(req);
-    crate::store::activity::Entry {
-        log_type,
-        user_id,
-        action_data,
-        ip_address,
-        user_agent,
-    }
 }
 
 /// Any other `/api/...` path: a problem+json 404 rather than a bare one.

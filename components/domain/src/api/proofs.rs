@@ -31,14 +31,9 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         [id, "inclusion"] => {
             let row = visible_row(ctx, caller, id)?;
             let now = crate::clock::now();
-            let entry = super::activity(
-                req,
-                "proof_viewed",
-                caller.user_id(),
-                json!({ "contribution_id": row.id }),
-            );
+            let data = json!({ "contribution_id": row.id });
             transaction(ctx.db, || {
-                crate::store::activity::append(ctx.db, &entry, &now)
+                ctx.log_activity(req, "proof_viewed", caller.user_id(), data.clone(), &now)
             })?;
             inclusion(ctx, req, &row)
         }

@@ -3,12 +3,12 @@
 //! aggregate counts, hashed verify codes), `GET /api/publish/leaves` (leaf bytes), and
 //! `POST /api/publish/mark` (rows now published under a checkpoint root).
 
-use super::{activity, allow, json, json_body, query, Context, Request, Response};
+use super::{allow, json, json_body, query, Context, Request, Response};
 use crate::auth::require_admin_or_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::hashing::sha256_hex;
-use crate::store::{activity as activity_log, contributions, merkle};
+use crate::store::{contributions, merkle};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde::Deserialize;
@@ -136,7 +136,7 @@ fn mark(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let marked = transaction(ctx.db, || {
         let marked = contributions::mark_published(ctx.db, size, &root_hex, &now)?;
         let data = json!({ "tree_size": size, "root_hash": root_hex, "rows": marked });
-        activity_log::append(ctx.db, &activity(req, "published", None, data), &now)?;
+        ctx.log_activity(req, "published", None, data, &now)?;
         Ok::<_, ApiError>(marked)
     })?;
     Ok(json(

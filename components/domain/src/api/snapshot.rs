@@ -3,11 +3,11 @@
 //! marker so truncation is detectable); `POST /api/admin/snapshots` records an
 //! encrypted snapshot's file hash and the checkpoint it matches.
 
-use super::{activity, allow, json, json_body, ChunkSource, Context, Reply, Request, Response};
+use super::{allow, json, json_body, ChunkSource, Context, Reply, Request, Response};
 use crate::auth::require_admin;
 use crate::db::{transaction, ReadTransaction, Value as Sql};
 use crate::error::ApiError;
-use crate::store::{activity as activity_log, snapshots};
+use crate::store::snapshots;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde::Deserialize;
@@ -143,7 +143,7 @@ fn record(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         let id = snapshots::insert(ctx.db, &file, &sha, size, &root, &now)?;
         let data =
             json!({ "snapshot_id": id, "file_name": file, "sha256": sha, "tree_size": size });
-        activity_log::append(ctx.db, &activity(req, "snapshot", None, data), &now)?;
+        ctx.log_activity(req, "snapshot", None, data, &now)?;
         Ok::<_, ApiError>(id)
     })?;
     Ok(json(

@@ -1,6 +1,8 @@
 //! Handler flows over an in-memory database: the same code the components run.
 
 use super::*;
+use crate::config::Settings;
+use crate::db::Db;
 use crate::native_sqlite::SqliteDb;
 use serde_json::{json, Value};
 

@@ -1,12 +1,12 @@
 //! `POST /api/unified-input`: one endpoint for all four modalities. Text is complete
 //! at once; media is stored as a blob with an extraction job. One transaction.
 
-use super::{activity, allow, base_url, json, Context, Request, Response};
+use super::{allow, base_url, json, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::proof::{commitment, encodings};
-use crate::store::{activity as activity_log, blobs, contributions, jobs, merkle};
+use crate::store::{blobs, contributions, jobs, merkle};
 use serde_json::json;
 
 /// Handles `/api/unified-input`.
@@ -96,16 +96,7 @@ pub fn ingest(
             None => None,
         };
         crate::ledger::append(ctx.db, leaf_index, row.id, &commitment, &now)?;
-        activity_log::append(
-            ctx.db,
-            &activity(
-                req,
-                "contribution_created",
-                owner,
-                json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index }),
-            ),
-            &now,
-        )?;
+        ctx.log_activity(req, "contribution_created", owner, json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index }), &now)?;
         Ok((row, job, false))
     })?;
     Ok(Stored {

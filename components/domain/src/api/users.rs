@@ -2,11 +2,11 @@
 //! once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
 //! contribution of the caller and revokes the token.
 
-use super::{activity, allow, json, json_body, Context, Request, Response};
+use super::{allow, json, json_body, Context, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::store::{activity as activity_log, contributions, users};
+use crate::store::{contributions, users};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -39,9 +39,11 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let created_at = crate::clock::now();
     let id = transaction(ctx.db, || {
         let id = users::insert(ctx.db, &name, &token_hash(&token), &created_at)?;
-        activity_log::append(
-            ctx.db,
-            &activity(req, "user_created", None, json!({ "user_id": id })),
+        ctx.log_activity(
+            req,
+            "user_created",
+            None,
+            json!({ "user_id": id }),
             &created_at,
         )?;
         Ok::<_, ApiError>(id)
@@ -76,11 +78,7 @@ fn me(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         }
         users::deactivate(ctx.db, uid)?;
         let data = json!({ "erased_contributions": ids.len() });
-        activity_log::append(
-            ctx.db,
-            &activity(req, "account_deleted", Some(uid), data),
-            &now,
-        )?;
+        ctx.log_activity(req, "account_deleted", Some(uid), data, &now)?;
         Ok::<_, ApiError>(ids.len())
     })?;
     Ok(json(

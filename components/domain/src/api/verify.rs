@@ -3,12 +3,12 @@
 //! inclusion in the latest checkpoint — never content, owner, text or anything derived
 //! from the unsalted content hash. Every view is logged as a QR scan.
 
-use super::{activity, allow, base_url, json, Context, Request, Response};
+use super::{allow, base_url, json, Context, Request, Response};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
 use crate::proof::{commitment, encodings, merkle as tree};
-use crate::store::{activity as activity_log, contributions, merkle};
+use crate::store::{contributions, merkle};
 use crate::web::{escape, page, VERIFIER_JS};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -38,11 +38,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let key = ctx.settings.log_key()?;
     let now = crate::clock::now();
     let checkpoint = transaction(ctx.db, || {
-        activity_log::append(
-            ctx.db,
-            &activity(req, "qr_scan", None, json!({ "leaf_index": index })),
-            &now,
-        )?;
+        ctx.log_activity(req, "qr_scan", None, json!({ "leaf_index": index }), &now)?;
         ledger::current_checkpoint(ctx.db, key.as_ref(), &now).map_err(ApiError::from)
     })?;
     let size = match &checkpoint {

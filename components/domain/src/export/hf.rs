@@ -3,7 +3,7 @@
 //! `metadata.jsonl` whose `file_name` points at them (text rows have none).
 
 use super::{row_json, CardOptions};
-use crate::api::Context;
+use crate::context::Context;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution};
 

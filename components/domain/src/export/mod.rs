@@ -6,7 +6,7 @@ mod hf;
 
 pub use hf::extension as media_extension;
 
-use crate::api::{ChunkSource, Context, Response};
+use crate::context::{ChunkSource, Context, Response};
 use crate::db::ReadTransaction;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
