@@ -12,6 +12,7 @@ pub mod export;
 pub mod hashing;
 pub mod input;
 pub mod ledger;
+pub mod lifecycle;
 pub mod lore;
 pub mod media;
 pub mod migrations;

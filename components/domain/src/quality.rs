@@ -4,6 +4,7 @@
 
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::lifecycle::Status;
 use crate::store::quality::{self, ScanRow};
 use serde_json::{json, Map, Value};
 
@@ -47,16 +48,16 @@ pub fn classify(row: &ScanRow, stale_before: &str, silent: bool) -> (&'static st
         ("empty", "zero-length content".into())
     } else if silent {
         ("empty", "silent audio".into())
-    } else if row.status == "complete" && !text_empty {
+    } else if row.status == Status::Complete && !text_empty {
         ("complete", String::new())
-    } else if row.status == "complete" {
+    } else if row.status == Status::Complete {
         ("incomplete", "extraction returned no text".into())
-    } else if row.status == "failed" {
+    } else if row.status == Status::Failed {
         ("incomplete", "extraction failed".into())
     } else if row.created_at.as_str() < stale_before {
         (
             "incomplete",
-            format!("{} since {}", row.status, row.created_at),
+            format!("{} since {}", row.status.as_str(), row.created_at),
         )
     } else {
         ("in_progress", String::new())
@@ -87,7 +88,7 @@ pub fn scan(
         for row in &page {
             let silent = row.modality == "voice"
                 && row.mime == "audio/wav"
-                && row.status != "complete"
+                && row.status != Status::Complete
                 && crate::store::contributions::media(db, row.id)?
                     .is_some_and(|b| is_silent_wav(&b));
             let (class, reason) = classify(row, &stale_before, silent);
@@ -288,7 +289,7 @@ mod tests {
         let row = |status: &str, text: Option<&str>, has: bool, size: i64, at: &str| ScanRow {
             id: 1,
             modality: "voice".into(),
-            status: status.into(),
+            status: Status::parse(status).unwrap(),
             byte_size: size,
             mime: "audio/wav".into(),
             extracted_text: text.map(String::from),

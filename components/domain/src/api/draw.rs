@@ -8,6 +8,7 @@ use super::{allow, json, json_body, listing::visible_row, Context, Request, Resp
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::input::{checked_strokes, stroke_points, verification_drawing};
+use crate::lifecycle::Status;
 use crate::shapes;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -74,7 +75,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             let new = verification_drawing(image, body.strokes, metadata, &ctx.settings)?;
             let stored = ingest(ctx, req, caller, &new)?;
             let mut answer = poll(&stored.row)?;
-            if stored.row.status != "complete" && stored.row.status != "failed" {
+            if !stored.row.status.is_final() {
                 *answer.status_mut() = http::StatusCode::ACCEPTED;
             }
             Ok(answer)
@@ -102,8 +103,8 @@ fn poll(row: &crate::store::contributions::Contribution) -> Result<Response, Api
         "expected_text": expected,
         "poll": format!("/api/draw/verify/{}", row.id),
     });
-    match row.status.as_str() {
-        "complete" => {
+    match row.status {
+        Status::Complete => {
             let text = row.extracted_text.clone().unwrap_or_default();
             // The shape line stands in for words only while OCR has found none.
             let words = if text.starts_with("shape: ") {
@@ -116,8 +117,8 @@ fn poll(row: &crate::store::contributions::Contribution) -> Result<Response, Api
             body["score"] = ((score * 100.0).round() / 100.0).into();
             body["match"] = (score >= TEXT_MATCH_THRESHOLD).into();
         }
-        "failed" => body["error"] = row.last_error.clone().into(),
-        _ => {}
+        Status::Failed => body["error"] = row.last_error.clone().into(),
+        Status::Pending | Status::Processing => {}
     }
     Ok(json(200, &body))
 }

@@ -7,6 +7,7 @@ use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
+use crate::lifecycle::Status;
 use crate::store::{activity as activity_log, contributions, lore, secrets, users};
 use serde_json::json;
 use std::io::Write as _;
@@ -50,7 +51,7 @@ fn training_export(ctx: &Context, caller: Caller, req: &Request) -> Result<Reply
     let (mut filter, _) = parse_filter(caller, &filters)?;
     filter.training_only = true;
     if filter.status.is_none() {
-        filter.status = Some("complete".into());
+        filter.status = Some(Status::Complete);
     }
     let pseudonym_key = transaction(ctx.db, || {
         secrets::get_or_create(ctx.db, "export_pseudonym")

@@ -10,6 +10,7 @@ use super::{allow, json, json_body, Context, Request, Response};
 use crate::auth::require_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
+use crate::lifecycle::{JobState, Status};
 use crate::store::{contributions, jobs};
 use serde::Deserialize;
 use serde_json::json;
@@ -105,11 +106,11 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             if job.attempts >= job.max_attempts {
                 // An expired lease on the last attempt: the job is out of attempts.
                 let error = "the lease expired on the last attempt";
-                jobs::finish(ctx.db, job.id, "dead", Some(error), &now)?;
+                jobs::finish(ctx.db, job.id, JobState::Dead, Some(error), &now)?;
                 contributions::set_status(
                     ctx.db,
                     job.contribution_id,
-                    "failed",
+                    Status::Failed,
                     Some(error),
                     &now,
                 )?;
@@ -118,7 +119,7 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             let token = crate::proof::commitment::new_verification_code();
             let expires = at(lease as f64);
             jobs::lease(ctx.db, job.id, &worker, &token, &expires, &now)?;
-            contributions::set_status(ctx.db, job.contribution_id, "processing", None, &now)?;
+            contributions::set_status(ctx.db, job.contribution_id, Status::Processing, None, &now)?;
             let (modality, mime) =
                 contributions::media_info(ctx.db, job.contribution_id)?.unwrap_or_default();
             return Ok::<_, ApiError>(Some(jobs::Lease {
@@ -174,15 +175,15 @@ struct Report {
 }
 
 /// The job, if `token` is its live lease; 409 otherwise (stale, finished, expired).
-fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::JobState, ApiError> {
+fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::Job, ApiError> {
     let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
-    let live = job.state == "leased"
+    let live = job.state == JobState::Leased
         && job.lease_token.as_deref() == Some(token)
         && job.lease_expires_at.as_deref().is_some_and(|e| e > now);
     if !live {
         return Err(ApiError::conflict(format!(
             "job {id} is not leased with this token (state {})",
-            job.state
+            job.state.as_str()
         )));
     }
     Ok(job)
@@ -229,7 +230,7 @@ fn complete(
     let now = crate::clock::now();
     let contribution = transaction(ctx.db, || {
         let job = live_lease(ctx, id, token, &now)?;
-        jobs::finish(ctx.db, id, "done", None, &now)?;
+        jobs::finish(ctx.db, id, JobState::Done, None, &now)?;
         contributions::complete_extraction(
             ctx.db,
             job.contribution_id,
@@ -248,7 +249,7 @@ fn complete(
     })?;
     Ok(json(
         200,
-        &json!({ "id": id, "state": "done", "contribution_id": contribution }),
+        &json!({ "id": id, "state": JobState::Done, "contribution_id": contribution }),
     ))
 }
 
@@ -276,12 +277,24 @@ fn fail(
             let delay = 2f64.powi(job.attempts.clamp(1, 12) as i32) * jitter;
             let not_before = at(delay);
             jobs::retry_later(ctx.db, id, &error, &not_before, &now)?;
-            contributions::set_status(ctx.db, job.contribution_id, "pending", Some(&error), &now)?;
-            return Ok::<_, ApiError>(("pending", Some(not_before)));
+            contributions::set_status(
+                ctx.db,
+                job.contribution_id,
+                Status::Pending,
+                Some(&error),
+                &now,
+            )?;
+            return Ok::<_, ApiError>((JobState::Pending, Some(not_before)));
         }
-        jobs::finish(ctx.db, id, "dead", Some(&error), &now)?;
-        contributions::set_status(ctx.db, job.contribution_id, "failed", Some(&error), &now)?;
-        Ok(("dead", None))
+        jobs::finish(ctx.db, id, JobState::Dead, Some(&error), &now)?;
+        contributions::set_status(
+            ctx.db,
+            job.contribution_id,
+            Status::Failed,
+            Some(&error),
+            &now,
+        )?;
+        Ok((JobState::Dead, None))
     })?;
     Ok(json(
         200,

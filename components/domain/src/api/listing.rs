@@ -6,6 +6,7 @@ use super::{allow, base_url, json, json_body, query, Context, Request, Response}
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
+use crate::lifecycle::Status;
 use crate::media::Modality;
 use crate::store::contributions::{self, Contribution, Filter};
 use base64::Engine as _;
@@ -15,7 +16,6 @@ use serde_json::json;
 pub const DEFAULT_LIMIT: usize = 50;
 /// Largest page size.
 pub const MAX_LIMIT: usize = 500;
-const STATUSES: [&str; 4] = ["pending", "processing", "complete", "failed"];
 
 /// Handles `/api/training-data` and `/api/training-data/{id}`.
 pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
@@ -136,13 +136,14 @@ pub fn parse_filter(
         match key.as_str() {
             "modality" => filter.modality = Some(Modality::parse(value)?.as_str().to_string()),
             "status" => {
-                if !STATUSES.contains(&value.as_str()) {
-                    return Err(ApiError::invalid(format!(
+                let status = Status::parse(value).ok_or_else(|| {
+                    let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                    ApiError::invalid(format!(
                         "status must be one of {} (got {value:?})",
-                        STATUSES.join(", ")
-                    )));
-                }
-                filter.status = Some(value.clone());
+                        names.join(", ")
+                    ))
+                })?;
+                filter.status = Some(status);
             }
             "user_id" => {
                 let uid: i64 = value

@@ -7,6 +7,7 @@ use super::{allow, json, json_body, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
+use crate::lifecycle::Status;
 use crate::lore::{self, ollama, Analysis, Generated};
 use crate::store::{contributions, lore as store};
 use crate::web::{escape, page};
@@ -44,7 +45,7 @@ pub fn handle(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<R
         ctx.db,
         &contributions::Filter {
             user_id: Some(uid),
-            status: Some("complete".into()),
+            status: Some(Status::Complete),
             ..Default::default()
         },
     )?;

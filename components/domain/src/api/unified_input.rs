@@ -5,6 +5,7 @@ use super::{allow, base_url, json, Context, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
+use crate::lifecycle::Status;
 use crate::proof::{commitment, encodings};
 use crate::store::{blobs, contributions, jobs, merkle};
 use serde_json::json;
@@ -66,9 +67,9 @@ pub fn ingest(
                 user_id: owner,
                 modality: new.modality.as_str(),
                 status: if job_kind.is_some() {
-                    "pending"
+                    Status::Pending
                 } else {
-                    "complete"
+                    Status::Complete
                 },
                 mime: new.mime,
                 byte_size: new.content.len() as i64,

@@ -1,6 +1,7 @@
 //! The `training_contributions` table.
 
 use crate::db::{Db, DbError, Row, Value};
+use crate::lifecycle::Status;
 use serde_json::{json, Value as Json};
 
 /// Columns every read selects, in one place.
@@ -18,8 +19,8 @@ pub struct Contribution {
     pub user_id: Option<i64>,
     /// `voice`, `screenshot`, `drawing` or `text`.
     pub modality: String,
-    /// `pending`, `processing`, `complete` or `failed`.
-    pub status: String,
+    /// Where its text extraction stands.
+    pub status: Status,
     /// Real media type of the content.
     pub mime: String,
     /// Size of the content in bytes.
@@ -68,7 +69,8 @@ impl Contribution {
             id: r.int("id"),
             user_id: r.opt_int("user_id"),
             modality: r.text("modality"),
-            status: r.text("status"),
+            // The schema's CHECK admits only the four names.
+            status: Status::parse(&r.text("status")).unwrap_or(Status::Pending),
             mime: r.text("mime"),
             byte_size: r.int("byte_size"),
             content_hash: r.text("content_hash"),
@@ -146,7 +148,7 @@ pub struct NewRow<'a> {
     /// Modality name.
     pub modality: &'a str,
     /// Initial status.
-    pub status: &'a str,
+    pub status: Status,
     /// Media type.
     pub mime: &'a str,
     /// Content size.
@@ -188,7 +190,7 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
         &[
             row.user_id.into(),
             row.modality.into(),
-            row.status.into(),
+            row.status.as_str().into(),
             row.mime.into(),
             row.byte_size.into(),
             row.content_hash.into(),
@@ -249,7 +251,7 @@ pub struct Filter {
     /// Only this modality.
     pub modality: Option<String>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Extracted text contains this (case-insensitive for ASCII).
     pub q: Option<String>,
     /// Created at or after (storage format).
@@ -578,13 +580,13 @@ pub fn media_info(db: &dyn Db, id: i64) -> Result<Option<(String, String)>, DbEr
 pub fn set_status(
     db: &dyn Db,
     id: i64,
-    status: &str,
+    status: Status,
     error: Option<&str>,
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
         "UPDATE training_contributions SET status = ?, last_error = IFNULL(?, last_error), updated_at = ? WHERE id = ?",
-        &[status.into(), error.into(), now.into(), id.into()],
+        &[status.as_str().into(), error.into(), now.into(), id.into()],
     )?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The `jobs` table: extraction work queued for the native worker.
 
 use crate::db::{Db, DbError, Value};
+use crate::lifecycle::JobState;
 
 /// Queues a pending job of `kind` for a contribution; returns its id.
 pub fn enqueue(db: &dyn Db, kind: &str, contribution_id: i64, now: &str) -> Result<i64, DbError> {
@@ -74,7 +75,7 @@ pub struct Lease {
 }
 
 /// A job row as the worker protocol needs it.
-pub struct JobState {
+pub struct Job {
     /// Job id.
     pub id: i64,
     /// Contribution id.
@@ -82,7 +83,7 @@ pub struct JobState {
     /// Kind.
     pub kind: String,
     /// State.
-    pub state: String,
+    pub state: JobState,
     /// Attempts so far.
     pub attempts: i64,
     /// Attempt budget.
@@ -94,16 +95,17 @@ pub struct JobState {
 }
 
 /// One job by id.
-pub fn get(db: &dyn Db, id: i64) -> Result<Option<JobState>, DbError> {
+pub fn get(db: &dyn Db, id: i64) -> Result<Option<Job>, DbError> {
     let rows = db.execute(
         "SELECT id, contribution_id, kind, state, attempts, max_attempts, lease_token, lease_expires_at FROM jobs WHERE id = ?",
         &[Value::Integer(id)],
     )?;
-    Ok(rows.first().map(|r| JobState {
+    Ok(rows.first().map(|r| Job {
         id: r.int("id"),
         contribution_id: r.int("contribution_id"),
         kind: r.text("kind"),
-        state: r.text("state"),
+        // The schema's CHECK admits only the five names.
+        state: JobState::parse(&r.text("state")).unwrap_or(JobState::Pending),
         attempts: r.int("attempts"),
         max_attempts: r.int("max_attempts"),
         lease_token: r.opt_text("lease_token"),
@@ -113,7 +115,7 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<JobState>, DbError> {
 
 /// The next due job of one of `kinds`: pending and past its back-off, or leased with
 /// an expired lease. Call inside a write transaction.
-pub fn next_due(db: &dyn Db, kinds: &[String], now: &str) -> Result<Option<JobState>, DbError> {
+pub fn next_due(db: &dyn Db, kinds: &[String], now: &str) -> Result<Option<Job>, DbError> {
     let placeholders = vec!["?"; kinds.len()].join(", ");
     let mut params: Vec<Value> = kinds.iter().map(|k| Value::Text(k.clone())).collect();
     params.extend([Value::from(now), Value::from(now)]);
@@ -161,14 +163,14 @@ pub fn extend(db: &dyn Db, id: i64, expires: &str, now: &str) -> Result<(), DbEr
 pub fn finish(
     db: &dyn Db,
     id: i64,
-    state: &str,
+    state: JobState,
     error: Option<&str>,
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
         "UPDATE jobs SET state = ?, lease_token = NULL, lease_expires_at = NULL, last_error = IFNULL(?, last_error), \
          updated_at = ? WHERE id = ?",
-        &[state.into(), error.into(), now.into(), Value::Integer(id)],
+        &[state.as_str().into(), error.into(), now.into(), Value::Integer(id)],
     )?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! contributions, blobs and jobs.
 
 use crate::db::{Db, DbError};
+use crate::lifecycle::Status;
 use serde_json::{json, Value};
 
 /// What a scan needs to know about one live contribution.
@@ -10,8 +11,8 @@ pub struct ScanRow {
     pub id: i64,
     /// Modality.
     pub modality: String,
-    /// Status.
-    pub status: String,
+    /// Extraction status.
+    pub status: Status,
     /// Content size.
     pub byte_size: i64,
     /// Media type.
@@ -46,7 +47,7 @@ pub fn scan_page(
         .map(|r| ScanRow {
             id: r.int("id"),
             modality: r.text("modality"),
-            status: r.text("status"),
+            status: Status::parse(&r.text("status")).unwrap_or(Status::Pending),
             byte_size: r.int("byte_size"),
             mime: r.text("mime"),
             extracted_text: r.opt_text("extracted_text"),
