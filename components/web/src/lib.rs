@@ -1,4 +1,5 @@
-//! Spin component: `/`, `/submit`, `/screenshot`, `/draw` and `/static/...`; static,
+//! Spin component: `/`, `/submit`, `/screenshot`, `/draw`, `/admin/logs` and
+//! `/static/...`; static,
 //! so it never opens the database.
 
 use spin_sdk::http_component;

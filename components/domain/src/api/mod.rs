@@ -3,7 +3,6 @@
 
 pub mod activity;
 pub mod cleanup;
-pub mod dashboard;
 pub mod draw;
 pub mod export;
 pub mod jobs;

@@ -1,5 +1,6 @@
-//! `GET /`, `/submit`, `/screenshot`, `/draw` and `/static/{asset}`: the contributor's
-//! pages and their scripts. Public; every action on them goes through the bearer-token API.
+//! `GET /`, `/submit`, `/screenshot`, `/draw`, `/admin/logs` and `/static/{asset}`: the
+//! pages and their scripts. Public; every action on them goes through the bearer-token
+//! API (the dashboard's through the admin token it asks for).
 
 use super::allow;
 use crate::error::ApiError;

@@ -1,12 +1,15 @@
-//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`) and their scripts,
-//! served by the app itself (no CDN). The pages call the same public API as curl.
+//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`), the admin
+//! dashboard (`/admin/logs`) and their scripts, served by the app itself (no CDN). The
+//! pages call the same public API as curl.
 //!
-//! Every page is static HTML in the shared frame ([`crate::web::page`]): a header with
+//! Every contributor page is static HTML in the shared frame ([`crate::web::page`]): a header with
 //! the navigation, the token bar (the bearer token is kept in `localStorage` under
 //! `tds-token` and sent as `Authorization: Bearer …`; no cookies), the page's own
 //! body, and `<script src="/static/…" defer>` tags. The content security policy the
-//! server sends forbids inline scripts, so all behaviour lives in the `.js` assets.
+//! server sends forbids inline scripts, so all behaviour lives in the `.js` assets. The
+//! dashboard has its own admin sign-in instead of the token bar, under the same policy.
 
+mod dashboard;
 mod draw;
 mod index;
 mod screenshot;
@@ -32,6 +35,13 @@ pub fn page(path: &str) -> Option<String> {
             "screenshot.js",
         ),
         "/draw" => frame("Draw", "/draw", &draw::body(), "draw.js"),
+        "/admin/logs" => crate::web::page(
+            "Admin dashboard",
+            &format!(
+                "{}\n<script src=\"/static/dashboard.js\" defer></script>\n",
+                dashboard::BODY
+            ),
+        ),
         _ => return None,
     };
     Some(html)
@@ -46,6 +56,7 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "recorder-worklet.js" => include_str!("recorder-worklet.js"),
         "screenshot.js" => include_str!("screenshot.js"),
         "draw.js" => include_str!("draw.js"),
+        "dashboard.js" => include_str!("dashboard.js"),
         _ => return None,
     };
     Some((JS, body))
@@ -151,7 +162,7 @@ mod tests {
 
     #[test]
     fn pages_respect_the_content_security_policy() {
-        for path in PATHS {
+        for path in PATHS.into_iter().chain(["/admin/logs"]) {
             let html = page(path).unwrap();
             // Every script is external; no inline handlers, no external origins.
             assert_eq!(

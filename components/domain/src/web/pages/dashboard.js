@@ -1,0 +1,56 @@
+// The admin dashboard (/admin/logs): asks for the admin token once (session storage),
+// then shows the server-rendered charts, the job queue and the activity table, with a
+// button that verifies the activity chain. It calls the same API as curl does.
+const store = window.sessionStorage;
+const $ = (id) => document.getElementById(id);
+async function api(path) {
+  const r = await fetch(path, { headers: { authorization: "Bearer " + store.getItem("admin_token") } });
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.detail || r.statusText);
+  return body;
+}
+function cell(text) { const td = document.createElement("td"); td.textContent = text; return td; }
+async function loadActivity() {
+  const q = new URLSearchParams({ limit: "50" });
+  if ($("type").value) q.set("type", $("type").value.trim());
+  if ($("user").value) q.set("user", $("user").value.trim());
+  const data = await api("/api/activity?" + q);
+  const body = $("activity").querySelector("tbody");
+  body.replaceChildren(...data.items.map((i) => {
+    const tr = document.createElement("tr");
+    tr.append(cell(i.id), cell(i.created_at), cell(i.log_type), cell(i.user_id ?? ""), cell(JSON.stringify(i.action_data)));
+    return tr;
+  }));
+}
+async function load() {
+  const m = await api("/api/admin/metrics?days=14");
+  for (const [name, svg] of Object.entries(m.charts)) {
+    const box = $("chart-" + name);
+    if (box) box.innerHTML = svg;
+  }
+  $("queued").textContent = m.jobs.queued;
+  $("dead").textContent = m.jobs.dead;
+  $("training").textContent = m.training_rows[m.training_rows.length - 1];
+  $("days-label").textContent = m.days.length;
+  await loadActivity();
+  $("login-card").hidden = true;
+  $("dashboard").hidden = false;
+}
+$("login").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  store.setItem("admin_token", $("token").value);
+  try { await load(); } catch (err) { store.removeItem("admin_token"); $("login-error").textContent = err.message; }
+});
+$("filter").addEventListener("submit", (e) => { e.preventDefault(); loadActivity(); });
+$("logout").addEventListener("click", () => { store.removeItem("admin_token"); location.reload(); });
+$("verify").addEventListener("click", async () => {
+  const out = $("verify-result");
+  out.textContent = "Checking…";
+  try {
+    const v = await api("/api/activity/verify");
+    out.innerHTML = v.ok
+      ? '<span class="status ok">Chain intact: ' + v.checked + ' entries</span>'
+      : '<span class="status bad">Chain broken at entry ' + v.first_bad_id + '</span>';
+  } catch (err) { out.textContent = err.message; }
+});
+if (store.getItem("admin_token")) load().catch(() => store.removeItem("admin_token"));

@@ -1,0 +1,45 @@
+//! `/admin/logs`, the admin dashboard: the metrics charts (SVG rendered by the server),
+//! the job queue, and a filterable table of recent activity with a "verify chain"
+//! button. Its behaviour is in `dashboard.js`, under the same content security policy
+//! as every page; the admin token it asks for stays in session storage.
+
+/// The dashboard's markup (its script is loaded by [`super::page`]).
+pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
+<section class="card" id="login-card">
+  <h2>Sign in</h2>
+  <form id="login">
+    <label for="token">Admin token</label>
+    <input id="token" type="password" autocomplete="off" required>
+    <p><button type="submit">Open dashboard</button> <span id="login-error" role="alert"></span></p>
+  </form>
+</section>
+<div id="dashboard" hidden>
+  <section class="card purple">
+    <h2>Last <span id="days-label">14</span> days</h2>
+    <p>Jobs waiting: <span class="status" id="queued">–</span> Dead jobs: <span class="status" id="dead">–</span>
+       Training rows: <span class="status" id="training">–</span>
+       <button type="button" id="logout">Sign out</button></p>
+  </section>
+  <section class="card"><div id="chart-contributions" class="chart-box"></div></section>
+  <section class="card"><div id="chart-extraction" class="chart-box"></div></section>
+  <section class="card"><div id="chart-quality" class="chart-box"></div></section>
+  <section class="card"><div id="chart-training_rows" class="chart-box"></div></section>
+  <section class="card"><div id="chart-logins" class="chart-box"></div></section>
+  <section class="card"><div id="chart-qr_scans" class="chart-box"></div></section>
+  <section class="card">
+    <h2>Recent activity</h2>
+    <form id="filter">
+      <label for="type">Type</label><input id="type" placeholder="e.g. contribution_created">
+      <label for="user">User id</label><input id="user" inputmode="numeric">
+      <p><button type="submit">Filter</button> <button type="button" id="verify">Verify chain</button>
+         <span id="verify-result" role="status"></span></p>
+    </form>
+    <div style="overflow-x:auto"><table id="activity"><thead><tr><th>#</th><th>time</th><th>type</th><th>user</th><th>details</th></tr></thead><tbody></tbody></table></div>
+  </section>
+</div>
+<style>
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+th, td { border: 2px solid var(--ink); padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: var(--candy); }
+.chart-box svg { width: 100%; height: auto; }
+</style>"#;
