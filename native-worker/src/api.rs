@@ -59,7 +59,11 @@ impl Client {
         Self::check(resp, &format!("GET {path}"))
     }
 
-    fn post(&self, path: &str, body: &Value) -> Result<reqwest::blocking::Response> {
+    fn post(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<reqwest::blocking::Response> {
         self.http
             .post(format!("{}{path}", self.base))
             .bearer_auth(&self.token)
@@ -69,14 +73,14 @@ impl Client {
     }
 
     /// POST JSON, answer JSON.
-    pub fn post_json(&self, path: &str, body: &Value) -> Result<Value> {
+    pub fn post_json(&self, path: &str, body: &impl serde::Serialize) -> Result<Value> {
         let resp = self.post(path, body)?;
         Ok(Self::check(resp, &format!("POST {path}"))?.json()?)
     }
 
     /// POST JSON and answer the status with the JSON body (null when empty), so
     /// callers can act on 204/409 themselves; only transport errors are errors.
-    pub fn post_status(&self, path: &str, body: &Value) -> Result<(u16, Value)> {
+    pub fn post_status(&self, path: &str, body: &impl serde::Serialize) -> Result<(u16, Value)> {
         let resp = self.post(path, body)?;
         let status = resp.status().as_u16();
         let bytes = resp

@@ -10,6 +10,7 @@ use crate::extract::{Engines, Extraction, Failure};
 use crate::ocr::OcrConfig;
 use crate::transcribe::Transcriber;
 use anyhow::Result;
+use domain::wire::jobs::{self as wire, Lease};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -24,31 +25,6 @@ pub struct Options {
     pub idle_max: Duration,
     pub transcriber: Option<Arc<Transcriber>>,
     pub ocr: Option<OcrConfig>,
-}
-
-/// One leased job, as `claim` answers it.
-struct Job {
-    id: i64,
-    kind: String,
-    modality: String,
-    mime: String,
-    contribution_id: i64,
-    attempt: i64,
-    lease_token: String,
-}
-
-impl Job {
-    fn from_claim(v: &Value) -> Option<Self> {
-        Some(Self {
-            id: v["id"].as_i64()?,
-            kind: v["kind"].as_str()?.to_string(),
-            modality: v["modality"].as_str().unwrap_or_default().to_string(),
-            mime: v["mime"].as_str().unwrap_or_default().to_string(),
-            contribution_id: v["contribution_id"].as_i64()?,
-            attempt: v["attempt"].as_i64().unwrap_or(1),
-            lease_token: v["lease_token"].as_str()?.to_string(),
-        })
-    }
 }
 
 /// Runs until SIGINT/SIGTERM.
@@ -90,15 +66,21 @@ fn worker_loop(client: &Client, options: &Options, stop: &AtomicBool, slot: usiz
     let worker = format!("{}/{slot}", options.worker_id);
     let mut idle = Duration::from_millis(100);
     while !stop.load(Ordering::SeqCst) {
-        let claim = json!({"worker_id": worker, "kinds": options.kinds, "lease_seconds": options.lease_seconds});
+        let claim = wire::Claim {
+            worker_id: worker.clone(),
+            kinds: Some(options.kinds.clone()),
+            lease_seconds: Some(options.lease_seconds as i64),
+        };
         match client.post_status("/api/jobs/claim", &claim) {
-            Ok((200, body)) => match Job::from_claim(&body) {
-                Some(job) => {
+            Ok((200, body)) => match serde_json::from_value::<Lease>(body.clone()) {
+                Ok(job) => {
                     idle = Duration::from_millis(100);
                     process(client, options, &mut engines, &worker, &job);
                     continue;
                 }
-                None => log(json!({"event": "bad_claim_answer", "worker": worker, "body": body})),
+                Err(e) => log(
+                    json!({"event": "bad_claim_answer", "worker": worker, "body": body, "error": e.to_string()}),
+                ),
             },
             Ok((204, _)) => {}
             Ok((status, body)) => log(
@@ -121,7 +103,7 @@ fn sleep_unless_stopped(total: Duration, stop: &AtomicBool) {
 }
 
 /// Runs one job with a heartbeat beside it and reports the outcome; logs one line.
-fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &str, job: &Job) {
+fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &str, job: &Lease) {
     let started = Instant::now();
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let outcome = std::thread::scope(|scope| {
@@ -137,17 +119,21 @@ fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &s
         result
     });
     let duration_ms = started.elapsed().as_millis() as u64;
-    let (path, body) = match &outcome {
-        Ok(x) => (
-            format!("/api/jobs/{}/complete", job.id),
-            completion(job, x, duration_ms),
+    let reported = match &outcome {
+        Ok(x) => client.post_status(
+            &format!("/api/jobs/{}/complete", job.id),
+            &completion(job, x, duration_ms),
         ),
-        Err(f) => (
-            format!("/api/jobs/{}/fail", job.id),
-            json!({"lease_token": job.lease_token, "error": f.error, "retryable": f.retryable}),
+        Err(f) => client.post_status(
+            &format!("/api/jobs/{}/fail", job.id),
+            &wire::Failure {
+                lease_token: job.lease_token.clone(),
+                error: f.error.clone(),
+                engine: None,
+                retryable: f.retryable,
+            },
         ),
     };
-    let reported = client.post_status(&path, &body);
     let mut line = json!({
         "event": "job", "worker": worker, "job": job.id, "kind": job.kind, "contribution": job.contribution_id,
         "attempt": job.attempt, "ms": duration_ms,
@@ -177,18 +163,27 @@ fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &s
     log(line);
 }
 
-fn completion(job: &Job, x: &Extraction, duration_ms: u64) -> Value {
-    json!({
-        "lease_token": job.lease_token, "text": x.text, "language": x.language, "confidence": x.confidence,
-        "engine": x.engine, "model": x.model, "duration_ms": duration_ms, "segments": x.segments,
-    })
+fn completion(job: &Lease, x: &Extraction, duration_ms: u64) -> wire::Completion {
+    wire::Completion {
+        lease_token: job.lease_token.clone(),
+        text: Some(x.text.clone()),
+        language: x.language.clone(),
+        confidence: x.confidence,
+        engine: x.engine.clone(),
+        model: x.model.clone(),
+        duration_ms: Some(duration_ms as i64),
+        segments: x.segments.clone(),
+    }
 }
 
 /// Extends the lease every third of its length until `done` closes.
-fn heartbeat(client: &Client, job: &Job, lease_seconds: u64, done: mpsc::Receiver<()>) {
+fn heartbeat(client: &Client, job: &Lease, lease_seconds: u64, done: mpsc::Receiver<()>) {
     let every = Duration::from_millis(lease_seconds * 1000 / 3).max(Duration::from_millis(200));
     while let Err(mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(every) {
-        let body = json!({"lease_token": job.lease_token, "lease_seconds": lease_seconds});
+        let body = wire::Heartbeat {
+            lease_token: job.lease_token.clone(),
+            lease_seconds: Some(lease_seconds as i64),
+        };
         if let Ok((409, _)) = client.post_status(&format!("/api/jobs/{}/heartbeat", job.id), &body)
         {
             return;

@@ -22,6 +22,7 @@ pub mod rights;
 pub mod shapes;
 pub mod store;
 pub mod web;
+pub mod wire;
 
 #[cfg(feature = "native-sqlite")]
 pub mod native_sqlite;

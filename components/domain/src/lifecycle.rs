@@ -2,10 +2,10 @@
 //! contribution's extraction status and an extraction job's state. The names are the
 //! API's and the database's (the schema's CHECK constraints list the same words).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a contribution's text extraction stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Waiting for a worker (or for its retry time).
@@ -49,7 +49,7 @@ impl Status {
 }
 
 /// Where an extraction job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobState {
     /// Claimable (once `not_before` has passed).

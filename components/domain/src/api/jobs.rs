@@ -12,7 +12,9 @@ use crate::db::transaction;
 use crate::error::ApiError;
 use crate::lifecycle::{JobState, Status};
 use crate::store::{contributions, jobs};
-use serde::Deserialize;
+use crate::wire::jobs::{
+    Claim, Completed, Completion, Extended, Failed, Failure, Heartbeat, Lease,
+};
 use serde_json::json;
 
 /// Default, shortest and longest lease.
@@ -58,36 +60,41 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             allow(req, &[http::Method::GET])?;
             input(ctx, id)
         }
-        "heartbeat" | "complete" | "fail" => {
+        "heartbeat" => {
             allow(req, &[http::Method::POST])?;
-            let body: Report = json_body(req)?;
-            let token = body
-                .lease_token
-                .clone()
-                .ok_or_else(|| ApiError::invalid("lease_token is required"))?;
-            match action {
-                "heartbeat" => heartbeat(ctx, id, &token, &body),
-                "complete" => complete(ctx, req, id, &token, &body),
-                _ => fail(ctx, req, id, &token, &body),
-            }
+            let body: Heartbeat = json_body(req)?;
+            heartbeat(ctx, id, lease_token(&body.lease_token)?, &body)
+        }
+        "complete" => {
+            allow(req, &[http::Method::POST])?;
+            let body: Completion = json_body(req)?;
+            complete(ctx, req, id, lease_token(&body.lease_token)?, &body)
+        }
+        "fail" => {
+            allow(req, &[http::Method::POST])?;
+            let body: Failure = json_body(req)?;
+            fail(ctx, req, id, lease_token(&body.lease_token)?, &body)
         }
         _ => Err(ApiError::not_found(format!("no job resource at {path}"))),
     }
 }
 
-#[derive(Deserialize)]
-struct Claim {
-    worker_id: Option<String>,
-    kinds: Option<Vec<String>>,
-    lease_seconds: Option<i64>,
+/// Every report names its lease.
+fn lease_token(token: &str) -> Result<&str, ApiError> {
+    if token.is_empty() {
+        return Err(ApiError::invalid("lease_token is required"));
+    }
+    Ok(token)
 }
 
 fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let body: Claim = json_body(req)?;
-    let worker = body
-        .worker_id
-        .filter(|w| !w.trim().is_empty() && w.len() <= 100)
-        .ok_or_else(|| ApiError::invalid("worker_id (1 to 100 characters) is required"))?;
+    let worker = body.worker_id;
+    if worker.trim().is_empty() || worker.len() > 100 {
+        return Err(ApiError::invalid(
+            "worker_id (1 to 100 characters) is required",
+        ));
+    }
     let kinds = body
         .kinds
         .unwrap_or_else(|| vec!["transcribe".into(), "ocr".into()]);
@@ -122,7 +129,7 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
             contributions::set_status(ctx.db, job.contribution_id, Status::Processing, None, &now)?;
             let (modality, mime) =
                 contributions::media_info(ctx.db, job.contribution_id)?.unwrap_or_default();
-            return Ok::<_, ApiError>(Some(jobs::Lease {
+            return Ok::<_, ApiError>(Some(Lease {
                 id: job.id,
                 kind: job.kind,
                 contribution_id: job.contribution_id,
@@ -137,14 +144,7 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     })?;
     match claimed {
         None => Ok(no_content()),
-        Some(l) => Ok(json(
-            200,
-            &json!({
-                "id": l.id, "kind": l.kind, "contribution_id": l.contribution_id,
-                "modality": l.modality, "mime": l.mime,
-                "attempt": l.attempt, "lease_token": l.lease_token, "lease_expires_at": l.lease_expires_at,
-            }),
-        )),
+        Some(lease) => Ok(typed(200, &lease)),
     }
 }
 
@@ -157,21 +157,6 @@ fn input(ctx: &Context, id: i64) -> Result<Response, ApiError> {
         .header("content-type", mime)
         .body(data)
         .unwrap_or_default())
-}
-
-#[derive(Deserialize, Default)]
-struct Report {
-    lease_token: Option<String>,
-    lease_seconds: Option<i64>,
-    text: Option<String>,
-    language: Option<String>,
-    confidence: Option<f64>,
-    engine: Option<String>,
-    model: Option<String>,
-    duration_ms: Option<i64>,
-    segments: Option<serde_json::Value>,
-    error: Option<String>,
-    retryable: Option<bool>,
 }
 
 /// The job, if `token` is its live lease; 409 otherwise (stale, finished, expired).
@@ -189,7 +174,7 @@ fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::Jo
     Ok(job)
 }
 
-fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Report) -> Result<Response, ApiError> {
+fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Heartbeat) -> Result<Response, ApiError> {
     let lease = lease_seconds(body.lease_seconds)?;
     let now = crate::clock::now();
     let expires = at(lease as f64);
@@ -198,7 +183,13 @@ fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Report) -> Result<Respo
         jobs::extend(ctx.db, id, &expires, &now)?;
         Ok::<_, ApiError>(())
     })?;
-    Ok(json(200, &json!({ "id": id, "lease_expires_at": expires })))
+    Ok(typed(
+        200,
+        &Extended {
+            id,
+            lease_expires_at: expires,
+        },
+    ))
 }
 
 fn complete(
@@ -206,7 +197,7 @@ fn complete(
     req: &Request,
     id: i64,
     token: &str,
-    body: &Report,
+    body: &Completion,
 ) -> Result<Response, ApiError> {
     let text = body
         .text
@@ -218,12 +209,11 @@ fn complete(
             text.len()
         )));
     }
-    let engine = body
-        .engine
-        .clone()
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| ApiError::invalid("engine is required"))?;
-    let model = body.model.clone().unwrap_or_default();
+    let engine = body.engine.clone();
+    if engine.is_empty() {
+        return Err(ApiError::invalid("engine is required"));
+    }
+    let model = body.model.clone();
     if body.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
         return Err(ApiError::invalid("confidence must be between 0 and 1"));
     }
@@ -247,9 +237,13 @@ fn complete(
         ctx.log_activity(req, "extraction_completed", None, data, &now)?;
         Ok::<_, ApiError>(job.contribution_id)
     })?;
-    Ok(json(
+    Ok(typed(
         200,
-        &json!({ "id": id, "state": JobState::Done, "contribution_id": contribution }),
+        &Completed {
+            id,
+            state: JobState::Done,
+            contribution_id: contribution,
+        },
     ))
 }
 
@@ -258,14 +252,13 @@ fn fail(
     req: &Request,
     id: i64,
     token: &str,
-    body: &Report,
+    body: &Failure,
 ) -> Result<Response, ApiError> {
-    let error = body
-        .error
-        .clone()
-        .filter(|e| !e.is_empty())
-        .ok_or_else(|| ApiError::invalid("error is required"))?;
-    let retryable = body.retryable.unwrap_or(false);
+    let error = body.error.clone();
+    if error.is_empty() {
+        return Err(ApiError::invalid("error is required"));
+    }
+    let retryable = body.retryable;
     let now = crate::clock::now();
     let (state, not_before) = transaction(ctx.db, || {
         let job = live_lease(ctx, id, token, &now)?;
@@ -296,9 +289,13 @@ fn fail(
         )?;
         Ok((JobState::Dead, None))
     })?;
-    Ok(json(
+    Ok(typed(
         200,
-        &json!({ "id": id, "state": state, "not_before": not_before }),
+        &Failed {
+            id,
+            state,
+            not_before,
+        },
     ))
 }
 
@@ -308,4 +305,9 @@ fn no_content() -> Response {
         .status(204)
         .body(Vec::new())
         .unwrap_or_default()
+}
+
+/// A wire message as a JSON response.
+fn typed(status: u16, message: &impl serde::Serialize) -> Response {
+    json(status, &serde_json::to_value(message).unwrap_or_default())
 }

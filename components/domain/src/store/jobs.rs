@@ -53,27 +53,6 @@ pub fn queue_depth(db: &dyn Db) -> Result<(i64, i64), DbError> {
         .unwrap_or((0, 0)))
 }
 
-/// A job handed to a worker.
-#[derive(Debug, Clone)]
-pub struct Lease {
-    /// Job id.
-    pub id: i64,
-    /// `transcribe` or `ocr`.
-    pub kind: String,
-    /// The contribution it extracts text from.
-    pub contribution_id: i64,
-    /// Attempt number (1 for the first try).
-    pub attempt: i64,
-    /// The lease's secret token.
-    pub lease_token: String,
-    /// When the lease ends unless extended.
-    pub lease_expires_at: String,
-    /// The contribution's modality (`voice`, `screenshot`, `drawing`).
-    pub modality: String,
-    /// The media type of the input.
-    pub mime: String,
-}
-
 /// A job row as the worker protocol needs it.
 pub struct Job {
     /// Job id.
