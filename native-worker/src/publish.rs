@@ -11,7 +11,7 @@ use base64::Engine as _;
 use domain::proof::checkpoint::verify_checkpoint;
 use domain::proof::merkle::{leaf_hash, root, Hash};
 use domain::proof::tiles::{self, TileNodes};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
@@ -188,16 +188,4 @@ fn git_commit(dir: &Path, branch: &str, size: u64, root_hex: &str) -> Result<()>
     )?;
     println!("git: committed on {branch}: {message}");
     Ok(())
-}
-
-/// The counts the index page shows, by key.
-pub fn counts(summary: &Value, key: &str) -> Vec<(String, i64)> {
-    summary["counts"][key]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 pub fn index_html(summary: &Value, size: u64) -> String {
     let text = |v: &Value| escape(v.as_str().unwrap_or(""));
     let rows = |key: &str| -> String {
-        crate::publish::counts(summary, key)
+        counts(summary, key)
             .iter()
             .map(|(k, n)| format!("<tr><td>{}</td><td>{n}</td></tr>", escape(k)))
             .collect()
@@ -148,4 +148,16 @@ document.getElementById("verify").addEventListener("click", async () => {{
         day = rows("day"),
     );
     page("Public contribution log", &body)
+}
+
+/// The counts the index page shows, by key.
+fn counts(summary: &Value, key: &str) -> Vec<(String, i64)> {
+    summary["counts"][key]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_i64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
