@@ -89,6 +89,6 @@ impl Context<'_> {
         action_data: serde_json::Value,
         now: &str,
     ) -> Result<(), DbError> {
-        crate::store::activity::append(self.db, &activity(req, log_type, user_id, action_data), now)
+        crate::activity_chain::append(self.db, &activity(req, log_type, user_id, action_data), now)
     }
 }

@@ -1,6 +1,7 @@
 //! The training-data service's domain: everything the Spin components share, written
 //! against small traits (`Db`) so it compiles and unit-tests natively.
 
+pub mod activity_chain;
 pub mod api;
 pub mod auth;
 pub mod clock;

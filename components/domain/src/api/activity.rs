@@ -81,7 +81,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
 }
 
 fn verify(ctx: &Context) -> Result<Response, ApiError> {
-    let v = store::verify(ctx.db)?;
+    let v = crate::activity_chain::verify(ctx.db)?;
     // The latest checkpoint that recorded a chain head must still match the chain.
     let checkpoint = match (merkle::latest_checkpoint(ctx.db)?, ctx.settings.log_key()?) {
         (Some(cp), Some(key)) => {

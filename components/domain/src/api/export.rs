@@ -61,7 +61,9 @@ fn training_export(ctx: &Context, caller: Caller, req: &Request) -> Result<Reply
     let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
         let now = crate::clock::now();
         entry.action_data = json!({ "export": described, "rows": rows, "sha256": sha256 });
-        transaction(ctx.db, || activity_log::append(ctx.db, &entry, &now))?;
+        transaction(ctx.db, || {
+            crate::activity_chain::append(ctx.db, &entry, &now)
+        })?;
         Ok(())
     });
     let date = crate::clock::now()[..10].to_string();
@@ -130,7 +132,7 @@ fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, Api
                     &bytes,
                 )?;
             }
-            included.push(row.to_json(&base, false));
+            included.push(super::views::contribution(&row, &base, false));
         }
     }
     put(

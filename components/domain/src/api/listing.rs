@@ -38,7 +38,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         http::Method::DELETE => delete(ctx, caller, req, id),
         _ => Ok(json(
             200,
-            &visible_row(ctx, caller, id)?.to_json(&base, true),
+            &super::views::contribution(&visible_row(ctx, caller, id)?, &base, true),
         )),
     }
 }
@@ -76,7 +76,7 @@ fn patch(
     })?;
     let row = contributions::get(ctx.db, row.id)?
         .ok_or_else(|| ApiError::not_found("the row vanished"))?;
-    Ok(json(200, &row.to_json(base, false)))
+    Ok(json(200, &super::views::contribution(&row, base, false)))
 }
 
 /// Erases a row (owner when `user_can_delete`, or admin); answers 204.
@@ -204,7 +204,10 @@ fn list(ctx: &Context, caller: Caller, req: &Request, base: &str) -> Result<Resp
     } else {
         None
     };
-    let items: Vec<_> = rows.iter().map(|r| r.to_json(base, false)).collect();
+    let items: Vec<_> = rows
+        .iter()
+        .map(|r| super::views::contribution(r, base, false))
+        .collect();
     Ok(json(
         200,
         &json!({ "items": items, "next_cursor": next_cursor }),

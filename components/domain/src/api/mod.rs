@@ -16,6 +16,7 @@ pub mod snapshot;
 pub mod unified_input;
 pub mod users;
 pub mod verify;
+pub mod views;
 
 pub use crate::context::{
     activity, client_info, ChunkSource, Context, Handler, Reply, Request, Response, StaticHandler,

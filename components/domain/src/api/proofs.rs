@@ -40,7 +40,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         [id, "qr.svg"] => {
             let row = visible_row(ctx, caller, id)?;
             Ok(svg(encodings::qr_svg(
-                &row.verify_url(&base_url(ctx, req)).unwrap_or_default(),
+                &super::views::verify_url(&row, &base_url(ctx, req)).unwrap_or_default(),
             )))
         }
         [id, "upc.svg"] => {
@@ -115,7 +115,7 @@ fn qr_to_proof(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let (_, content_hash) = encodings::content_hash(&content);
     let own = contributions::find_by_owner_and_hash(ctx.db, caller.user_id(), &content_hash)?;
     let qr_data = own
-        .and_then(|row| row.verify_url(&base_url(ctx, req)))
+        .and_then(|row| super::views::verify_url(&row, &base_url(ctx, req)))
         .unwrap_or_else(|| format!("urn:sha256:{content_hash}"));
     Ok(json(
         200,

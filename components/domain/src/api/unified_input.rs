@@ -16,7 +16,7 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
     let new = crate::input::parse(req, &ctx.settings)?;
     let stored = ingest(ctx, req, caller, &new)?;
-    let mut body = stored.row.to_json(&base_url(ctx, req), true);
+    let mut body = super::views::contribution(&stored.row, &base_url(ctx, req), true);
     body["duplicate"] = stored.duplicate.into();
     body["job_id"] = stored.job_id.into();
     if caller == Caller::Anonymous {

@@ -1,19 +1,10 @@
-//! The `activity_log` table: an append-only hash chain. Each row's `proof_hash` is
-//! SHA-256 over the previous row's `proof_hash` and this row's canonical bytes (its id,
-//! type, user, data, a keyed digest of the IP, user agent and time), so any edit or
-//! deletion breaks the chain from that row on. Append inside the caller's transaction
-//! (`BEGIN IMMEDIATE`), which serializes writers so the chain never forks.
-//!
-//! Privacy: the chain covers `ip_digest` = SHA-256(per-database secret ‖ IP), not the
-//! address, so addresses can be truncated after the retention period (IPv4 to /24,
-//! IPv6 to /48) while every row still verifies.
+//! The `activity_log` table's SQL: the rows of the hash chain (`crate::activity_chain`
+//! computes and checks the links), listing and filtering, per-day counts, and the IP
+//! retention that truncates stored addresses (the chain covers only their keyed digests).
 
 use crate::db::{Db, DbError, Value as Sql};
-use crate::hashing::sha256_hex;
 use serde_json::{json, Value};
 
-/// The `proof_hash` the first row chains to.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Name of the secret keying IP digests.
 const IP_KEY: &str = "activity_ip_digest";
 
@@ -31,38 +22,16 @@ pub struct Entry {
     pub user_agent: Option<String>,
 }
 
-/// The bytes a row's hash covers.
-pub fn canonical_bytes(
-    id: i64,
-    log_type: &str,
-    user_id: Option<i64>,
-    action_data: &str,
-    ip_digest: Option<&str>,
-    user_agent: Option<&str>,
-    created_at: &str,
-) -> Vec<u8> {
-    json!([
-        id,
-        log_type,
-        user_id,
-        action_data,
-        ip_digest,
-        user_agent,
-        created_at
-    ])
-    .to_string()
-    .into_bytes()
+/// What appending needs, read in one statement.
+pub struct AppendContext {
+    /// The chain head (id, proof_hash), if any.
+    pub head: Option<(i64, String)>,
+    /// The key of IP digests (empty until the first address is recorded).
+    pub ip_key: Vec<u8>,
 }
 
-/// The chain link: SHA-256(previous proof_hash || canonical bytes), hex.
-pub fn chain_hash(previous: &str, canonical: &[u8]) -> String {
-    let mut bytes = previous.as_bytes().to_vec();
-    bytes.extend_from_slice(canonical);
-    sha256_hex(&bytes)
-}
-
-/// Appends an entry to the chain (id = previous id + 1).
-pub fn append(db: &dyn Db, entry: &Entry, now: &str) -> Result<(), DbError> {
+/// Reads the [`AppendContext`].
+pub fn append_context(db: &dyn Db) -> Result<AppendContext, DbError> {
     let head = db.execute(
         "SELECT a.id, a.proof_hash, s.value AS ip_key FROM (SELECT 1) \
          LEFT JOIN (SELECT id, proof_hash FROM activity_log ORDER BY id DESC LIMIT 1) a \
@@ -70,115 +39,80 @@ pub fn append(db: &dyn Db, entry: &Entry, now: &str) -> Result<(), DbError> {
         &[IP_KEY.into()],
     )?;
     let row = head.first();
-    let (previous_id, previous) = row
+    let previous = row
         .as_ref()
-        .and_then(|r| r.opt_int("id").map(|id| (id, r.text("proof_hash"))))
-        .unwrap_or((0, GENESIS.to_string()));
-    let mut key = row.map(|r| r.blob("ip_key")).unwrap_or_default();
-    if key.is_empty() && entry.ip_address.is_some() {
-        key = crate::store::secrets::get_or_create(db, IP_KEY)?;
-    }
-    let ip_digest = entry.ip_address.as_deref().map(|ip| {
-        let mut bytes = key.clone();
-        bytes.extend_from_slice(ip.as_bytes());
-        sha256_hex(&bytes)
-    });
-    let id = previous_id + 1;
-    let action_data = entry.action_data.to_string();
-    let canonical = canonical_bytes(
-        id,
-        entry.log_type,
-        entry.user_id,
-        &action_data,
-        ip_digest.as_deref(),
-        entry.user_agent.as_deref(),
-        now,
-    );
+        .and_then(|r| r.opt_int("id").map(|id| (id, r.text("proof_hash"))));
+    Ok(AppendContext {
+        head: previous,
+        ip_key: row.map(|r| r.blob("ip_key")).unwrap_or_default(),
+    })
+}
+
+/// The key of IP digests, made on first use.
+pub fn ip_key(db: &dyn Db) -> Result<Vec<u8>, DbError> {
+    crate::store::secrets::get_or_create(db, IP_KEY)
+}
+
+/// One stored row of the chain, as hashing needs it.
+pub struct Link {
+    /// Row id (1, 2, …).
+    pub id: i64,
+    /// What happened.
+    pub log_type: String,
+    /// Who did it.
+    pub user_id: Option<i64>,
+    /// Details, as stored (JSON text).
+    pub action_data: String,
+    /// Keyed digest of the client IP.
+    pub ip_digest: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
+    /// When.
+    pub created_at: String,
+    /// The stored chain hash.
+    pub proof_hash: String,
+}
+
+/// Inserts one row of the chain.
+pub fn insert(db: &dyn Db, link: &Link, ip_address: Option<&str>) -> Result<(), DbError> {
     db.execute(
         "INSERT INTO activity_log (id, log_type, user_id, action_data, ip_address, ip_digest, user_agent, created_at, proof_hash) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         &[
-            id.into(),
-            entry.log_type.into(),
-            entry.user_id.into(),
-            action_data.into(),
-            entry.ip_address.clone().into(),
-            ip_digest.into(),
-            entry.user_agent.clone().into(),
-            now.into(),
-            chain_hash(&previous, &canonical).into(),
+            link.id.into(),
+            link.log_type.as_str().into(),
+            link.user_id.into(),
+            link.action_data.as_str().into(),
+            ip_address.into(),
+            link.ip_digest.clone().into(),
+            link.user_agent.clone().into(),
+            link.created_at.as_str().into(),
+            link.proof_hash.as_str().into(),
         ],
     )?;
     Ok(())
 }
 
-/// The result of recomputing the chain.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verification {
-    /// Every row matched its link.
-    pub ok: bool,
-    /// Rows checked.
-    pub checked: u64,
-    /// The first row that does not verify (or the first missing id).
-    pub first_bad_id: Option<i64>,
-    /// The last row's (id, proof_hash).
-    pub head: Option<(i64, String)>,
-}
-
-/// Recomputes the whole chain, a page at a time.
-pub fn verify(db: &dyn Db) -> Result<Verification, DbError> {
-    let mut previous = GENESIS.to_string();
-    let mut previous_id = 0i64;
-    let mut checked = 0u64;
-    loop {
-        let rows = db.execute(
-            "SELECT id, log_type, user_id, action_data, ip_digest, user_agent, created_at, proof_hash \
-             FROM activity_log WHERE id > ? ORDER BY id LIMIT 2000",
-            &[previous_id.into()],
-        )?;
-        if rows.rows.is_empty() {
-            break;
-        }
-        for r in rows.iter() {
-            let id = r.int("id");
-            let canonical = canonical_bytes(
-                id,
-                &r.text("log_type"),
-                r.opt_int("user_id"),
-                &r.text("action_data"),
-                r.opt_text("ip_digest").as_deref(),
-                r.opt_text("user_agent").as_deref(),
-                &r.text("created_at"),
-            );
-            let stored = r.text("proof_hash");
-            if id != previous_id + 1 {
-                return Ok(Verification {
-                    ok: false,
-                    checked,
-                    first_bad_id: Some(previous_id + 1),
-                    head: None,
-                });
-            }
-            if chain_hash(&previous, &canonical) != stored {
-                return Ok(Verification {
-                    ok: false,
-                    checked,
-                    first_bad_id: Some(id),
-                    head: None,
-                });
-            }
-            checked += 1;
-            previous = stored;
-            previous_id = id;
-        }
-    }
-    let head = (previous_id > 0).then_some((previous_id, previous));
-    Ok(Verification {
-        ok: true,
-        checked,
-        first_bad_id: None,
-        head,
-    })
+/// Up to `limit` rows after `after_id`, in id order (a page of a verification walk).
+pub fn links_after(db: &dyn Db, after_id: i64, limit: usize) -> Result<Vec<Link>, DbError> {
+    let rows = db.execute(
+        "SELECT id, log_type, user_id, action_data, ip_digest, user_agent, created_at, proof_hash \
+         FROM activity_log WHERE id > ? ORDER BY id LIMIT ?",
+        &[after_id.into(), (limit as i64).into()],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Link {
+            id: r.int("id"),
+            log_type: r.text("log_type"),
+            user_id: r.opt_int("user_id"),
+            action_data: r.text("action_data"),
+            ip_digest: r.opt_text("ip_digest"),
+            user_agent: r.opt_text("user_agent"),
+            created_at: r.text("created_at"),
+            proof_hash: r.text("proof_hash"),
+        })
+        .collect())
 }
 
 /// The stored proof_hash of row `id`.
@@ -348,66 +282,4 @@ pub fn of_user(db: &dyn Db, user_id: i64) -> Result<Vec<Value>, DbError> {
             })
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::native_sqlite::SqliteDb;
-
-    fn entry(n: i64) -> Entry {
-        Entry {
-            log_type: "test",
-            user_id: Some(n),
-            action_data: json!({ "n": n }),
-            ip_address: Some("203.0.113.9".into()),
-            user_agent: None,
-        }
-    }
-
-    #[test]
-    fn chain_verifies_and_detects_edits_and_deletions() {
-        let db = SqliteDb::migrated();
-        for n in 0..10 {
-            append(&db, &entry(n), "2026-01-01T00:00:00.000Z").unwrap();
-        }
-        let v = verify(&db).unwrap();
-        assert_eq!(
-            (v.ok, v.checked, v.head.as_ref().map(|h| h.0)),
-            (true, 10, Some(10))
-        );
-        db.execute(
-            "UPDATE activity_log SET action_data = '{\"n\":99}' WHERE id = 4",
-            &[],
-        )
-        .unwrap();
-        assert_eq!(verify(&db).unwrap().first_bad_id, Some(4));
-        let db = SqliteDb::migrated();
-        for n in 0..10 {
-            append(&db, &entry(n), "2026-01-01T00:00:00.000Z").unwrap();
-        }
-        db.execute("DELETE FROM activity_log WHERE id = 6", &[])
-            .unwrap();
-        assert_eq!(verify(&db).unwrap().first_bad_id, Some(6));
-    }
-
-    #[test]
-    fn ip_retention_keeps_the_chain_valid() {
-        let db = SqliteDb::migrated();
-        append(&db, &entry(1), "2026-01-01T00:00:00.000Z").unwrap();
-        append(&db, &entry(2), "2026-03-01T00:00:00.000Z").unwrap();
-        assert_eq!(
-            apply_ip_retention(&db, "2026-02-01T00:00:00.000Z").unwrap(),
-            1
-        );
-        let ips: Vec<String> = db
-            .execute("SELECT ip_address FROM activity_log ORDER BY id", &[])
-            .unwrap()
-            .iter()
-            .map(|r| r.text("ip_address"))
-            .collect();
-        assert_eq!(ips, ["203.0.113.0", "203.0.113.9"]);
-        assert!(verify(&db).unwrap().ok);
-        assert_eq!(truncate_ip("2001:db8:abcd:12::1"), "2001:db8:abcd::");
-    }
 }

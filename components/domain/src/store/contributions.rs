@@ -2,7 +2,6 @@
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::lifecycle::Status;
-use serde_json::{json, Value as Json};
 
 /// Columns every read selects, in one place.
 const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
@@ -92,52 +91,6 @@ impl Contribution {
             leaf_index: r.opt_int("leaf_index"),
             verification_code: r.opt_text("qr_verification_code"),
         }
-    }
-
-    /// The public verify URL of this row.
-    pub fn verify_url(&self, base_url: &str) -> Option<String> {
-        self.verification_code
-            .as_ref()
-            .map(|c| format!("{base_url}/verify/{c}"))
-    }
-
-    /// The owner's view (also the admin's): the row, its salted commitment with the salt
-    /// to reveal, and the encodings of the content hash. `with_svg` adds the QR image.
-    pub fn to_json(&self, base_url: &str, with_svg: bool) -> Json {
-        let parse = |s: &str| serde_json::from_str::<Json>(s).unwrap_or(Json::Null);
-        json!({
-            "id": self.id,
-            "user_id": self.user_id,
-            "modality": self.modality,
-            "status": self.status,
-            "mime": self.mime,
-            "byte_size": self.byte_size,
-            "content_hash": self.content_hash,
-            "extracted_text": self.extracted_text,
-            "strokes": self.strokes.as_deref().map(parse),
-            "metadata": parse(&self.metadata),
-            "extraction": {
-                "engine": self.extraction_engine,
-                "model": self.extraction_model,
-                "confidence": self.extraction_confidence,
-                "last_error": self.last_error,
-            },
-            "included_in_training": self.included_in_training,
-            "user_can_export": self.user_can_export,
-            "user_can_delete": self.user_can_delete,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "commitment": self.commitment,
-            "commitment_salt": (!self.commitment_salt.is_empty()).then(|| hex::encode(&self.commitment_salt)),
-            "leaf_index": self.leaf_index,
-            "verify_url": self.verify_url(base_url),
-            "proof": crate::proof::encodings::proof_object(
-                &self.content_hash,
-                self.ethereum_checksum.as_deref().unwrap_or(""),
-                &self.verify_url(base_url).unwrap_or_default(),
-                with_svg,
-            ),
-        })
     }
 }
 

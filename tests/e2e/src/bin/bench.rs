@@ -387,7 +387,8 @@ fn export() -> anyhow::Result<()> {
 /// Activity-log costs: one entry natively, chain verification of 100k rows and the
 /// admin metrics over 100k contributions, through the API.
 fn activity() -> anyhow::Result<()> {
-    use domain::store::activity::{append, Entry};
+    use domain::activity_chain::append;
+    use domain::store::activity::Entry;
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
     host.new_user("bench", "bench");
     let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);

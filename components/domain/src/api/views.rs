@@ -1,0 +1,53 @@
+//! How the API shows a contribution: the owner's (and admin's) JSON view of a stored
+//! row, with its commitment, verify URL and proof encodings. The store returns rows;
+//! what a client sees of them is decided here.
+
+use crate::store::contributions::Contribution;
+use serde_json::{json, Value};
+
+/// The public verify URL of `row`, if it has a verification code.
+pub fn verify_url(row: &Contribution, base_url: &str) -> Option<String> {
+    row.verification_code
+        .as_ref()
+        .map(|c| format!("{base_url}/verify/{c}"))
+}
+
+/// The owner's view (also the admin's): the row, its salted commitment with the salt
+/// to reveal, and the encodings of the content hash. `with_svg` adds the QR image.
+pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value {
+    let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap_or(Value::Null);
+    let verify = verify_url(row, base_url);
+    json!({
+        "id": row.id,
+        "user_id": row.user_id,
+        "modality": row.modality,
+        "status": row.status,
+        "mime": row.mime,
+        "byte_size": row.byte_size,
+        "content_hash": row.content_hash,
+        "extracted_text": row.extracted_text,
+        "strokes": row.strokes.as_deref().map(parse),
+        "metadata": parse(&row.metadata),
+        "extraction": {
+            "engine": row.extraction_engine,
+            "model": row.extraction_model,
+            "confidence": row.extraction_confidence,
+            "last_error": row.last_error,
+        },
+        "included_in_training": row.included_in_training,
+        "user_can_export": row.user_can_export,
+        "user_can_delete": row.user_can_delete,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "commitment": row.commitment,
+        "commitment_salt": (!row.commitment_salt.is_empty()).then(|| hex::encode(&row.commitment_salt)),
+        "leaf_index": row.leaf_index,
+        "verify_url": verify,
+        "proof": crate::proof::encodings::proof_object(
+            &row.content_hash,
+            row.ethereum_checksum.as_deref().unwrap_or(""),
+            verify.as_deref().unwrap_or_default(),
+            with_svg,
+        ),
+    })
+}
