@@ -315,3 +315,53 @@ fn pagination_walks_every_row_once() {
     );
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
 }
+
+/// A database that records every statement it is asked to run.
+struct Recording {
+    inner: SqliteDb,
+    seen: std::cell::RefCell<Vec<String>>,
+}
+
+impl Db for Recording {
+    fn execute(
+        &self,
+        sql: &str,
+        params: &[crate::db::Value],
+    ) -> Result<crate::db::Rows, crate::db::DbError> {
+        self.seen.borrow_mut().push(sql.to_string());
+        self.inner.execute(sql, params)
+    }
+}
+
+#[test]
+fn an_idle_worker_poll_only_reads() {
+    let db = Recording {
+        inner: SqliteDb::migrated(),
+        seen: Default::default(),
+    };
+    let ctx = Context {
+        db: &db,
+        settings: Settings {
+            worker_token: Some("worker-secret".into()),
+            ..Settings::default()
+        },
+    };
+    let (status, _) = call(
+        jobs::handle,
+        &ctx,
+        "POST",
+        "/api/jobs/claim",
+        Some("worker-secret"),
+        Some(json!({ "worker_id": "w1" })),
+    );
+    assert_eq!(status, 204, "nothing is due");
+    let seen = db.seen.borrow();
+    let writes: Vec<&String> = seen
+        .iter()
+        .filter(|s| !s.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "an idle poll must not write or lock: {writes:?}"
+    );
+}
