@@ -5,10 +5,8 @@
 use crate::api::Client;
 use crate::hashing::HashingWriter;
 use anyhow::{bail, Context, Result};
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine as _;
 use domain::db::{Db, Value as Sql};
-use serde_json::{json, Value};
+use domain::wire::snapshot::{Line, Record, FORMAT};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 
@@ -44,33 +42,18 @@ pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
             )
         })
         .unwrap_or((0, String::new()));
-    api.post_json(
-        "/api/admin/snapshots",
-        &json!({ "file_name": name, "sha256": sha, "tree_size": size, "root_hash": root }),
-    )?;
+    let record = Record {
+        file_name: name,
+        sha256: sha.clone(),
+        tree_size: size,
+        root_hash: root,
+    };
+    api.post_json("/api/admin/snapshots", &record)?;
     println!(
         "snapshot {} ({copied} bytes of dump, sha256 {sha}, checkpoint size {size})",
         path.display()
     );
     Ok(())
-}
-
-fn decode(v: &Value) -> Result<Sql> {
-    Ok(match v {
-        Value::Null => Sql::Null,
-        Value::Bool(b) => Sql::Integer(i64::from(*b)),
-        Value::Number(n) if n.is_i64() => Sql::Integer(n.as_i64().unwrap_or(0)),
-        Value::Number(n) => Sql::Real(n.as_f64().unwrap_or(0.0)),
-        Value::String(s) => Sql::Text(s.clone()),
-        Value::Object(o) => Sql::Blob(
-            B64.decode(
-                o.get("b64")
-                    .and_then(Value::as_str)
-                    .context("blob without b64")?,
-            )?,
-        ),
-        Value::Array(_) => bail!("unexpected array value"),
-    })
 }
 
 /// Restores `file` (decrypted with `identity`) into the new SQLite file `into`.
@@ -94,12 +77,12 @@ pub fn restore(identity: &Path, file: &Path, into: &Path) -> Result<()> {
             anyhow::anyhow!("cannot decrypt {} with this identity: {e}", file.display())
         })?;
     let mut lines = BufReader::new(reader).lines();
-    let header: Value = serde_json::from_str(&lines.next().context("the snapshot is empty")??)
-        .context("bad snapshot header")?;
-    if header["format"] != domain::api::snapshot::FORMAT {
-        bail!("not a {} snapshot", domain::api::snapshot::FORMAT);
-    }
-    let version = header["schema_version"].as_u64().unwrap_or(0) as u32;
+    let first = lines.next().context("the snapshot is empty")??;
+    let header = match serde_json::from_str(&first) {
+        Ok(Line::Header(h)) if h.format == FORMAT => h,
+        _ => bail!("not a {FORMAT} snapshot"),
+    };
+    let version = header.schema_version;
     if version != domain::migrations::latest_version() {
         bail!(
             "snapshot schema version {version} differs from this build's {}",
@@ -112,38 +95,36 @@ pub fn restore(identity: &Path, file: &Path, into: &Path) -> Result<()> {
     let (mut table, mut insert, mut rows, mut ended) = (String::new(), String::new(), 0u64, false);
     for line in lines {
         let line = line.context("the snapshot is truncated or corrupt")?;
-        let v: Value = serde_json::from_str(&line).context("corrupt snapshot line")?;
-        if v["end"] == true {
-            if v["rows"].as_u64() != Some(rows) {
-                bail!("the snapshot promises {} rows but holds {rows}", v["rows"]);
+        match serde_json::from_str(&line).context("corrupt snapshot line")? {
+            Line::End(end) => {
+                if end.rows != rows {
+                    bail!("the snapshot promises {} rows but holds {rows}", end.rows);
+                }
+                ended = true;
+                break;
             }
-            ended = true;
-            break;
+            Line::Table(start) => {
+                let columns: Vec<String> =
+                    start.columns.iter().map(|c| format!("\"{c}\"")).collect();
+                table = start.table;
+                insert = format!(
+                    "INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})",
+                    columns.join(", "),
+                    vec!["?"; columns.len()].join(", ")
+                );
+            }
+            Line::Row(row) => {
+                let values: Vec<Sql> = row
+                    .r
+                    .into_iter()
+                    .map(|c| c.into_value().context("a blob that is not base64"))
+                    .collect::<Result<_>>()?;
+                db.execute(&insert, &values)
+                    .map_err(|e| anyhow::anyhow!("restoring {table}: {}", e.0))?;
+                rows += 1;
+            }
+            Line::Header(_) => bail!("a second header in the snapshot"),
         }
-        if let Some(t) = v["table"].as_str() {
-            let columns: Vec<String> = v["columns"]
-                .as_array()
-                .context("table without columns")?
-                .iter()
-                .map(|c| format!("\"{}\"", c.as_str().unwrap_or("")))
-                .collect();
-            table = t.to_string();
-            insert = format!(
-                "INSERT OR REPLACE INTO \"{table}\" ({}) VALUES ({})",
-                columns.join(", "),
-                vec!["?"; columns.len()].join(", ")
-            );
-            continue;
-        }
-        let values: Vec<Sql> = v["r"]
-            .as_array()
-            .context("row without values")?
-            .iter()
-            .map(decode)
-            .collect::<Result<_>>()?;
-        db.execute(&insert, &values)
-            .map_err(|e| anyhow::anyhow!("restoring {table}: {}", e.0))?;
-        rows += 1;
     }
     if !ended {
         bail!("the snapshot is truncated: no end marker after {rows} rows");

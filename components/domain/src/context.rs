@@ -1,22 +1,23 @@
 //! What every handler works with, below every layer that handles requests: the
 //! request and response types, the handler signatures, the per-request [`Context`]
-//! (database and settings) and the one way to record an action in the activity log.
-//! `auth`, `export` and `api` all build on it; it imports none of them.
+//! (database, settings, outbound HTTP) and the one way to record an action in the
+//! activity log. `auth`, `export` and `api` all build on it; it imports none of them.
 
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::error::ApiError;
+pub use crate::router::Params;
 
 /// An incoming request with its whole body.
 pub type Request = http::Request<Vec<u8>>;
 /// A complete response.
 pub type Response = http::Response<Vec<u8>>;
-/// A route's handler.
-pub type Handler = fn(&Context, &Request) -> Result<Response, ApiError>;
+/// A route's handler: the request's context, the request, its path parameters.
+pub type Handler = fn(&Context, &Request, &Params) -> Result<Response, ApiError>;
 
 /// A handler that needs neither the database nor the settings (static pages and
 /// assets): the adapter serves it without opening the database.
-pub type StaticHandler = fn(&Request) -> Result<Response, ApiError>;
+pub type StaticHandler = fn(&Request, &Params) -> Result<Response, ApiError>;
 
 /// A response sent in pieces, for bodies too large to hold in memory.
 pub trait ChunkSource {
@@ -36,14 +37,23 @@ pub enum Reply {
 }
 
 /// A handler that may stream its response.
-pub type StreamingHandler = fn(&Context, &Request) -> Result<Reply, ApiError>;
+pub type StreamingHandler = fn(&Context, &Request, &Params) -> Result<Reply, ApiError>;
 
-/// What a handler works with: the database and the settings.
+/// Outbound HTTP as handlers need it (the lore's story writer): one JSON POST with
+/// a deadline. The adapter provides Spin's; tests provide their own.
+pub trait Outbound {
+    /// POSTs `body` as JSON to `url`; the response body, or why there is none.
+    fn post_json(&self, url: &str, body: &[u8], timeout_ms: u64) -> Result<Vec<u8>, String>;
+}
+
+/// What a handler works with: the database, the settings and outbound HTTP.
 pub struct Context<'a> {
     /// The app's database.
     pub db: &'a dyn Db,
     /// Settings from Spin variables.
     pub settings: Settings,
+    /// Outbound HTTP (reaches only the component's `allowed_outbound_hosts`).
+    pub outbound: &'a dyn Outbound,
 }
 
 /// The client's IP address (Spin's `spin-client-addr`, port removed) and user agent.

@@ -20,6 +20,8 @@ pub mod migrations;
 pub mod proof;
 pub mod quality;
 pub mod rights;
+pub mod router;
+pub mod routes;
 pub mod shapes;
 pub mod store;
 pub mod web;

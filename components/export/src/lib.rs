@@ -6,14 +6,5 @@ use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(req: IncomingRequest, out: ResponseOutparam) {
-    let handler = if req
-        .path_with_query()
-        .unwrap_or_default()
-        .starts_with("/api/admin/snapshot")
-    {
-        domain::api::snapshot::handle
-    } else {
-        domain::api::export::handle
-    };
-    spin_adapter::serve_streaming(req, out, handler).await
+    spin_adapter::serve_streaming(req, out, domain::routes::EXPORT).await
 }

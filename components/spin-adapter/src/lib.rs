@@ -1,5 +1,6 @@
 //! Connects the domain to Spin: `SpinDb` runs statements on Spin's SQLite, settings
-//! come from Spin variables, and `serve` wraps a domain handler as a component body.
+//! come from Spin variables, outbound HTTP goes through WASI HTTP, and `serve` answers
+//! a request from a component's route table (`domain::routes`).
 
 mod outbound;
 pub use outbound::Outbound;
@@ -10,6 +11,7 @@ use domain::context::{
 };
 use domain::db::{Db, DbError, Resilient, Rows, Value};
 use domain::error::ApiError;
+use domain::router::{resolve, Route};
 use spin_sdk::http::conversions::TryFromIncomingRequest;
 use spin_sdk::http::{Fields, IncomingRequest, OutgoingResponse, ResponseOutparam};
 use spin_sdk::sqlite::{self, Connection};
@@ -78,19 +80,29 @@ pub fn settings() -> Result<Settings, ApiError> {
     Settings::from_lookup(|name| spin_sdk::variables::get(name).ok())
 }
 
-/// Runs a domain handler for one request; every failure becomes problem+json.
-pub fn serve(req: Request, handler: Handler) -> Response {
+/// Answers one request from `table`: the row's handler runs with the database and
+/// the settings (opened only once a row matched); every failure becomes problem+json.
+pub fn serve(req: Request, table: &[Route<Handler>]) -> Response {
     let run = || -> Result<Response, ApiError> {
+        let (handler, params) = resolve(table, req.method(), req.uri().path())?;
         let settings = settings()?;
         let db = SpinDb::open()?;
-        handler(&Context { db: &db, settings }, &req)
+        let ctx = Context {
+            db: &db,
+            settings,
+            outbound: &Outbound,
+        };
+        handler(&ctx, &req, &params)
     };
     run().unwrap_or_else(ApiError::into_response)
 }
 
-/// Runs a handler that needs no database (static pages): nothing is opened.
-pub fn serve_static(req: Request, handler: StaticHandler) -> Response {
-    handler(&req).unwrap_or_else(ApiError::into_response)
+/// Answers from a table of handlers that need no database (static pages): nothing
+/// is opened.
+pub fn serve_static(req: Request, table: &[Route<StaticHandler>]) -> Response {
+    resolve(table, req.method(), req.uri().path())
+        .and_then(|(handler, params)| handler(&req, &params))
+        .unwrap_or_else(ApiError::into_response)
 }
 
 /// Sends a complete response through Spin's response outparam.
@@ -113,12 +125,12 @@ fn outgoing_head(headers: &http::HeaderMap, status: u16) -> OutgoingResponse {
     outgoing
 }
 
-/// Runs a handler that may stream: a `Reply::Stream` sends its head at once and then
-/// each chunk as it is produced, so large exports never sit in memory.
+/// Answers from a table of handlers that may stream: a `Reply::Stream` sends its head
+/// at once and then each chunk as it is produced, so large exports never sit in memory.
 pub async fn serve_streaming(
     incoming: IncomingRequest,
     out: ResponseOutparam,
-    handler: StreamingHandler,
+    table: &[Route<StreamingHandler>],
 ) {
     use futures::SinkExt;
     let req = match Request::try_from_incoming_request(incoming).await {
@@ -131,13 +143,20 @@ pub async fn serve_streaming(
             .await
         }
     };
-    let prepared = settings().and_then(|s| SpinDb::open().map(|db| (s, db)));
-    let (settings, db) = match prepared {
+    let prepared = resolve(table, req.method(), req.uri().path()).and_then(|(h, params)| {
+        let settings = settings()?;
+        Ok((h, params, settings, SpinDb::open()?))
+    });
+    let (handler, params, settings, db) = match prepared {
         Ok(p) => p,
         Err(e) => return send_full(out, e.into_response()).await,
     };
-    let ctx = Context { db: &db, settings };
-    match handler(&ctx, &req) {
+    let ctx = Context {
+        db: &db,
+        settings,
+        outbound: &Outbound,
+    };
+    match handler(&ctx, &req, &params) {
         Err(e) => send_full(out, e.into_response()).await,
         Ok(Reply::Full(response)) => send_full(out, response).await,
         Ok(Reply::Stream(mut source)) => {

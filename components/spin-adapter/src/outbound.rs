@@ -1,4 +1,4 @@
-//! Outbound HTTP for the domain (`domain::api::lore::Outbound`) over WASI HTTP, with
+//! Outbound HTTP for the domain (`domain::context::Outbound`) over WASI HTTP, with
 //! the connect and first-byte deadlines spin-sdk's `send` cannot set. Only hosts in
 //! the component's `allowed_outbound_hosts` are reachable; others fail at once.
 
@@ -7,10 +7,10 @@ use wasi::http::outgoing_handler;
 use wasi::http::types::{Fields, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
 use wasi::io::streams::StreamError;
 
-/// The outbound client components pass to the domain.
+/// The outbound client every request's `Context` carries.
 pub struct Outbound;
 
-impl domain::api::lore::Outbound for Outbound {
+impl domain::context::Outbound for Outbound {
     fn post_json(&self, url: &str, body: &[u8], timeout_ms: u64) -> Result<Vec<u8>, String> {
         let started = Instant::now();
         let uri: http::Uri = url.parse().map_err(|e| format!("bad URL {url}: {e}"))?;

@@ -66,15 +66,17 @@ pub fn build_components(packages: &[&str]) -> Result<()> {
 
 /// The app's components, as listed in `spin.toml`.
 pub const APP_COMPONENTS: &[&str] = &[
-    "accounts",
+    "users",
     "web",
     "lore",
     "unified-input",
     "listing",
-    "proof",
+    "proofs",
     "export",
     "jobs",
-    "logging",
+    "quality",
+    "activity",
+    "metrics",
 ];
 
 /// Path of a release (else debug) binary of this workspace.

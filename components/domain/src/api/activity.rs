@@ -2,7 +2,7 @@
 //! `GET /api/activity/verify` (recomputes the hash chain and checks its head against
 //! the latest signed checkpoint).
 
-use super::{allow, json, query, Context, Request, Response};
+use super::{json, query, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -18,14 +18,10 @@ pub fn apply_retention(ctx: &Context) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Handles `/api/activity` and `/api/activity/verify`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::GET])?;
+/// `GET /api/activity`: entries newest first, filtered, a page at a time.
+pub fn list(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
     apply_retention(ctx)?;
-    if req.uri().path().trim_end_matches('/').ends_with("/verify") {
-        return verify(ctx);
-    }
     let mut filter = store::Filter::default();
     let mut limit = 100usize;
     for (key, value) in query(req) {
@@ -80,7 +76,11 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     Ok(json(200, &json!({ "items": items, "next_cursor": next })))
 }
 
-fn verify(ctx: &Context) -> Result<Response, ApiError> {
+/// `GET /api/activity/verify`: recomputes the chain and checks its head against the
+/// latest signed checkpoint.
+pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    require_admin(ctx, req)?;
+    apply_retention(ctx)?;
     let v = crate::activity_chain::verify(ctx.db)?;
     // The latest checkpoint that recorded a chain head must still match the chain.
     let checkpoint = match (merkle::latest_checkpoint(ctx.db)?, ctx.settings.log_key()?) {

@@ -4,9 +4,9 @@
 //! an expired lease can be claimed again (attempt + 1), a stale lease token or a second
 //! completion answers 409 and changes nothing, retryable failures back off
 //! exponentially with jitter, and after `max_attempts` the job is `dead` and its
-//! contribution `failed` with the last error kept for the cleanup report.
+//! contribution `failed` with the last error kept for the quality report.
 
-use super::{allow, json, json_body, Context, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -40,46 +40,7 @@ fn lease_seconds(value: Option<i64>) -> Result<i64, ApiError> {
     Ok(s)
 }
 
-/// Handles `/api/jobs/...`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    require_worker(ctx, req)?;
-    let path = req.uri().path().trim_end_matches('/');
-    let rest = path.strip_prefix("/api/jobs/").unwrap_or("");
-    if rest == "claim" {
-        allow(req, &[http::Method::POST])?;
-        return claim(ctx, req);
-    }
-    let (id, action) = rest
-        .split_once('/')
-        .ok_or_else(|| ApiError::not_found(format!("no job resource at {path}")))?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("no job {id:?}")))?;
-    match action {
-        "input" => {
-            allow(req, &[http::Method::GET])?;
-            input(ctx, id)
-        }
-        "heartbeat" => {
-            allow(req, &[http::Method::POST])?;
-            let body: Heartbeat = json_body(req)?;
-            heartbeat(ctx, id, lease_token(&body.lease_token)?, &body)
-        }
-        "complete" => {
-            allow(req, &[http::Method::POST])?;
-            let body: Completion = json_body(req)?;
-            complete(ctx, req, id, lease_token(&body.lease_token)?, &body)
-        }
-        "fail" => {
-            allow(req, &[http::Method::POST])?;
-            let body: Failure = json_body(req)?;
-            fail(ctx, req, id, lease_token(&body.lease_token)?, &body)
-        }
-        _ => Err(ApiError::not_found(format!("no job resource at {path}"))),
-    }
-}
-
-/// Every report names its lease.
+/// Every lease report names its lease.
 fn lease_token(token: &str) -> Result<&str, ApiError> {
     if token.is_empty() {
         return Err(ApiError::invalid("lease_token is required"));
@@ -87,7 +48,25 @@ fn lease_token(token: &str) -> Result<&str, ApiError> {
     Ok(token)
 }
 
-fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// What every report on a job starts with: the worker token, the job's id, the
+/// body, and the lease it names.
+fn report<T: serde::de::DeserializeOwned>(
+    ctx: &Context,
+    req: &Request,
+    params: &Params,
+    lease: fn(&T) -> &str,
+) -> Result<(i64, T), ApiError> {
+    require_worker(ctx, req)?;
+    let id = params.id("id", "job")?;
+    let body: T = json_body(req)?;
+    lease_token(lease(&body))?;
+    Ok((id, body))
+}
+
+/// `POST /api/jobs/claim`: leases the next due job of the kinds the worker runs
+/// (204 when none is due).
+pub fn claim(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    require_worker(ctx, req)?;
     let body: Claim = json_body(req)?;
     let worker = body.worker_id;
     if worker.trim().is_empty() || worker.len() > 100 {
@@ -148,7 +127,10 @@ fn claim(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     }
 }
 
-fn input(ctx: &Context, id: i64) -> Result<Response, ApiError> {
+/// `GET /api/jobs/{id}/input`: the media a job extracts text from.
+pub fn input(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    require_worker(ctx, req)?;
+    let id = params.id("id", "job")?;
     let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
     let (mime, data) = contributions::input(ctx.db, job.contribution_id)?
         .ok_or_else(|| ApiError::not_found("the job's input is gone (deleted)"))?;
@@ -174,7 +156,10 @@ fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::Jo
     Ok(job)
 }
 
-fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Heartbeat) -> Result<Response, ApiError> {
+/// `POST /api/jobs/{id}/heartbeat`: extends a live lease.
+pub fn heartbeat(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let (id, body) = report(ctx, req, params, |b: &Heartbeat| &b.lease_token)?;
+    let token = body.lease_token.as_str();
     let lease = lease_seconds(body.lease_seconds)?;
     let now = crate::clock::now();
     let expires = at(lease as f64);
@@ -192,13 +177,10 @@ fn heartbeat(ctx: &Context, id: i64, token: &str, body: &Heartbeat) -> Result<Re
     ))
 }
 
-fn complete(
-    ctx: &Context,
-    req: &Request,
-    id: i64,
-    token: &str,
-    body: &Completion,
-) -> Result<Response, ApiError> {
+/// `POST /api/jobs/{id}/complete`: the extracted text; the contribution is complete.
+pub fn complete(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let (id, body) = report(ctx, req, params, |b: &Completion| &b.lease_token)?;
+    let token = body.lease_token.as_str();
     let text = body
         .text
         .clone()
@@ -247,13 +229,10 @@ fn complete(
     ))
 }
 
-fn fail(
-    ctx: &Context,
-    req: &Request,
-    id: i64,
-    token: &str,
-    body: &Failure,
-) -> Result<Response, ApiError> {
+/// `POST /api/jobs/{id}/fail`: a failed attempt, retried later or given up on.
+pub fn fail(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let (id, body) = report(ctx, req, params, |b: &Failure| &b.lease_token)?;
+    let token = body.lease_token.as_str();
     let error = body.error.clone();
     if error.is_empty() {
         return Err(ApiError::invalid("error is required"));

@@ -2,7 +2,7 @@
 //! `GET|PATCH|DELETE /api/training-data/{id}`. Contributors see and change only their
 //! rows; another user's row is a 404, as if it did not exist.
 
-use super::{allow, base_url, json, json_body, query, Context, Request, Response};
+use super::{base_url, json, json_body, query, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -17,30 +17,14 @@ pub const DEFAULT_LIMIT: usize = 50;
 /// Largest page size.
 pub const MAX_LIMIT: usize = 500;
 
-/// Handles `/api/training-data` and `/api/training-data/{id}`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    let path = req.uri().path().trim_end_matches('/');
-    let id = path.strip_prefix("/api/training-data/");
-    match id {
-        Some(_) => allow(
-            req,
-            &[http::Method::GET, http::Method::PATCH, http::Method::DELETE],
-        )?,
-        None => allow(req, &[http::Method::GET])?,
-    }
+/// `GET /api/training-data/{id}`: one row.
+pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
-    let base = base_url(ctx, req);
-    let Some(id) = id else {
-        return list(ctx, caller, req, &base);
-    };
-    match *req.method() {
-        http::Method::PATCH => patch(ctx, caller, req, id, &base),
-        http::Method::DELETE => delete(ctx, caller, req, id),
-        _ => Ok(json(
-            200,
-            &super::views::contribution(&visible_row(ctx, caller, id)?, &base, true),
-        )),
-    }
+    let row = visible_row(ctx, caller, params)?;
+    Ok(json(
+        200,
+        &super::views::contribution(&row, &base_url(ctx, req), true),
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -48,15 +32,11 @@ struct Patch {
     included_in_training: Option<bool>,
 }
 
-/// Opts a row in or out of training exports (owner or admin).
-fn patch(
-    ctx: &Context,
-    caller: Caller,
-    req: &Request,
-    id: &str,
-    base: &str,
-) -> Result<Response, ApiError> {
-    let row = visible_row(ctx, caller, id)?;
+/// `PATCH /api/training-data/{id}`: opts a row in or out of training exports
+/// (owner or admin).
+pub fn patch(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = visible_row(ctx, caller, params)?;
     let body: Patch = json_body(req)?;
     let included = body.included_in_training.ok_or_else(|| {
         ApiError::invalid("included_in_training (true or false) is the field to change")
@@ -76,12 +56,17 @@ fn patch(
     })?;
     let row = contributions::get(ctx.db, row.id)?
         .ok_or_else(|| ApiError::not_found("the row vanished"))?;
-    Ok(json(200, &super::views::contribution(&row, base, false)))
+    Ok(json(
+        200,
+        &super::views::contribution(&row, &base_url(ctx, req), false),
+    ))
 }
 
-/// Erases a row (owner when `user_can_delete`, or admin); answers 204.
-fn delete(ctx: &Context, caller: Caller, req: &Request, id: &str) -> Result<Response, ApiError> {
-    let row = visible_row(ctx, caller, id)?;
+/// `DELETE /api/training-data/{id}`: erases a row (owner when `user_can_delete`, or
+/// admin); answers 204.
+pub fn delete(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = visible_row(ctx, caller, params)?;
     if caller != Caller::Admin && !row.user_can_delete {
         return Err(ApiError::forbidden(
             "this contribution cannot be deleted by its owner; ask an admin",
@@ -100,10 +85,14 @@ fn delete(ctx: &Context, caller: Caller, req: &Request, id: &str) -> Result<Resp
         .unwrap_or_default())
 }
 
-/// A row visible to the caller, or 404.
-pub fn visible_row(ctx: &Context, caller: Caller, id: &str) -> Result<Contribution, ApiError> {
-    let absent = || ApiError::not_found(format!("no contribution {id:?}"));
-    let id: i64 = id.parse().map_err(|_| absent())?;
+/// The row named by the path's `id`, if the caller may see it; else 404.
+pub fn visible_row(
+    ctx: &Context,
+    caller: Caller,
+    params: &Params,
+) -> Result<Contribution, ApiError> {
+    let id = params.id("id", "contribution")?;
+    let absent = || ApiError::not_found(format!("no contribution {:?}", params.get("id")));
     let row = contributions::get(ctx.db, id)?.ok_or_else(absent)?;
     match caller {
         Caller::Admin => Ok(row),
@@ -195,7 +184,11 @@ pub fn parse_filter(
     Ok((filter, limit))
 }
 
-fn list(ctx: &Context, caller: Caller, req: &Request, base: &str) -> Result<Response, ApiError> {
+/// `GET /api/training-data`: the caller's rows (all rows for the admin), filtered,
+/// newest first, a page at a time.
+pub fn list(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let base = &base_url(ctx, req);
     let (filter, limit) = parse_filter(caller, &query(req))?;
     let mut rows = contributions::list(ctx.db, &filter, limit + 1)?;
     let next_cursor = if rows.len() > limit {

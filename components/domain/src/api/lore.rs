@@ -3,7 +3,7 @@
 //! the user's own theme) and `GET /u/{id}/theme.css` show it. Only public-safe facts
 //! appear: the profile and contribution counts, never content or names.
 
-use super::{allow, json, json_body, Context, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -13,33 +13,21 @@ use crate::store::{contributions, lore as store};
 use crate::web::{escape, page};
 use serde_json::{json, Value};
 
-/// Outbound HTTP as the lore needs it: one JSON POST with a deadline.
-pub trait Outbound {
-    /// POSTs `body` as JSON to `url`; the response body, or why there is none.
-    fn post_json(&self, url: &str, body: &[u8], timeout_ms: u64) -> Result<Vec<u8>, String>;
+/// `GET /api/users/{id}/lore`: the profile as JSON.
+pub fn get(ctx: &Context, _: &Request, params: &Params) -> Result<Response, ApiError> {
+    Ok(json(200, &profile(ctx, params.id("id", "user")?)?))
 }
 
-/// Handles the lore routes.
-pub fn handle(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<Response, ApiError> {
-    let path = req.uri().path().trim_end_matches('/');
-    if path == "/api/lore" {
-        allow(req, &[http::Method::POST])?;
-        return generate(ctx, req, outbound);
-    }
-    allow(req, &[http::Method::GET, http::Method::HEAD])?;
-    if let Some(id) = path
-        .strip_prefix("/api/users/")
-        .and_then(|r| r.strip_suffix("/lore"))
-    {
-        let uid = user_id(id)?;
-        return Ok(json(200, &profile(ctx, uid)?));
-    }
-    let rest = path.strip_prefix("/u/").unwrap_or_default();
-    if let Some(id) = rest.strip_suffix("/theme.css") {
-        let css = store::theme_css(ctx.db, user_id(id)?)?.ok_or_else(|| no_profile(id))?;
-        return Ok(text(200, "text/css; charset=utf-8", css));
-    }
-    let uid = user_id(rest)?;
+/// `GET /u/{id}/theme.css`: the user's theme.
+pub fn theme(ctx: &Context, _: &Request, params: &Params) -> Result<Response, ApiError> {
+    let uid = params.id("id", "user")?;
+    let css = store::theme_css(ctx.db, uid)?.ok_or_else(|| no_profile(uid))?;
+    Ok(text(200, "text/css; charset=utf-8", css))
+}
+
+/// `GET /u/{id}`: the public profile page, in the user's theme.
+pub fn public_profile(ctx: &Context, _: &Request, params: &Params) -> Result<Response, ApiError> {
+    let uid = params.id("id", "user")?;
     let lore = profile(ctx, uid)?;
     let counts = contributions::count_by_modality(
         ctx.db,
@@ -54,11 +42,6 @@ pub fn handle(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<R
         "text/html; charset=utf-8",
         profile_page(uid, &lore, &counts),
     ))
-}
-
-fn user_id(s: &str) -> Result<i64, ApiError> {
-    s.parse()
-        .map_err(|_| ApiError::not_found(format!("no user {s:?}")))
 }
 
 fn no_profile(id: impl std::fmt::Display) -> ApiError {
@@ -89,7 +72,8 @@ struct LoreRequest {
     color: Option<String>,
 }
 
-fn generate(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<Response, ApiError> {
+/// `POST /api/lore`: (re)writes the caller's profile from a colour and their texts.
+pub fn generate(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let Caller::User(uid) = authenticate(ctx, req, false)? else {
         return Err(ApiError::forbidden(
             "a lore profile belongs to a user: use a user's token",
@@ -101,7 +85,7 @@ fn generate(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<Res
         .ok_or_else(|| ApiError::invalid("color is required (#rrggbb, #rgb or a palette name)"))?;
     let texts = store::texts_of(ctx.db, uid)?;
     let analysis = lore::analyse(&color, &texts).map_err(|e| ApiError::invalid(e.to_string()))?;
-    let (generated, generator, fallback) = write_story(ctx, &analysis, outbound);
+    let (generated, generator, fallback) = write_story(ctx, &analysis);
     let theme = lore::theme(&analysis).css();
     let hex = analysis.color.to_string();
     let now = crate::clock::now();
@@ -135,17 +119,13 @@ fn generate(ctx: &Context, req: &Request, outbound: &dyn Outbound) -> Result<Res
 
 /// The story from Ollama when configured and usable, else the built-in generator:
 /// (story, generator name, why Ollama was not used).
-fn write_story(
-    ctx: &Context,
-    analysis: &Analysis,
-    outbound: &dyn Outbound,
-) -> (Generated, String, Option<String>) {
+fn write_story(ctx: &Context, analysis: &Analysis) -> (Generated, String, Option<String>) {
     let Some(base) = &ctx.settings.ollama_url else {
         return (lore::builtin(analysis), "builtin".into(), None);
     };
     let model = &ctx.settings.ollama_model;
     let body = ollama::request_body(model, &ollama::prompt(analysis)).to_string();
-    let reply = outbound.post_json(
+    let reply = ctx.outbound.post_json(
         &format!("{base}/api/generate"),
         body.as_bytes(),
         ctx.settings.ollama_timeout_ms as u64,

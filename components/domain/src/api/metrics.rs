@@ -1,7 +1,7 @@
 //! `GET /api/admin/metrics?days=N` (admin): the dashboard's numbers per day, with the
 //! charts rendered as SVG.
 
-use super::{allow, json, query, Context, Request, Response};
+use super::{json, query, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::media::MODALITIES;
@@ -15,9 +15,8 @@ const DEFAULT_DAYS: i64 = 14;
 const MAX_DAYS: i64 = 366;
 const COLOURS: [&str; 4] = ["#ff2e93", "#7b2ff7", "#ffc6e5", "#44d4ff"];
 
-/// Handles `/api/admin/metrics`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::GET])?;
+/// `GET /api/admin/metrics?days=N`: the dashboard's numbers and charts.
+pub fn get(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
     let mut days_n = DEFAULT_DAYS;
     for (key, value) in query(req) {

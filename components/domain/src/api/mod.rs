@@ -1,26 +1,24 @@
 //! HTTP handlers, written against plain `http` types so they run natively in tests and
-//! inside any Spin component through the adapter.
+//! inside any Spin component through the adapter. One module per component, named
+//! like it (`crate::routes` says which handler answers which request); `views` is how
+//! a row is shown, shared by several.
 
 pub mod activity;
-pub mod cleanup;
-pub mod draw;
 pub mod export;
 pub mod jobs;
 pub mod listing;
 pub mod lore;
 pub mod metrics;
-pub mod pages;
 pub mod proofs;
-pub mod publish;
-pub mod snapshot;
+pub mod quality;
 pub mod unified_input;
 pub mod users;
-pub mod verify;
 pub mod views;
+pub mod web;
 
 pub use crate::context::{
-    activity, client_info, ChunkSource, Context, Handler, Reply, Request, Response, StaticHandler,
-    StreamingHandler,
+    activity, client_info, ChunkSource, Context, Handler, Params, Reply, Request, Response,
+    StaticHandler, StreamingHandler,
 };
 use crate::error::ApiError;
 
@@ -85,21 +83,11 @@ pub fn base_url(ctx: &Context, req: &Request) -> String {
 }
 
 /// Any other `/api/...` path: a problem+json 404 rather than a bare one.
-pub fn unknown_route(_ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+pub fn unknown_route(_: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     Err(ApiError::not_found(format!(
         "no API endpoint at {}",
         req.uri().path()
     )))
-}
-
-/// Rejects methods a route does not serve.
-pub fn allow(req: &Request, allowed: &[http::Method]) -> Result<(), ApiError> {
-    if allowed.contains(req.method()) {
-        Ok(())
-    } else {
-        let names: Vec<&str> = allowed.iter().map(http::Method::as_str).collect();
-        Err(ApiError::method_not_allowed(&names.join(", ")))
-    }
 }
 
 #[cfg(test)]

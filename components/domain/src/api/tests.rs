@@ -2,11 +2,23 @@
 
 use super::*;
 use crate::config::Settings;
+use crate::context::Outbound;
 use crate::db::Db;
 use crate::native_sqlite::SqliteDb;
+use crate::router::{resolve, Route};
+use crate::routes::{JOBS, LISTING, UNIFIED_INPUT, USERS};
 use serde_json::{json, Value};
 
 const ADMIN: &str = "admin-secret";
+
+/// No outbound HTTP in these tests.
+struct Offline;
+
+impl Outbound for Offline {
+    fn post_json(&self, _: &str, _: &[u8], _: u64) -> Result<Vec<u8>, String> {
+        Err("offline".into())
+    }
+}
 
 fn ctx(db: &SqliteDb) -> Context<'_> {
     Context {
@@ -15,11 +27,13 @@ fn ctx(db: &SqliteDb) -> Context<'_> {
             admin_token: Some(ADMIN.into()),
             ..Settings::default()
         },
+        outbound: &Offline,
     }
 }
 
+/// Answers one request from a component's table, as the adapter does.
 fn call(
-    handler: Handler,
+    table: &[Route<Handler>],
     ctx: &Context,
     method: &str,
     uri: &str,
@@ -36,7 +50,9 @@ fn call(
     let req = b
         .body(body.map(|v| v.to_string().into_bytes()).unwrap_or_default())
         .unwrap();
-    let resp = handler(ctx, &req).unwrap_or_else(|e| e.into_response());
+    let resp = resolve(table, req.method(), req.uri().path())
+        .and_then(|(handler, params)| handler(ctx, &req, &params))
+        .unwrap_or_else(|e| e.into_response());
     (
         resp.status().as_u16(),
         serde_json::from_slice(resp.body()).unwrap_or(Value::Null),
@@ -45,7 +61,7 @@ fn call(
 
 fn new_user(ctx: &Context, name: &str) -> (i64, String) {
     let (status, body) = call(
-        users::handle,
+        USERS,
         ctx,
         "POST",
         "/api/users",
@@ -69,7 +85,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
     assert_ne!(stored.first().unwrap().text("token_hash"), token);
     assert_eq!(
         call(
-            users::handle,
+            USERS,
             &c,
             "POST",
             "/api/users",
@@ -81,7 +97,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
     );
     assert_eq!(
         call(
-            users::handle,
+            USERS,
             &c,
             "POST",
             "/api/users",
@@ -93,7 +109,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
     );
     assert_eq!(
         call(
-            users::handle,
+            USERS,
             &c,
             "POST",
             "/api/users",
@@ -104,16 +120,17 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
         422
     );
     assert_eq!(
-        call(users::handle, &c, "GET", "/api/users", Some(ADMIN), None).0,
+        call(USERS, &c, "GET", "/api/users", Some(ADMIN), None).0,
         405
     );
     let unconfigured = Context {
         db: &db,
         settings: Settings::default(),
+        outbound: &Offline,
     };
     assert_eq!(
         call(
-            users::handle,
+            USERS,
             &unconfigured,
             "POST",
             "/api/users",
@@ -132,7 +149,7 @@ fn contribute_list_and_isolate_users() {
     let (ada_id, ada) = new_user(&c, "Ada");
     let (_, bob) = new_user(&c, "Bob");
     let (status, row) = call(
-        unified_input::handle,
+        UNIFIED_INPUT,
         &c,
         "POST",
         "/api/unified-input",
@@ -144,7 +161,7 @@ fn contribute_list_and_isolate_users() {
     assert_eq!(row["user_id"], ada_id);
     assert_eq!(row["duplicate"], false);
     let (status, again) = call(
-        unified_input::handle,
+        UNIFIED_INPUT,
         &c,
         "POST",
         "/api/unified-input",
@@ -157,7 +174,7 @@ fn contribute_list_and_isolate_users() {
     );
     // Bob sending the same text gets his own row.
     let (status, _) = call(
-        unified_input::handle,
+        UNIFIED_INPUT,
         &c,
         "POST",
         "/api/unified-input",
@@ -168,7 +185,7 @@ fn contribute_list_and_isolate_users() {
     let id = row["id"].as_i64().unwrap();
     assert_eq!(
         call(
-            listing::handle,
+            LISTING,
             &c,
             "GET",
             &format!("/api/training-data/{id}"),
@@ -180,7 +197,7 @@ fn contribute_list_and_isolate_users() {
     );
     assert_eq!(
         call(
-            listing::handle,
+            LISTING,
             &c,
             "GET",
             &format!("/api/training-data/{id}"),
@@ -190,27 +207,13 @@ fn contribute_list_and_isolate_users() {
         .0,
         200
     );
-    let (_, page) = call(
-        listing::handle,
-        &c,
-        "GET",
-        "/api/training-data",
-        Some(&bob),
-        None,
-    );
+    let (_, page) = call(LISTING, &c, "GET", "/api/training-data", Some(&bob), None);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
-    let (_, all) = call(
-        listing::handle,
-        &c,
-        "GET",
-        "/api/training-data",
-        Some(ADMIN),
-        None,
-    );
+    let (_, all) = call(LISTING, &c, "GET", "/api/training-data", Some(ADMIN), None);
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     assert_eq!(
         call(
-            listing::handle,
+            LISTING,
             &c,
             "GET",
             &format!("/api/training-data?user_id={ada_id}"),
@@ -232,7 +235,7 @@ fn media_gets_blob_and_job_in_one_transaction() {
         b"\x89PNG\r\n\x1a\nimage",
     );
     let (status, row) = call(
-        unified_input::handle,
+        UNIFIED_INPUT,
         &c,
         "POST",
         "/api/unified-input",
@@ -256,7 +259,7 @@ fn pagination_walks_every_row_once() {
     let (_, ada) = new_user(&c, "Ada");
     for i in 0..7 {
         call(
-            unified_input::handle,
+            UNIFIED_INPUT,
             &c,
             "POST",
             "/api/unified-input",
@@ -267,7 +270,7 @@ fn pagination_walks_every_row_once() {
     let mut seen = Vec::new();
     let mut uri = "/api/training-data?limit=3".to_string();
     loop {
-        let (status, page) = call(listing::handle, &c, "GET", &uri, Some(&ada), None);
+        let (status, page) = call(LISTING, &c, "GET", &uri, Some(&ada), None);
         assert_eq!(status, 200);
         seen.extend(
             page["items"]
@@ -293,7 +296,7 @@ fn pagination_walks_every_row_once() {
     ] {
         assert_eq!(
             call(
-                listing::handle,
+                LISTING,
                 &c,
                 "GET",
                 &format!("/api/training-data?{bad}"),
@@ -306,7 +309,7 @@ fn pagination_walks_every_row_once() {
         );
     }
     let (_, found) = call(
-        listing::handle,
+        LISTING,
         &c,
         "GET",
         "/api/training-data?q=NOTE%203",
@@ -345,9 +348,10 @@ fn an_idle_worker_poll_only_reads() {
             worker_token: Some("worker-secret".into()),
             ..Settings::default()
         },
+        outbound: &Offline,
     };
     let (status, _) = call(
-        jobs::handle,
+        JOBS,
         &ctx,
         "POST",
         "/api/jobs/claim",

@@ -2,7 +2,7 @@
 //! once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
 //! contribution of the caller and revokes the token.
 
-use super::{allow, json, json_body, Context, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -18,12 +18,8 @@ struct NewUser {
     name: Option<String>,
 }
 
-/// Handles `/api/users` and `/api/me`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    if req.uri().path().trim_end_matches('/') == "/api/me" {
-        return me(ctx, req);
-    }
-    allow(req, &[http::Method::POST])?;
+/// `POST /api/users` (admin): a new contributor and its token, shown once.
+pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
     let body: NewUser = json_body(req)?;
     let name = body.name.map(|n| n.trim().to_string()).unwrap_or_default();
@@ -54,22 +50,31 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
-fn me(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::GET, http::Method::DELETE])?;
-    let Caller::User(uid) = authenticate(ctx, req, false)? else {
-        return Err(ApiError::forbidden(
+/// The caller's own account id: `/api/me` is for contributors only.
+fn contributor(ctx: &Context, req: &Request) -> Result<i64, ApiError> {
+    match authenticate(ctx, req, false)? {
+        Caller::User(uid) => Ok(uid),
+        _ => Err(ApiError::forbidden(
             "/api/me is for contributors; the admin has no account row",
-        ));
-    };
-    if req.method() == http::Method::GET {
-        let (name, created_at, _) =
-            users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
-        let rows = contributions::ids_of_user(ctx.db, uid)?.len();
-        return Ok(json(
-            200,
-            &json!({ "id": uid, "name": name, "created_at": created_at, "contributions": rows }),
-        ));
+        )),
     }
+}
+
+/// `GET /api/me`: the caller's account.
+pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let uid = contributor(ctx, req)?;
+    let (name, created_at, _) =
+        users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
+    let rows = contributions::ids_of_user(ctx.db, uid)?.len();
+    Ok(json(
+        200,
+        &json!({ "id": uid, "name": name, "created_at": created_at, "contributions": rows }),
+    ))
+}
+
+/// `DELETE /api/me`: erases every contribution of the caller and revokes the token.
+pub fn delete_me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let uid = contributor(ctx, req)?;
     let now = crate::clock::now();
     let erased = transaction(ctx.db, || {
         let ids = contributions::ids_of_user(ctx.db, uid)?;

@@ -3,7 +3,7 @@
 //! inclusion in the latest checkpoint — never content, owner, text or anything derived
 //! from the unsalted content hash. Every view is logged as a QR scan.
 
-use super::{allow, base_url, json, Context, Request, Response};
+use crate::api::{base_url, json, Context, Params, Request, Response};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
@@ -14,16 +14,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-/// Handles `/verify/{code}`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::GET])?;
-    let code = req
-        .uri()
-        .path()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("");
+/// `GET /verify/{code}`: the proof page of one contribution.
+pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let code = params.get("code");
     if !commitment::is_verification_code(code) {
         return Err(ApiError::bad_request(
             "that is not a verification code (22 URL-safe characters)",

@@ -3,28 +3,20 @@
 //! marker so truncation is detectable); `POST /api/admin/snapshots` records an
 //! encrypted snapshot's file hash and the checkpoint it matches.
 
-use super::{allow, json, json_body, ChunkSource, Context, Reply, Request, Response};
+use crate::api::{json, json_body, ChunkSource, Context, Params, Reply, Request, Response};
 use crate::auth::require_admin;
-use crate::db::{transaction, ReadTransaction, Value as Sql};
+use crate::db::{transaction, ReadTransaction};
 use crate::error::ApiError;
 use crate::store::snapshots;
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine as _;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use crate::wire::snapshot::{Cell, End, Header, Line, Record, Row, TableStart, FORMAT};
+use serde_json::json;
 
-/// The dump format's name (first line).
-pub const FORMAT: &str = "tds-snapshot/v1";
+/// Rows read per chunk.
 const PAGE: u64 = 1000;
 
-/// Handles `/api/admin/snapshot` and `/api/admin/snapshots`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
+/// `GET /api/admin/snapshot`: streams the dump.
+pub fn dump(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiError> {
     require_admin(ctx, req)?;
-    if req.uri().path().trim_end_matches('/') == "/api/admin/snapshots" {
-        allow(req, &[http::Method::POST])?;
-        return Ok(Reply::Full(record(ctx, req)?));
-    }
-    allow(req, &[http::Method::GET])?;
     let snapshot = ReadTransaction::begin(ctx.db)?;
     let tables = snapshots::tables(ctx.db)?;
     Ok(Reply::Stream(Box::new(Dump {
@@ -35,17 +27,6 @@ pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
         started: false,
         snapshot: Some(snapshot),
     })))
-}
-
-/// A value in the dump: blobs as `{"b64": …}`, the rest as plain JSON.
-pub fn encode(value: &Sql) -> Value {
-    match value {
-        Sql::Integer(i) => json!(i),
-        Sql::Real(r) => json!(r),
-        Sql::Text(t) => json!(t),
-        Sql::Blob(b) => json!({ "b64": B64.encode(b) }),
-        Sql::Null => Value::Null,
-    }
 }
 
 struct Dump {
@@ -77,21 +58,24 @@ impl ChunkSource for Dump {
             return Ok(None);
         }
         let mut out = Vec::new();
-        let mut line = |v: Value| {
-            out.extend(v.to_string().into_bytes());
+        let mut line = |l: Line| {
+            out.extend(serde_json::to_vec(&l).unwrap_or_default());
             out.push(b'\n');
         };
         if !self.started {
             self.started = true;
-            line(json!({
-                "format": FORMAT,
-                "schema_version": crate::migrations::latest_version(),
-                "created_at": crate::clock::now(),
-                "tables": self.tables,
+            line(Line::Header(Header {
+                created_at: crate::clock::now(),
+                format: FORMAT.into(),
+                schema_version: crate::migrations::latest_version(),
+                tables: self.tables.clone(),
             }));
         }
         let Some(table) = self.tables.get(self.table).cloned() else {
-            line(json!({ "end": true, "rows": self.rows }));
+            line(Line::End(End {
+                end: true,
+                rows: self.rows,
+            }));
             if let Some(snapshot) = self.snapshot.take() {
                 snapshot.end(ctx.db)?;
             }
@@ -99,10 +83,15 @@ impl ChunkSource for Dump {
         };
         let page = snapshots::page(ctx.db, &table, self.offset, PAGE)?;
         if self.offset == 0 {
-            line(json!({ "table": table, "columns": page.columns }));
+            line(Line::Table(TableStart {
+                columns: page.columns.clone(),
+                table,
+            }));
         }
         for row in &page.rows {
-            line(json!({ "r": row.iter().map(encode).collect::<Vec<_>>() }));
+            line(Line::Row(Row {
+                r: row.iter().map(Cell::from).collect(),
+            }));
         }
         self.rows += page.rows.len() as u64;
         if (page.rows.len() as u64) < PAGE {
@@ -115,29 +104,24 @@ impl ChunkSource for Dump {
     }
 }
 
-#[derive(Deserialize)]
-struct Record {
-    file_name: Option<String>,
-    sha256: Option<String>,
-    tree_size: Option<i64>,
-    root_hash: Option<String>,
-}
-
-fn record(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    let body: Record = json_body(req)?;
-    let file = body
-        .file_name
-        .filter(|f| !f.is_empty())
-        .ok_or_else(|| ApiError::invalid("file_name is required"))?;
-    let sha = body
-        .sha256
-        .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| ApiError::invalid("sha256 must be 64 hex digits"))?;
-    let size = body
-        .tree_size
-        .filter(|s| *s >= 0)
-        .ok_or_else(|| ApiError::invalid("tree_size is required"))?;
-    let root = body.root_hash.unwrap_or_default();
+/// `POST /api/admin/snapshots`: records an encrypted snapshot the admin made.
+pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiError> {
+    require_admin(ctx, req)?;
+    let Record {
+        file_name: file,
+        sha256: sha,
+        tree_size: size,
+        root_hash: root,
+    } = json_body(req)?;
+    if file.is_empty() {
+        return Err(ApiError::invalid("file_name is required"));
+    }
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::invalid("sha256 must be 64 hex digits"));
+    }
+    if size < 0 {
+        return Err(ApiError::invalid("tree_size must not be negative"));
+    }
     let now = crate::clock::now();
     let id = transaction(ctx.db, || {
         let id = snapshots::insert(ctx.db, &file, &sha, size, &root, &now)?;
@@ -146,8 +130,8 @@ fn record(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
         ctx.log_activity(req, "snapshot", None, data, &now)?;
         Ok::<_, ApiError>(id)
     })?;
-    Ok(json(
+    Ok(Reply::Full(json(
         201,
         &json!({ "id": id, "file_name": file, "sha256": sha, "tree_size": size, "root_hash": root, "created_at": now }),
-    ))
+    )))
 }

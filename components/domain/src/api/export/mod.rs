@@ -1,8 +1,11 @@
 //! `GET /api/training-data/export` (streamed training export, admin or owner) and
-//! `GET /api/me/export` (everything a contributor owns, as a zip).
+//! `GET /api/me/export` (everything a contributor owns, as a zip); `snapshot` dumps
+//! the whole database for backups.
 
-use super::listing::parse_filter;
-use super::{activity, allow, base_url, query, Context, Reply, Request, Response};
+pub mod snapshot;
+
+use crate::api::listing::parse_filter;
+use crate::api::{activity, base_url, query, Context, Params, Reply, Request};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -12,17 +15,10 @@ use crate::store::{activity as activity_log, contributions, lore, secrets, users
 use serde_json::json;
 use std::io::Write as _;
 
-/// Handles both export routes.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Reply, ApiError> {
-    allow(req, &[http::Method::GET])?;
+/// `GET /api/training-data/export?format=…`: every matching complete, opted-in row,
+/// streamed in the chosen format.
+pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiError> {
     let caller = authenticate(ctx, req, false)?;
-    if req.uri().path().trim_end_matches('/') == "/api/me/export" {
-        return Ok(Reply::Full(my_data(ctx, caller, req)?));
-    }
-    training_export(ctx, caller, req)
-}
-
-fn training_export(ctx: &Context, caller: Caller, req: &Request) -> Result<Reply, ApiError> {
     let mut format = Format::Jsonl;
     let mut chat = ChatOptions {
         system: DEFAULT_SYSTEM.to_string(),
@@ -82,8 +78,8 @@ fn training_export(ctx: &Context, caller: Caller, req: &Request) -> Result<Reply
 /// GDPR access and portability: the caller's account, contributions (with salts and
 /// proofs), media, activity and lore, as a zip. Rows the owner may not export
 /// (`user_can_export` off) are listed in `excluded.json` instead.
-fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, ApiError> {
-    let Caller::User(uid) = caller else {
+pub fn my_data(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiError> {
+    let Caller::User(uid) = authenticate(ctx, req, false)? else {
         return Err(ApiError::forbidden(
             "/api/me/export is for contributors; the admin has no account row",
         ));
@@ -171,13 +167,15 @@ fn my_data(ctx: &Context, caller: Caller, req: &Request) -> Result<Response, Api
     transaction(ctx.db, || {
         ctx.log_activity(req, "personal_data_export", Some(uid), data.clone(), &now)
     })?;
-    Ok(http::Response::builder()
-        .status(200)
-        .header("content-type", "application/zip")
-        .header(
-            "content-disposition",
-            format!("attachment; filename=\"my-data-{}.zip\"", &now[..10]),
-        )
-        .body(bytes)
-        .unwrap_or_default())
+    Ok(Reply::Full(
+        http::Response::builder()
+            .status(200)
+            .header("content-type", "application/zip")
+            .header(
+                "content-disposition",
+                format!("attachment; filename=\"my-data-{}.zip\"", &now[..10]),
+            )
+            .body(bytes)
+            .unwrap_or_default(),
+    ))
 }

@@ -3,7 +3,7 @@
 //! aggregate counts, hashed verify codes), `GET /api/publish/leaves` (leaf bytes), and
 //! `POST /api/publish/mark` (rows now published under a checkpoint root).
 
-use super::{allow, json, json_body, query, Context, Request, Response};
+use crate::api::{json, json_body, query, Context, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -17,29 +17,9 @@ use serde_json::{json, Map, Value};
 /// Most leaves one `leaves` call returns.
 pub const MAX_LEAVES: u64 = 10_000;
 
-/// Handles `/api/publish/...`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `GET /api/publish/summary`: what the static site shows besides the leaves.
+pub fn summary(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin_or_worker(ctx, req)?;
-    match req.uri().path().trim_end_matches('/') {
-        "/api/publish/summary" => {
-            allow(req, &[http::Method::GET])?;
-            summary(ctx)
-        }
-        "/api/publish/leaves" => {
-            allow(req, &[http::Method::GET])?;
-            leaves(ctx, req)
-        }
-        "/api/publish/mark" => {
-            allow(req, &[http::Method::POST])?;
-            mark(ctx, req)
-        }
-        other => Err(ApiError::not_found(format!(
-            "no publication resource at {other}"
-        ))),
-    }
-}
-
-fn summary(ctx: &Context) -> Result<Response, ApiError> {
     let key = ctx.settings.log_key()?.ok_or_else(|| {
         ApiError::unavailable(
             "publication needs signed checkpoints: set the Spin variable log_signing_key",
@@ -77,7 +57,9 @@ fn summary(ctx: &Context) -> Result<Response, ApiError> {
     ))
 }
 
-fn leaves(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `GET /api/publish/leaves?start=&count=`: leaf bytes for the entry bundles.
+pub fn leaves(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    require_admin_or_worker(ctx, req)?;
     let (mut start, mut limit) = (0u64, 1000u64);
     for (key, value) in query(req) {
         let n = value
@@ -111,7 +93,9 @@ struct Mark {
     root_hash: Option<String>,
 }
 
-fn mark(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `POST /api/publish/mark`: records which rows a published checkpoint covers.
+pub fn mark(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    require_admin_or_worker(ctx, req)?;
     let body: Mark = json_body(req)?;
     let size = body
         .tree_size

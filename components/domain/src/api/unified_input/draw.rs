@@ -3,8 +3,8 @@
 //! needs OCR, so the image is stored as a drawing contribution whose job the worker
 //! runs, and the poll URL compares the words once they are there.
 
-use super::unified_input::ingest;
-use super::{allow, json, json_body, listing::visible_row, Context, Request, Response};
+use super::ingest;
+use crate::api::{json, json_body, listing::visible_row, Context, Params, Request, Response};
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::input::{checked_strokes, stroke_points, verification_drawing};
@@ -25,15 +25,14 @@ struct Verify {
     image: Option<String>,
 }
 
-/// Handles `/api/draw/verify[/{id}]`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    let path = req.uri().path().trim_end_matches('/');
-    if let Some(id) = path.strip_prefix("/api/draw/verify/") {
-        allow(req, &[http::Method::GET])?;
-        let caller = authenticate(ctx, req, false)?;
-        return poll(&visible_row(ctx, caller, id)?);
-    }
-    allow(req, &[http::Method::POST])?;
+/// `GET /api/draw/verify/{id}`: the state of a text verification.
+pub fn status(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    poll(&visible_row(ctx, caller, params)?)
+}
+
+/// `POST /api/draw/verify`: checks a shape at once, or stores a drawing for OCR.
+pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
     let body: Verify = json_body(req)?;
     match (body.expected_shape, body.expected_text) {

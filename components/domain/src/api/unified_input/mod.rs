@@ -1,7 +1,10 @@
 //! `POST /api/unified-input`: one endpoint for all four modalities. Text is complete
 //! at once; media is stored as a blob with an extraction job. One transaction.
+//! `draw` checks drawings against what was asked, storing them the same way.
 
-use super::{allow, base_url, json, Context, Request, Response};
+pub mod draw;
+
+use super::{base_url, json, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -10,9 +13,8 @@ use crate::proof::{commitment, encodings};
 use crate::store::{blobs, contributions, jobs, merkle};
 use serde_json::json;
 
-/// Handles `/api/unified-input`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    allow(req, &[http::Method::POST])?;
+/// `POST /api/unified-input`: stores one contribution (or finds its duplicate).
+pub fn contribute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
     let new = crate::input::parse(req, &ctx.settings)?;
     let stored = ingest(ctx, req, caller, &new)?;

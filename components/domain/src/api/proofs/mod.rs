@@ -1,9 +1,13 @@
 //! Proof endpoints: `POST /api/qr-to-proof`, `GET /api/proofs/checkpoint`,
 //! `GET /api/proofs/consistency`, `GET /api/proofs/{id}/inclusion`, and the owner's
-//! `GET /api/proofs/{id}/qr.svg` and `/upc.svg`.
+//! `GET /api/proofs/{id}/qr.svg` and `/upc.svg`; `verify` is the public page a QR
+//! code leads to, `publish` the feed the worker builds the static log site from.
 
-use super::listing::visible_row;
-use super::{allow, base_url, json, json_body, query, Context, Request, Response};
+pub mod publish;
+pub mod verify;
+
+use crate::api::listing::visible_row;
+use crate::api::{base_url, json, json_body, query, Context, Params, Request, Response};
 use crate::auth::authenticate;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -15,43 +19,36 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 
-/// Handles `/api/qr-to-proof` and `/api/proofs/...`.
-pub fn handle(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
-    let path = req.uri().path().trim_end_matches('/').to_string();
-    if path == "/api/qr-to-proof" {
-        allow(req, &[http::Method::POST])?;
-        return qr_to_proof(ctx, req);
-    }
-    allow(req, &[http::Method::GET])?;
+/// `GET /api/proofs/{id}/inclusion`: the row's inclusion proof (owner or admin);
+/// the viewing is logged.
+pub fn inclusion(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
-    let rest = path.strip_prefix("/api/proofs/").unwrap_or("");
-    match rest.split('/').collect::<Vec<_>>().as_slice() {
-        ["checkpoint"] => checkpoint(ctx, req),
-        ["consistency"] => consistency(ctx, req),
-        [id, "inclusion"] => {
-            let row = visible_row(ctx, caller, id)?;
-            let now = crate::clock::now();
-            let data = json!({ "contribution_id": row.id });
-            transaction(ctx.db, || {
-                ctx.log_activity(req, "proof_viewed", caller.user_id(), data.clone(), &now)
-            })?;
-            inclusion(ctx, req, &row)
-        }
-        [id, "qr.svg"] => {
-            let row = visible_row(ctx, caller, id)?;
-            Ok(svg(encodings::qr_svg(
-                &super::views::verify_url(&row, &base_url(ctx, req)).unwrap_or_default(),
-            )))
-        }
-        [id, "upc.svg"] => {
-            let row = visible_row(ctx, caller, id)?;
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(&row.content_hash, &mut hash)
-                .map_err(|_| ApiError::internal("stored hash is not hex"))?;
-            Ok(svg(encodings::upc_svg(&encodings::upc_from_hash(&hash))))
-        }
-        _ => Err(ApiError::not_found(format!("no proof resource at {path}"))),
-    }
+    let row = visible_row(ctx, caller, params)?;
+    let now = crate::clock::now();
+    let data = json!({ "contribution_id": row.id });
+    transaction(ctx.db, || {
+        ctx.log_activity(req, "proof_viewed", caller.user_id(), data.clone(), &now)
+    })?;
+    inclusion_proof(ctx, req, &row)
+}
+
+/// `GET /api/proofs/{id}/qr.svg`: the row's verify URL as a QR code.
+pub fn qr_svg(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = visible_row(ctx, caller, params)?;
+    Ok(svg(encodings::qr_svg(
+        &super::views::verify_url(&row, &base_url(ctx, req)).unwrap_or_default(),
+    )))
+}
+
+/// `GET /api/proofs/{id}/upc.svg`: the UPC-A barcode of the row's content hash.
+pub fn upc_svg(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = visible_row(ctx, caller, params)?;
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(&row.content_hash, &mut hash)
+        .map_err(|_| ApiError::internal("stored hash is not hex"))?;
+    Ok(svg(encodings::upc_svg(&encodings::upc_from_hash(&hash))))
 }
 
 fn svg(body: String) -> Response {
@@ -68,9 +65,10 @@ struct QrToProof {
     data: Option<String>,
 }
 
-/// Encodings of any content the caller holds. `qr_data` is the verify URL of the
-/// caller's own contribution with that content, else a `urn:sha256:` name of it.
-fn qr_to_proof(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `POST /api/qr-to-proof`: encodings of any content the caller holds. `qr_data` is
+/// the verify URL of the caller's own contribution with that content, else a
+/// `urn:sha256:` name of it.
+pub fn qr_to_proof(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
     let body: QrToProof = json_body(req)?;
     let input_type = body
@@ -144,7 +142,10 @@ fn b64_list(hashes: &[[u8; 32]]) -> Vec<String> {
     hashes.iter().map(|h| B64.encode(h)).collect()
 }
 
-fn checkpoint(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `GET /api/proofs/checkpoint`: the latest signed checkpoint (JSON, or the note
+/// itself for `Accept: text/plain`).
+pub fn checkpoint(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    authenticate(ctx, req, false)?;
     let key = ctx.settings.log_key()?.ok_or_else(|| {
         ApiError::unavailable("checkpoints are not signed: set the Spin variable log_signing_key")
     })?;
@@ -178,7 +179,10 @@ fn checkpoint(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
-fn consistency(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
+/// `GET /api/proofs/consistency?first=&second=`: a consistency proof between two
+/// tree sizes.
+pub fn consistency(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    authenticate(ctx, req, false)?;
     let params = query(req);
     let first = param(&params, "first")?.ok_or_else(|| ApiError::invalid("first is required"))?;
     let second =
@@ -207,7 +211,7 @@ fn consistency(ctx: &Context, req: &Request) -> Result<Response, ApiError> {
     ))
 }
 
-fn inclusion(
+fn inclusion_proof(
     ctx: &Context,
     req: &Request,
     row: &contributions::Contribution,

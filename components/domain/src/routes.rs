@@ -1,0 +1,111 @@
+//! Which code answers a request: one table per Spin component, named like it, of
+//! `(methods, pattern, handler)` rows. `spin.toml` sends a request to a component,
+//! the component hands its table to the adapter, and `crate::router` picks the row.
+//! A test checks every `spin.toml` route against these tables.
+
+use crate::api::{
+    activity, export, jobs, listing, lore, metrics, proofs, quality, unified_input, users, web,
+};
+use crate::context::{Handler, StaticHandler, StreamingHandler};
+use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
+
+const fn row<H>(methods: &'static [http::Method], pattern: &'static str, handler: H) -> Route<H> {
+    Route {
+        methods,
+        pattern,
+        handler,
+    }
+}
+
+/// `users`: accounts, and the problem+json 404 for any `/api/...` path no other
+/// component serves.
+pub const USERS: &[Route<Handler>] = &[
+    row(POST, "/api/users", users::create),
+    row(GET, "/api/me", users::me),
+    row(DELETE, "/api/me", users::delete_me),
+    row(ANY, "/api/*", crate::api::unknown_route),
+];
+
+/// `unified-input`: contributions of every modality, and drawing checks.
+pub const UNIFIED_INPUT: &[Route<Handler>] = &[
+    row(POST, "/api/unified-input", unified_input::contribute),
+    row(POST, "/api/draw/verify", unified_input::draw::verify),
+    row(GET, "/api/draw/verify/:id", unified_input::draw::status),
+];
+
+/// `listing`: reading, opting out and deleting rows.
+pub const LISTING: &[Route<Handler>] = &[
+    row(GET, "/api/training-data", listing::list),
+    row(GET, "/api/training-data/:id", listing::get),
+    row(PATCH, "/api/training-data/:id", listing::patch),
+    row(DELETE, "/api/training-data/:id", listing::delete),
+];
+
+/// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page
+/// and the publication feed.
+pub const PROOFS: &[Route<Handler>] = &[
+    row(POST, "/api/qr-to-proof", proofs::qr_to_proof),
+    row(GET, "/api/proofs/checkpoint", proofs::checkpoint),
+    row(GET, "/api/proofs/consistency", proofs::consistency),
+    row(GET, "/api/proofs/:id/inclusion", proofs::inclusion),
+    row(GET, "/api/proofs/:id/qr.svg", proofs::qr_svg),
+    row(GET, "/api/proofs/:id/upc.svg", proofs::upc_svg),
+    row(GET, "/verify/:code", proofs::verify::proof_page),
+    row(GET, "/api/publish/summary", proofs::publish::summary),
+    row(GET, "/api/publish/leaves", proofs::publish::leaves),
+    row(POST, "/api/publish/mark", proofs::publish::mark),
+];
+
+/// `export`: streamed training exports, the personal-data zip and snapshots.
+pub const EXPORT: &[Route<StreamingHandler>] = &[
+    row(GET, "/api/training-data/export", export::training_export),
+    row(GET, "/api/me/export", export::my_data),
+    row(GET, "/api/admin/snapshot", export::snapshot::dump),
+    row(POST, "/api/admin/snapshots", export::snapshot::record),
+];
+
+/// `jobs`: the worker protocol.
+pub const JOBS: &[Route<Handler>] = &[
+    row(POST, "/api/jobs/claim", jobs::claim),
+    row(GET, "/api/jobs/:id/input", jobs::input),
+    row(POST, "/api/jobs/:id/heartbeat", jobs::heartbeat),
+    row(POST, "/api/jobs/:id/complete", jobs::complete),
+    row(POST, "/api/jobs/:id/fail", jobs::fail),
+];
+
+/// `quality`: data-quality scans, their reports, and cleanup.
+pub const QUALITY: &[Route<Handler>] = &[
+    row(POST, "/api/cleanup-voice-data", quality::scan),
+    row(GET, "/api/cleanup-voice-data/report", quality::report),
+    row(POST, "/api/cleanup-voice-data/execute", quality::execute),
+];
+
+/// `activity`: the activity log and its verification.
+pub const ACTIVITY: &[Route<Handler>] = &[
+    row(GET, "/api/activity", activity::list),
+    row(GET, "/api/activity/verify", activity::verify),
+];
+
+/// `metrics`: the admin dashboard's numbers.
+pub const METRICS: &[Route<Handler>] = &[row(GET, "/api/admin/metrics", metrics::get)];
+
+/// `web`: the pages and their assets (served without the database).
+pub const WEB: &[Route<StaticHandler>] = &[
+    row(GET_HEAD, "/", web::page),
+    row(GET_HEAD, "/submit", web::page),
+    row(GET_HEAD, "/screenshot", web::page),
+    row(GET_HEAD, "/draw", web::page),
+    row(GET_HEAD, "/admin/logs", web::page),
+    row(GET_HEAD, "/static/*", web::asset),
+];
+
+/// `lore`: profiles, their public pages and themes.
+pub const LORE: &[Route<Handler>] = &[
+    row(POST, "/api/lore", lore::generate),
+    row(GET_HEAD, "/api/users/:id/lore", lore::get),
+    row(GET_HEAD, "/u/:id", lore::public_profile),
+    row(GET_HEAD, "/u/:id/theme.css", lore::theme),
+];
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,9 @@
+//! Spin component: data-quality scans, reports and cleanup
+//! (`/api/cleanup-voice-data[/report|/execute]`).
+
+use spin_sdk::http_component;
+
+#[http_component]
+fn handle(req: http::Request<Vec<u8>>) -> http::Response<Vec<u8>> {
+    spin_adapter::serve(req, domain::routes::QUALITY)
+}
