@@ -39,13 +39,7 @@ impl Client {
 
     /// GET a JSON document.
     pub fn get_json(&self, path: &str) -> Result<Value> {
-        let resp = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .with_context(|| format!("GET {path}"))?;
-        Ok(Self::check(resp, &format!("GET {path}"))?.json()?)
+        Ok(self.get_stream(path)?.json()?)
     }
 
     /// GET a response to stream its body.

@@ -5,6 +5,7 @@
 //! - `convert-model`: turns a CTranslate2 Whisper model into whisper.cpp's ggml file.
 //! - `publish`: writes the public proof site (checkpoint, key, tlog tiles, deletion
 //!   list, a browser verifier) for GitHub Pages or any static host.
+//! - `witness`: has the log's checkpoints cosigned by its witnesses (C2SP tlog-witness).
 //! - `snapshot` / `restore`: age-encrypted logical snapshots of the database.
 
 mod api;
@@ -18,6 +19,7 @@ mod publish;
 mod site;
 mod snapshot;
 mod transcribe;
+mod witness;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -151,6 +153,18 @@ enum Command {
         #[arg(long, default_value = "gh-pages")]
         branch: String,
     },
+    /// Have the latest checkpoint cosigned by each witness the app lists (variable
+    /// log_witnesses), every INTERVAL seconds until SIGINT/SIGTERM.
+    Witness {
+        #[command(flatten)]
+        api: ApiArgs,
+        /// One round, then exit (non-zero if a witness did not cosign).
+        #[arg(long)]
+        once: bool,
+        /// Seconds between rounds.
+        #[arg(long, env = "TDS_WITNESS_INTERVAL", default_value_t = 30)]
+        interval: u64,
+    },
     /// Download, encrypt (age) and record a database snapshot.
     Snapshot {
         #[command(flatten)]
@@ -197,6 +211,15 @@ fn main() {
             &api::Client::new(&api.api, &api.token),
             &out,
             git.then_some(branch.as_str()),
+        ),
+        Command::Witness {
+            api,
+            once,
+            interval,
+        } => witness::run(
+            &api::Client::new(&api.api, &api.token),
+            once,
+            std::time::Duration::from_secs(interval.max(1)),
         ),
         Command::Snapshot {
             api,

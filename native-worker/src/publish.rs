@@ -1,23 +1,20 @@
-//! `native-worker publish`: fetches the signed checkpoint and every leaf from the app,
-//! recomputes the tree from the leaves and refuses to publish unless it matches the
-//! signed root, then writes the site. Only new or changed files are written, so a git
-//! diff of the site stays small (full tiles never change; the right edge grows as new
-//! partial tiles).
+//! `native-worker publish`: mirrors the app's public log (`/checkpoint`, every tile
+//! and entry bundle of its tree, byte for byte) into a static site, refusing to
+//! publish unless the tiles hash to the signed root and every entry hashes to its
+//! level-0 tile. Only new or changed files are written, so a git diff of the site
+//! stays small (full tiles never change; the right edge grows as new partial tiles).
 
 use crate::api::Client;
 use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use domain::proof::checkpoint::verify_checkpoint;
-use domain::proof::merkle::{leaf_hash, root, Hash};
-use domain::proof::tiles::{self, TileNodes};
-use serde_json::json;
+use domain::proof::merkle::{leaf_hash, root};
+use domain::proof::tiles::{self, TileNodes, TilePath};
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-
-/// Leaves fetched per request.
-const PAGE: u64 = 10_000;
 
 /// What a publish changed on disk.
 #[derive(Default, Debug)]
@@ -51,56 +48,66 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
         git_switch(out, branch)?;
     }
     let summary = api.get_json("/api/publish/summary")?;
-    let note = summary["checkpoint"]
-        .as_str()
-        .context("summary without checkpoint")?;
     let key = summary["verifier_key"]
         .as_str()
         .context("summary without verifier key")?;
-    let checkpoint = verify_checkpoint(note, key)
+    let note = String::from_utf8(api.get_bytes("/checkpoint")?)?;
+    let checkpoint = verify_checkpoint(&note, key)
         .map_err(|e| anyhow::anyhow!("the app's checkpoint does not verify: {}", e.0))?;
     let size = checkpoint.size;
 
-    let mut leaves: Vec<Vec<u8>> = Vec::with_capacity(size as usize);
-    while (leaves.len() as u64) < size {
-        let start = leaves.len() as u64;
-        let page = api.get_json(&format!(
-            "/api/publish/leaves?start={start}&limit={}",
-            PAGE.min(size - start)
-        ))?;
-        let items = page["leaves"].as_array().context("leaves response")?;
-        if items.is_empty() {
-            bail!("the app returned no leaves from {start} although the checkpoint has {size}");
+    let mut files: HashMap<String, Vec<u8>> = HashMap::new();
+    for (level, index, width) in tiles::tiles_of(size) {
+        let path = TilePath::Hashes {
+            level,
+            index,
+            width,
         }
-        for item in items {
-            if item["index"].as_u64() != Some(leaves.len() as u64) {
-                bail!("leaf {} arrived out of order", leaves.len());
-            }
-            leaves.push(B64.decode(item["data"].as_str().unwrap_or(""))?);
+        .path();
+        let bytes = api.get_bytes(&format!("/{path}"))?;
+        if bytes.len() as u64 != width * 32 {
+            bail!("{path} has {} bytes, not {}", bytes.len(), width * 32);
         }
+        files.insert(path, bytes);
     }
-    leaves.truncate(size as usize);
-    let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
-    let tile_files = tiles::all_tiles(&hashes);
-    let index: HashMap<&str, &Vec<u8>> = tile_files.iter().map(|(p, b)| (p.as_str(), b)).collect();
-    let mut reader = TileNodes::new(size, |p: &str| index.get(p).map(|b| b.to_vec()));
+    let mut reader = TileNodes::new(size, |p: &str| files.get(p).cloned());
     if root(&mut reader, size) != checkpoint.root {
-        bail!("the leaves do not hash to the signed root: refusing to publish");
+        bail!("the app's tiles do not hash to the signed root: refusing to publish");
+    }
+    for (_, index, width) in tiles::tiles_of(size).into_iter().filter(|t| t.0 == 0) {
+        let path = TilePath::Entries { index, width }.path();
+        let bundle = api.get_bytes(&format!("/{path}"))?;
+        let entries = tiles::parse_bundle(&bundle)
+            .filter(|e| e.len() as u64 == width)
+            .with_context(|| format!("{path} is not a bundle of {width} entries"))?;
+        let level0 = &files[&tiles::tile_path(0, index, width)];
+        for (i, entry) in entries.iter().enumerate() {
+            if leaf_hash(entry)[..] != level0[i * 32..(i + 1) * 32] {
+                bail!(
+                    "entry {} does not hash to its tile: refusing to publish",
+                    index * 256 + i as u64
+                );
+            }
+        }
+        files.insert(path, bundle);
     }
 
     let mut changes = Changes::default();
-    for (path, bytes) in &tile_files {
-        changes.write(out, path, bytes)?;
-    }
-    for (i, chunk) in leaves.chunks(tiles::WIDTH as usize).enumerate() {
-        changes.write(
-            out,
-            &tiles::entries_path(i as u64, chunk.len() as u64),
-            &tiles::bundle(chunk),
-        )?;
+    let mut paths: Vec<&String> = files.keys().collect();
+    paths.sort();
+    for path in paths {
+        changes.write(out, path, &files[path])?;
     }
     changes.write(out, "checkpoint", note.as_bytes())?;
     changes.write(out, "key.txt", format!("{key}\n").as_bytes())?;
+    let witnesses: String = summary["witnesses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|k| format!("{k}\n"))
+        .collect();
+    changes.write(out, "witnesses.txt", witnesses.as_bytes())?;
     let deleted: String = summary["deleted"]
         .as_array()
         .into_iter()
@@ -116,7 +123,7 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
     changes.write(
         out,
         "index.html",
-        crate::site::index_html(&summary, size).as_bytes(),
+        crate::site::index_html(&summary, &note, size).as_bytes(),
     )?;
     changes.write(out, ".nojekyll", b"")?;
     println!(

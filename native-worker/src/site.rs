@@ -5,8 +5,8 @@
 use domain::web::{escape, page, VERIFIER_JS};
 use serde_json::Value;
 
-/// Renders the index page.
-pub fn index_html(summary: &Value, size: u64) -> String {
+/// Renders the index page for the checkpoint `note` (with its cosignatures).
+pub fn index_html(summary: &Value, note: &str, size: u64) -> String {
     let text = |v: &Value| escape(v.as_str().unwrap_or(""));
     let rows = |key: &str| -> String {
         counts(summary, key)
@@ -39,6 +39,13 @@ pub fn index_html(summary: &Value, size: u64) -> String {
   <p>{size} leaves.</p>
   <pre class="mono" id="checkpoint-text">{checkpoint}</pre>
   <p>Public key: <code id="public-key">{key}</code></p>
+</section>
+<section class="card">
+  <h2>Witnesses</h2>
+  <p>Independent witnesses cosign a checkpoint only after checking that it extends every
+  checkpoint they saw before (C2SP <code>tlog-witness</code>), so the log cannot show
+  different people different trees. Their keys: <a href="witnesses.txt">witnesses.txt</a>.</p>
+  <ul id="witness-check"><li><span class="status pending">Checking…</span></li></ul>
 </section>
 <section class="card">
   <h2>Contributions</h2>
@@ -125,6 +132,11 @@ async function verifyLeaf(input) {{
   if (!(await verifyInclusion(index, cp.size, leaf, proof, cp.root))) throw new Error("the inclusion proof does not reach the signed root");
   return {{ index, size: cp.size, text: new TextDecoder().decode(data) }};
 }}
+(async () => {{
+  const note = new TextDecoder().decode(await fetchBytes("checkpoint"));
+  const keys = new TextDecoder().decode(await fetchBytes("witnesses.txt")).split("\n").filter((l) => l.trim());
+  showCosignatures(document.getElementById("witness-check"), await verifyCosignatures(note, keys));
+}})();
 document.getElementById("verify").addEventListener("click", async () => {{
   const out = document.getElementById("result");
   out.innerHTML = '<span class="status pending">Checking…</span>';
@@ -142,7 +154,7 @@ document.getElementById("verify").addEventListener("click", async () => {{
 }});
 </script>"#,
         origin = text(&summary["origin"]),
-        checkpoint = text(&summary["checkpoint"]),
+        checkpoint = escape(note),
         key = text(&summary["verifier_key"]),
         modality = rows("modality"),
         day = rows("day"),

@@ -1,7 +1,7 @@
 // Browser-test support: start spin-test-host on the real components, call the API,
 // and launch Debian's Chromium headless through playwright-core (never a download).
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -86,4 +86,41 @@ export function serveDir(dir) {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
     resolve({ base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() });
   }));
+}
+
+/**
+ * A real C2SP witness (PyPI aics-witness, from scripts/prepare-witness or
+ * TDS_AICS_WITNESS), created with name `name`. Resolves to { vkey, url, trust, stop }:
+ * `trust(origin, logVkey)` makes it trust the log (extension lines allowed) and
+ * serves it.
+ */
+export async function createWitness(name) {
+  const bin = process.env.TDS_AICS_WITNESS ||
+    execFileSync(join(root, "scripts", "prepare-witness"), { encoding: "utf8" }).trim();
+  const dir = mkdtempSync(join(tmpdir(), "tds-witness-"));
+  const config = join(dir, "witness.json");
+  const run = (...args) => execFileSync(bin, [...args, "--config", config], { encoding: "utf8" });
+  const vkey = run("init", "--name", name).trim().split("\n").pop().trim();
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let child;
+  return {
+    vkey,
+    url,
+    async trust(origin, logVkey) {
+      run("add-log", "--origin", origin, "--vkey", logVkey);
+      const json = JSON.parse(readFileSync(config, "utf8"));
+      json.logs[0].extension_lines = true;
+      writeFileSync(config, JSON.stringify(json));
+      child = spawn(bin, ["serve", "--listen", `127.0.0.1:${port}`, "--config", config], { stdio: "ignore" });
+      for (let i = 0; i < 200; i++) {
+        try { if ((await fetch(url + "/healthz")).ok) return; } catch {}
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error("aics-witness did not come up");
+    },
+    stop: () => child?.kill(),
+  };
 }

@@ -1,6 +1,7 @@
 //! Settings read from Spin variables, with the documented defaults.
 
 use crate::error::ApiError;
+use crate::proof::cosignature::WitnessKey;
 
 /// Default largest accepted media file: 25 MiB.
 pub const DEFAULT_MAX_MEDIA_BYTES: usize = 25 * 1024 * 1024;
@@ -37,6 +38,47 @@ pub struct Settings {
     /// `ollama_timeout_ms`: how long a lore story may take before the built-in
     /// generator is used instead.
     pub ollama_timeout_ms: usize,
+    /// `log_witnesses`: the witnesses asked to cosign checkpoints (empty: none).
+    pub log_witnesses: Vec<Witness>,
+}
+
+/// A witness of the log: its cosigning key and where it takes checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    /// Its cosigning key (the name is the key's).
+    pub key: WitnessKey,
+    /// Its submission prefix: `<url>/add-checkpoint` takes checkpoints.
+    pub url: String,
+}
+
+/// Parses `log_witnesses`: entries separated by commas or newlines, each a witness
+/// verifier key and its URL separated by a space.
+fn witnesses(value: &str) -> Result<Vec<Witness>, ApiError> {
+    let bad = |why: String| {
+        ApiError::unavailable(format!(
+            "variable log_witnesses (\"<vkey> <url>, ...\"): {why}"
+        ))
+    };
+    let mut out: Vec<Witness> = Vec::new();
+    for entry in value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        let (vkey, url) = entry
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| bad(format!("{entry:?} has no URL after the key")))?;
+        let key = WitnessKey::parse(vkey).map_err(|e| bad(e.0))?;
+        let url = url.trim().trim_end_matches('/').to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(bad(format!("{url:?} is not an http(s) URL")));
+        }
+        if out.iter().any(|w| w.key.name == key.name) {
+            return Err(bad(format!("witness {} is listed twice", key.name)));
+        }
+        out.push(Witness { key, url });
+    }
+    Ok(out)
 }
 
 /// Default Ollama model for lore stories.
@@ -60,6 +102,7 @@ impl Default for Settings {
             ollama_url: None,
             ollama_model: DEFAULT_OLLAMA_MODEL.to_string(),
             ollama_timeout_ms: 8000,
+            log_witnesses: Vec::new(),
         }
     }
 }
@@ -112,6 +155,7 @@ impl Settings {
                 .filter(|m| !m.trim().is_empty())
                 .unwrap_or(defaults.ollama_model),
             ollama_timeout_ms: number("ollama_timeout_ms", defaults.ollama_timeout_ms)?,
+            log_witnesses: witnesses(&get("log_witnesses").unwrap_or_default())?,
             ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
                 None | Some("") => defaults.ip_retention_days,
                 Some(v) => v.parse().map_err(|_| {

@@ -5,6 +5,7 @@
 use crate::db::{Db, DbError};
 use crate::proof::checkpoint::LogKey;
 use crate::proof::merkle::{self, Hash, NeededNodes, Nodes};
+use crate::proof::tiles::{self, TilePath};
 use crate::store::merkle as store;
 use crate::store::merkle::StoredCheckpoint;
 
@@ -59,6 +60,43 @@ pub fn consistency(db: &dyn Db, first: u64, second: u64) -> Result<Vec<Hash>, Db
     with_nodes(db, |n| merkle::consistency_proof(n, first, second))
 }
 
+/// The bytes of a tlog-tiles resource of the log as it stands: the tile's hashes, or
+/// the entry bundle. `None` when the log does not hold that many hashes or entries
+/// at that position (yet). The same bytes whatever the tree grows to: immutable.
+pub fn tile(db: &dyn Db, path: TilePath) -> Result<Option<Vec<u8>>, DbError> {
+    let size = store::size(db)?;
+    match path {
+        TilePath::Hashes {
+            level,
+            index,
+            width,
+        } => {
+            if tiles::tile_width(level, index, size) < width {
+                return Ok(None);
+            }
+            let hashes =
+                store::subtree_run(db, level * tiles::HEIGHT, index * tiles::WIDTH, width)?;
+            if hashes.len() as u64 != width {
+                return Err(DbError(format!(
+                    "the log is missing subtree hashes of {}",
+                    path.path()
+                )));
+            }
+            Ok(Some(hashes.concat()))
+        }
+        TilePath::Entries { index, width } => {
+            if tiles::tile_width(0, index, size) < width {
+                return Ok(None);
+            }
+            let entries: Vec<Vec<u8>> = store::leaves(db, index * tiles::WIDTH, width)?
+                .into_iter()
+                .map(|(_, data)| data)
+                .collect();
+            Ok(Some(tiles::bundle(&entries)))
+        }
+    }
+}
+
 /// The extension line binding the activity log's chain head into a checkpoint.
 pub fn activity_extension(head: &(i64, String)) -> String {
     format!("activity {} {}", head.0, head.1)
@@ -111,6 +149,79 @@ mod tests {
         .first()
         .unwrap()
         .int("id")
+    }
+
+    #[test]
+    fn stored_tiles_are_the_tiles_of_the_leaves() {
+        let db = SqliteDb::migrated();
+        let id = contribution(&db);
+        let size = 600u64;
+        for i in 0..size {
+            append(&db, i, id, &format!("{i:064x}"), "2026-01-01T00:00:00.000Z").unwrap();
+        }
+        let leaves: Vec<Vec<u8>> = (0..size)
+            .map(|i| store::leaf(&db, i).unwrap().unwrap().data)
+            .collect();
+        let hashes: Vec<Hash> = leaves.iter().map(|l| leaf_hash(l)).collect();
+        let expected = tiles::all_tiles(&hashes);
+        let served: Vec<(String, Vec<u8>)> = tiles::tiles_of(size)
+            .into_iter()
+            .map(|(level, index, width)| {
+                let path = TilePath::Hashes {
+                    level,
+                    index,
+                    width,
+                };
+                (path.path(), tile(&db, path).unwrap().unwrap())
+            })
+            .collect();
+        assert_eq!(served, expected);
+        let bundle = tile(
+            &db,
+            TilePath::Entries {
+                index: 2,
+                width: 88,
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(tiles::parse_bundle(&bundle).unwrap(), leaves[512..600]);
+        // Not there yet: wider than the log holds, or beyond it.
+        for missing in [
+            TilePath::Entries {
+                index: 2,
+                width: 89,
+            },
+            TilePath::Hashes {
+                level: 0,
+                index: 2,
+                width: 256,
+            },
+            TilePath::Hashes {
+                level: 1,
+                index: 0,
+                width: 3,
+            },
+            TilePath::Hashes {
+                level: 5,
+                index: 0,
+                width: 1,
+            },
+        ] {
+            assert_eq!(tile(&db, missing).unwrap(), None, "{missing:?}");
+        }
+        // A narrower partial tile is a prefix of the wider one.
+        let p1 = tile(
+            &db,
+            TilePath::Hashes {
+                level: 0,
+                index: 2,
+                width: 10,
+            },
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(p1, expected[2].1[..320]);
     }
 
     #[test]

@@ -41,8 +41,8 @@ pub const LISTING: &[Route<Handler>] = &[
     row(DELETE, "/api/training-data/:id", listing::delete),
 ];
 
-/// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page
-/// and the publication feed.
+/// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page,
+/// the log as tlog-tiles, its witnesses and the publication feed.
 pub const PROOFS: &[Route<Handler>] = &[
     row(POST, "/api/qr-to-proof", proofs::qr_to_proof),
     row(GET, "/api/proofs/checkpoint", proofs::checkpoint),
@@ -51,8 +51,11 @@ pub const PROOFS: &[Route<Handler>] = &[
     row(GET, "/api/proofs/:id/qr.svg", proofs::qr_svg),
     row(GET, "/api/proofs/:id/upc.svg", proofs::upc_svg),
     row(GET, "/verify/:code", proofs::verify::proof_page),
+    row(GET, "/checkpoint", proofs::tlog::checkpoint),
+    row(GET, "/tile/*", proofs::tlog::tile),
+    row(GET, "/api/witnesses", proofs::witness::targets),
+    row(POST, "/api/witnesses/cosignatures", proofs::witness::record),
     row(GET, "/api/publish/summary", proofs::publish::summary),
-    row(GET, "/api/publish/leaves", proofs::publish::leaves),
     row(POST, "/api/publish/mark", proofs::publish::mark),
 ];
 

@@ -8,6 +8,7 @@
 
 pub mod media;
 pub mod sqld;
+pub mod witness;
 pub mod worker;
 
 use anyhow::{bail, Context, Result};

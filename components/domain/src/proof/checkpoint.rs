@@ -21,16 +21,22 @@ pub struct LogKey {
 pub struct NoteError(pub String);
 
 fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+    typed_key_id(name, ALG_ED25519, public)
+}
+
+/// A signed-note key ID: SHA-256(name || "\n" || type || public key)[:4].
+pub(crate) fn typed_key_id(name: &str, alg: u8, public: &[u8; 32]) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update(b"\n");
-    h.update([ALG_ED25519]);
+    h.update([alg]);
     h.update(public);
     let d = h.finalize();
     [d[0], d[1], d[2], d[3]]
 }
 
-fn valid_name(name: &str) -> bool {
+/// A key name a signed note accepts: non-empty, no `+`, space, newline or control.
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(['+', ' ', '\n']) && name.chars().all(|c| !c.is_control())
 }
 
@@ -128,6 +134,12 @@ pub struct Checkpoint {
     pub extensions: Vec<String>,
 }
 
+/// A note's text (ending in its newline) and its signature lines.
+pub fn split_note(note: &str) -> Option<(String, &str)> {
+    let (body, sigs) = note.split_once("\n\n")?;
+    Some((format!("{body}\n"), sigs))
+}
+
 /// Verifies a signed checkpoint note against a verifier key string.
 pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, NoteError> {
     let bad = |why: &str| NoteError(why.to_string());
@@ -146,10 +158,7 @@ pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, N
         return Err(bad("verifier key id does not match"));
     }
     let vk = VerifyingKey::from_bytes(&public).map_err(|_| bad("invalid public key"))?;
-    let (body, sigs) = note
-        .split_once("\n\n")
-        .ok_or_else(|| bad("note has no signature block"))?;
-    let body = format!("{body}\n");
+    let (body, sigs) = split_note(note).ok_or_else(|| bad("note has no signature block"))?;
     let prefix = format!("\u{2014} {name} ");
     let verified = sigs
         .lines()

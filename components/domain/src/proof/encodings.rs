@@ -72,18 +72,44 @@ pub fn upc_from_hash(hash: &[u8; 32]) -> String {
     format!("{text}{}", upc_check_digit(&digits))
 }
 
-/// The UPC-A barcode as SVG.
+/// The UPC-A barcode as SVG: its bars with the 9-module quiet zones on both sides,
+/// 2 px per module, so a scanner (or zbar on a raster of it) reads it.
 pub fn upc_svg(upc: &str) -> String {
     // A UPC-A is the EAN-13 with a leading zero; the check digit is verified there.
     let Ok(barcode) = barcoders::sym::ean13::EAN13::new(format!("0{upc}")) else {
         return String::new();
     };
-    barcoders::generators::svg::SVG::new(80)
-        .xdim(2)
-        .xmlns("http://www.w3.org/2000/svg".to_string())
-        .generate(barcode.encode())
-        .unwrap_or_default()
+    let modules = barcode.encode();
+    let width = modules.len() + 2 * UPC_QUIET_ZONE;
+    let mut path = String::new();
+    let mut x = 0;
+    while x < modules.len() {
+        if modules[x] == 0 {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        while x < modules.len() && modules[x] == 1 {
+            x += 1;
+        }
+        path.push_str(&format!(
+            "M{} 0h{}v{UPC_HEIGHT}h-{}z",
+            start + UPC_QUIET_ZONE,
+            x - start,
+            x - start
+        ));
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {UPC_HEIGHT}\" width=\"{}\" height=\"{}\" shape-rendering=\"crispEdges\"><rect width=\"{width}\" height=\"{UPC_HEIGHT}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>",
+        width * 2,
+        UPC_HEIGHT * 2
+    )
 }
+
+/// White modules UPC-A requires on each side of the bars (its quiet zones).
+pub const UPC_QUIET_ZONE: usize = 9;
+/// Bar height in modules.
+const UPC_HEIGHT: usize = 40;
 
 /// The QR code of `text` (error correction M). The mask is fixed rather than chosen by
 /// scoring all eight: every mask decodes, and the scoring is ~98 % of the encoding time
@@ -201,7 +227,11 @@ mod tests {
         let (hash, _) = content_hash(b"hello");
         let upc = upc_from_hash(&hash);
         assert_eq!(upc.len(), 12);
-        assert!(upc_svg(&upc).contains("<svg"));
+        let svg = upc_svg(&upc);
+        // 95 modules of bars plus a 9-module quiet zone on each side; the first bar
+        // starts after the left one.
+        assert!(svg.contains("viewBox=\"0 0 113 40\""), "{svg}");
+        assert!(svg.contains("<path d=\"M9 0h1v40h-1z"), "{svg}");
     }
 
     #[test]

@@ -57,8 +57,92 @@ pub fn entries_path(index: u64, width: u64) -> String {
 
 /// Width of tile `index` at `level` in a tree of `size` leaves (0: no such tile).
 pub fn tile_width(level: u32, index: u64, size: u64) -> u64 {
-    let nodes = size >> (HEIGHT * level);
-    nodes.saturating_sub(index * WIDTH).min(WIDTH)
+    let nodes = size.checked_shr(HEIGHT * level).unwrap_or(0);
+    nodes.saturating_sub(index.saturating_mul(WIDTH)).min(WIDTH)
+}
+
+/// Every tile of a tree of `size` leaves, as `(level, index, width)`, level by level.
+pub fn tiles_of(size: u64) -> Vec<(u32, u64, u64)> {
+    let mut out = Vec::new();
+    let mut level = 0;
+    while tile_width(level, 0, size) > 0 {
+        let mut index = 0;
+        while let w @ 1.. = tile_width(level, index, size) {
+            out.push((level, index, w));
+            index += 1;
+        }
+        level += 1;
+    }
+    out
+}
+
+/// A resource of the tlog-tiles API, named by its path after `tile/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TilePath {
+    /// `tile/<L>/<N>[.p/<W>]`: `width` hashes of the tree at level `level`.
+    Hashes {
+        /// The tile level (0 holds leaf hashes).
+        level: u32,
+        /// The tile's index within its level.
+        index: u64,
+        /// Hashes in it: 256, or fewer for a partial tile.
+        width: u64,
+    },
+    /// `tile/entries/<N>[.p/<W>]`: the entries behind level-0 tile `index`.
+    Entries {
+        /// The bundle's index.
+        index: u64,
+        /// Entries in it: 256, or fewer for a partial bundle.
+        width: u64,
+    },
+}
+
+impl TilePath {
+    /// Parses the part of a path after `tile/`, exactly as the specification writes
+    /// it (no leading zeroes, `x`-prefixed groups of three digits, widths 1 to 255
+    /// after `.p/`); anything else names no tile.
+    pub fn parse(rest: &str) -> Option<Self> {
+        let (head, tail) = rest.split_once('/')?;
+        let (index_part, width) = match tail.split_once(".p/") {
+            Some((i, w)) => (i, decimal(w).filter(|w| (1..WIDTH).contains(w))?),
+            None => (tail, WIDTH),
+        };
+        let digits: String = index_part.chars().filter(char::is_ascii_digit).collect();
+        let index: u64 = digits.parse().ok()?;
+        if encode_index(index) != index_part {
+            return None;
+        }
+        if head == "entries" {
+            return Some(Self::Entries { index, width });
+        }
+        let level = decimal(head).filter(|l| *l <= 63)? as u32;
+        Some(Self::Hashes {
+            level,
+            index,
+            width,
+        })
+    }
+
+    /// The resource's path (`tile/...`), as `native-worker publish` writes it.
+    pub fn path(&self) -> String {
+        match *self {
+            Self::Hashes {
+                level,
+                index,
+                width,
+            } => tile_path(level, index, width),
+            Self::Entries { index, width } => entries_path(index, width),
+        }
+    }
+}
+
+/// A decimal with no leading zeroes.
+fn decimal(s: &str) -> Option<u64> {
+    if s.is_empty() || (s.len() > 1 && s.starts_with('0')) || !s.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// An entry bundle: each entry as a big-endian u16 length and its bytes.
@@ -87,8 +171,10 @@ pub fn parse_bundle(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     Some(out)
 }
 
-/// Every hash tile of a tree: (path, contents), computed from all leaf hashes.
-pub fn all_tiles(leaf_hashes: &[Hash]) -> Vec<(String, Vec<u8>)> {
+/// Every hash tile of a tree: (path, contents), computed from all leaf hashes (the
+/// reference the stored log's tiles are tested against).
+#[cfg(test)]
+pub(crate) fn all_tiles(leaf_hashes: &[Hash]) -> Vec<(String, Vec<u8>)> {
     let size = leaf_hashes.len() as u64;
     let mut out = Vec::new();
     let mut level_nodes: Vec<Hash> = leaf_hashes.to_vec();
@@ -196,6 +282,66 @@ mod tests {
             parse_bundle(&bundle(&[b"a".to_vec(), b"bc".to_vec()])).unwrap(),
             vec![b"a".to_vec(), b"bc".to_vec()]
         );
+    }
+
+    #[test]
+    fn tile_paths_parse_exactly_as_the_spec_writes_them() {
+        let hashes = |level, index, width| TilePath::Hashes {
+            level,
+            index,
+            width,
+        };
+        assert_eq!(TilePath::parse("0/000"), Some(hashes(0, 0, 256)));
+        assert_eq!(
+            TilePath::parse("2/x001/x234/067.p/9"),
+            Some(hashes(2, 1234067, 9))
+        );
+        assert_eq!(
+            TilePath::parse("entries/001.p/255"),
+            Some(TilePath::Entries {
+                index: 1,
+                width: 255
+            })
+        );
+        for bad in [
+            "0/0",
+            "0/1234",
+            "0/x000/001",
+            "00/000",
+            "64/000",
+            "0/000.p/0",
+            "0/000.p/256",
+            "0/000.p/07",
+            "entries/000.p/",
+            "0/000/",
+            "x/000",
+            "0/-01",
+            "0",
+            "",
+        ] {
+            assert_eq!(TilePath::parse(bad), None, "{bad}");
+        }
+        for path in ["tile/0/x001/234.p/7", "tile/entries/005", "tile/3/000.p/1"] {
+            let parsed = TilePath::parse(path.strip_prefix("tile/").unwrap()).unwrap();
+            assert_eq!(parsed.path(), path);
+        }
+    }
+
+    #[test]
+    fn a_tree_has_the_tiles_the_spec_lists() {
+        // "a tree of size 70,000 will be represented by 273 full level 0 tiles, one
+        // partial level 0 tile of width 112, one full level 1 tile, one partial level 1
+        // tile of width 17, and one partial level 2 tile of width 1."
+        let tiles = tiles_of(70_000);
+        let level = |l: u32| tiles.iter().filter(move |t| t.0 == l);
+        assert_eq!(level(0).filter(|t| t.2 == 256).count(), 273);
+        assert_eq!(level(0).next_back(), Some(&(0, 273, 112)));
+        assert_eq!(level(1).collect::<Vec<_>>(), [&(1, 0, 256), &(1, 1, 17)]);
+        assert_eq!(level(2).collect::<Vec<_>>(), [&(2, 0, 1)]);
+        assert_eq!(tiles.len(), 277);
+        assert_eq!(tiles_of(256), [(0, 0, 256), (1, 0, 1)]);
+        assert!(tiles_of(0).is_empty());
+        assert_eq!(tile_width(63, 0, u64::MAX), 0);
     }
 
     #[test]

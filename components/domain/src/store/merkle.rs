@@ -35,6 +35,23 @@ pub fn nodes(db: &dyn Db, ids: &[NodeId]) -> Result<HashMap<NodeId, Hash>, DbErr
     Ok(out)
 }
 
+/// `count` stored perfect-subtree hashes of height `height` from index `start` on,
+/// in order (fewer if the log does not hold them yet).
+pub fn subtree_run(db: &dyn Db, height: u32, start: u64, count: u64) -> Result<Vec<Hash>, DbError> {
+    let rows = db.execute(
+        "SELECT hash FROM merkle_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+        &[
+            i64::from(height).into(),
+            (start as i64).into(),
+            (start.saturating_add(count) as i64).into(),
+        ],
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| <Hash>::try_from(r.blob("hash").as_slice()).ok())
+        .collect())
+}
+
 /// Stores new perfect subtrees (one multi-row insert).
 pub fn insert_nodes(db: &dyn Db, nodes: &[(NodeId, Hash)]) -> Result<(), DbError> {
     if nodes.is_empty() {

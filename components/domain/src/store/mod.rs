@@ -10,3 +10,4 @@ pub mod quality;
 pub mod secrets;
 pub mod snapshots;
 pub mod users;
+pub mod witnesses;

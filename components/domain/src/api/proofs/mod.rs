@@ -1,10 +1,12 @@
-//! Proof endpoints: `POST /api/qr-to-proof`, `GET /api/proofs/checkpoint`,
-//! `GET /api/proofs/consistency`, `GET /api/proofs/{id}/inclusion`, and the owner's
-//! `GET /api/proofs/{id}/qr.svg` and `/upc.svg`; `verify` is the public page a QR
+//! Proof endpoints: `POST /api/qr-to-proof`, the public `GET /api/proofs/checkpoint`
+//! and `GET /api/proofs/consistency`, and the owner's `GET /api/proofs/{id}/inclusion`,
+//! `/qr.svg` and `/upc.svg`; `tlog` serves the log as C2SP tlog-tiles; `verify` is the public page a QR
 //! code leads to, `publish` the feed the worker builds the static log site from.
 
 pub mod publish;
+pub mod tlog;
 pub mod verify;
+pub mod witness;
 
 use crate::api::listing::visible_row;
 use crate::api::{base_url, json, json_body, query, Context, Params, Request, Response};
@@ -142,18 +144,11 @@ fn b64_list(hashes: &[[u8; 32]]) -> Vec<String> {
     hashes.iter().map(|h| B64.encode(h)).collect()
 }
 
-/// `GET /api/proofs/checkpoint`: the latest signed checkpoint (JSON, or the note
-/// itself for `Accept: text/plain`).
+/// `GET /api/proofs/checkpoint` (public): the latest signed checkpoint (JSON, or the
+/// note itself for `Accept: text/plain`).
 pub fn checkpoint(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
-    authenticate(ctx, req, false)?;
-    let key = ctx.settings.log_key()?.ok_or_else(|| {
-        ApiError::unavailable("checkpoints are not signed: set the Spin variable log_signing_key")
-    })?;
-    let now = crate::clock::now();
-    let cp = transaction(ctx.db, || {
-        ledger::current_checkpoint(ctx.db, Some(&key), &now).map_err(ApiError::from)
-    })?
-    .ok_or_else(|| ApiError::not_found("the log is empty: there is no checkpoint yet"))?;
+    let (key, cp) = tlog::signed_checkpoint(ctx)?;
+    let note = tlog::cosigned_note(ctx, &cp)?;
     let wants_text = req
         .headers()
         .get(http::header::ACCEPT)
@@ -163,7 +158,7 @@ pub fn checkpoint(ctx: &Context, req: &Request, _: &Params) -> Result<Response, 
         return Ok(http::Response::builder()
             .status(200)
             .header("content-type", "text/plain; charset=utf-8")
-            .body(cp.note.into_bytes())
+            .body(note.into_bytes())
             .unwrap_or_default());
     }
     Ok(json(
@@ -172,17 +167,17 @@ pub fn checkpoint(ctx: &Context, req: &Request, _: &Params) -> Result<Response, 
             "origin": key.name(),
             "tree_size": cp.size,
             "root_hash": B64.encode(cp.root),
-            "note": cp.note,
+            "note": note,
             "verifier_key": key.verifier_key(),
+            "witnesses": ctx.settings.log_witnesses.iter().map(|w| w.key.verifier_key()).collect::<Vec<_>>(),
             "created_at": cp.created_at,
         }),
     ))
 }
 
-/// `GET /api/proofs/consistency?first=&second=`: a consistency proof between two
-/// tree sizes.
+/// `GET /api/proofs/consistency?first=&second=` (public): a consistency proof
+/// between two tree sizes.
 pub fn consistency(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
-    authenticate(ctx, req, false)?;
     let params = query(req);
     let first = param(&params, "first")?.ok_or_else(|| ApiError::invalid("first is required"))?;
     let second =

@@ -1,9 +1,10 @@
 //! What the publisher (`native-worker publish`) reads and reports, admin or worker
 //! token: `GET /api/publish/summary` (signed checkpoint, verifier key, deletion list,
-//! aggregate counts, hashed verify codes), `GET /api/publish/leaves` (leaf bytes), and
-//! `POST /api/publish/mark` (rows now published under a checkpoint root).
+//! aggregate counts, hashed verify codes) and `POST /api/publish/mark` (rows now
+//! published under a checkpoint root). The tiles and leaves come from the public
+//! tlog-tiles API (`tlog`).
 
-use crate::api::{json, json_body, query, Context, Params, Request, Response};
+use crate::api::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -14,22 +15,10 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// Most leaves one `leaves` call returns.
-pub const MAX_LEAVES: u64 = 10_000;
-
 /// `GET /api/publish/summary`: what the static site shows besides the leaves.
 pub fn summary(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin_or_worker(ctx, req)?;
-    let key = ctx.settings.log_key()?.ok_or_else(|| {
-        ApiError::unavailable(
-            "publication needs signed checkpoints: set the Spin variable log_signing_key",
-        )
-    })?;
-    let now = crate::clock::now();
-    let checkpoint = transaction(ctx.db, || {
-        crate::ledger::current_checkpoint(ctx.db, Some(&key), &now).map_err(ApiError::from)
-    })?
-    .ok_or_else(|| ApiError::not_found("the log is empty: nothing to publish"))?;
+    let (key, checkpoint) = super::tlog::signed_checkpoint(ctx)?;
     let (by_modality, by_day) = contributions::public_counts(ctx.db)?;
     let to_map = |pairs: Vec<(String, i64)>| {
         pairs
@@ -50,41 +39,12 @@ pub fn summary(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Api
             "tree_size": checkpoint.size,
             "root_hash": B64.encode(checkpoint.root),
             "checkpoint": checkpoint.note,
+            "witnesses": ctx.settings.log_witnesses.iter().map(|w| w.key.verifier_key()).collect::<Vec<_>>(),
             "deleted": contributions::deleted_leaf_indices(ctx.db)?,
             "counts": { "modality": to_map(by_modality), "day": to_map(by_day) },
             "codes": codes,
         }),
     ))
-}
-
-/// `GET /api/publish/leaves?start=&count=`: leaf bytes for the entry bundles.
-pub fn leaves(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
-    require_admin_or_worker(ctx, req)?;
-    let (mut start, mut limit) = (0u64, 1000u64);
-    for (key, value) in query(req) {
-        let n = value
-            .parse::<u64>()
-            .map_err(|_| ApiError::invalid(format!("{key} must be a non-negative integer")))?;
-        match key.as_str() {
-            "start" => start = n,
-            "limit" if (1..=MAX_LEAVES).contains(&n) => limit = n,
-            "limit" => {
-                return Err(ApiError::invalid(format!(
-                    "limit must be between 1 and {MAX_LEAVES}"
-                )))
-            }
-            other => {
-                return Err(ApiError::invalid(format!(
-                    "unknown query parameter {other:?}"
-                )))
-            }
-        }
-    }
-    let items: Vec<Value> = merkle::leaves(ctx.db, start, limit)?
-        .into_iter()
-        .map(|(index, data)| json!({ "index": index, "data": B64.encode(data) }))
-        .collect();
-    Ok(json(200, &json!({ "leaves": items })))
 }
 
 #[derive(Deserialize)]

@@ -45,6 +45,9 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
     let root = ledger::root(ctx.db, size)?;
     let proof_bytes: Vec<Vec<u8>> = proof.iter().map(|h| h.to_vec()).collect();
     let signed = checkpoint.as_ref().filter(|c| c.size == size);
+    let note = signed
+        .map(|c| super::tlog::cosigned_note(ctx, c))
+        .transpose()?;
     let verified = tree::verify_inclusion(index, size, &leaf_hash, &proof_bytes, &root).is_ok()
         && signed.is_none_or(|c| c.root == root);
     let data = json!({
@@ -60,8 +63,9 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
             "proof": proof.iter().map(|h| B64.encode(h)).collect::<Vec<_>>(),
             "verified": verified,
         },
-        "checkpoint": signed.map(|c| json!({ "tree_size": c.size, "note": c.note, "created_at": c.created_at })),
+        "checkpoint": signed.map(|c| json!({ "tree_size": c.size, "note": note, "created_at": c.created_at })),
         "verifier_key": key.as_ref().map(|k| k.verifier_key()),
+        "witnesses": ctx.settings.log_witnesses.iter().map(|w| w.key.verifier_key()).collect::<Vec<_>>(),
     });
     let wants_json = req
         .headers()
@@ -108,6 +112,10 @@ fn render(data: &Value, url: &str) -> String {
   <h2>Checked in your browser</h2>
   <p id="browser-check"><span class="status pending">Checking…</span></p>
   <p id="signature-check"></p>
+  <h3>Witnesses</h3>
+  <p>Independent witnesses cosign a checkpoint only after checking that it extends every
+  checkpoint they saw before, so the log cannot show different people different trees.</p>
+  <ul id="witness-check"><li><span class="status pending">Checking…</span></li></ul>
 </section>
 <section class="card">
   <h2>Prove you hold the content</h2>
@@ -146,6 +154,8 @@ fn render(data: &Value, url: &str) -> String {
       sig.innerHTML = '<span class="status bad">Checkpoint signature: ' + e.message + '</span>';
     }}
   }}
+  showCosignatures(document.getElementById("witness-check"),
+    d.checkpoint ? await verifyCosignatures(d.checkpoint.note, d.witnesses) : []);
   document.getElementById("check-commitment").addEventListener("click", async () => {{
     const file = document.getElementById("content-file").files[0];
     const bytes = file ? new Uint8Array(await file.arrayBuffer()) : enc.encode(document.getElementById("content-text").value);
