@@ -357,20 +357,29 @@ impl TestHost {
     }
 
     /// Makes a request (to the instances in turn); `token` becomes a bearer header.
-    /// A request that gets no answer panics with the tail of every instance's log.
+    /// A request that gets no answer panics with the tail of every instance's log; a
+    /// 500 prints that tail too (the app should never answer 500).
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
         let url = format!("{}{}", self.next_base(), path);
-        try_call(&url, method, token, body).unwrap_or_else(|e| {
-            let log = self.log();
-            let tail = &log[log.len().saturating_sub(40)..];
-            let sqld = self.sqld.as_ref().map(|s| s.log()).unwrap_or_default();
-            let sqld_tail: Vec<&str> = sqld.lines().rev().take(20).collect();
-            panic!(
-                "{method} {url}: {e}\nlast lines the hosts logged:\n{}\nlast lines sqld logged:\n{}",
-                tail.join("\n"),
-                sqld_tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-            )
-        })
+        let resp = try_call(&url, method, token, body)
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}\n{}", self.log_tails()));
+        if resp.status == 500 {
+            eprintln!("{method} {url} answered 500\n{}", self.log_tails());
+        }
+        resp
+    }
+
+    /// The last lines every instance and sqld logged.
+    fn log_tails(&self) -> String {
+        let log = self.log();
+        let tail = &log[log.len().saturating_sub(40)..];
+        let sqld = self.sqld.as_ref().map(|s| s.log()).unwrap_or_default();
+        let sqld_tail: Vec<&str> = sqld.lines().rev().take(20).collect();
+        format!(
+            "last lines the hosts logged:\n{}\nlast lines sqld logged:\n{}",
+            tail.join("\n"),
+            sqld_tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        )
     }
 }
 
