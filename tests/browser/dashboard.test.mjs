@@ -40,6 +40,9 @@ test("the dashboard asks for the token once and shows real numbers", async () =>
   await page.fill("#token", ADMIN);
   await page.click("#login button[type=submit]");
   await page.locator("#chart-contributions svg").waitFor({ timeout: 10000 });
+  // No log_signing_key here: the dashboard says the app's own key signs the log.
+  assert.equal(await page.locator("#warnings").isVisible(), true);
+  assert.match(await page.locator("#warnings").innerText(), /production should set its own Spin variable log_signing_key/);
   // Today's contributions bar is labelled with 8 (7 texts + 1 screenshot).
   const labels = await page.locator("#chart-contributions svg text.value").allTextContents();
   assert.ok(labels.includes("8"), `contribution labels: ${labels}`);
@@ -53,7 +56,9 @@ test("the dashboard asks for the token once and shows real numbers", async () =>
 
   await page.fill("#type", "qr_scan");
   await page.click("#filter button[type=submit]");
-  await page.waitForFunction(() => document.querySelectorAll("#activity tbody tr").length === 3);
+  // Locators, not waitForFunction: the page's CSP forbids the eval that polling needs.
+  await page.locator("#activity tbody tr").nth(2).waitFor({ timeout: 10000 });
+  await page.locator("#activity tbody tr").nth(3).waitFor({ state: "detached", timeout: 10000 });
 
   await page.click("#verify");
   await page.locator("#verify-result .ok").waitFor({ timeout: 10000 });

@@ -23,8 +23,8 @@ pub struct Settings {
     pub public_base_url: Option<String>,
     /// `log_origin`: the Merkle log's name in checkpoints (for a bare seed key).
     pub log_origin: String,
-    /// `log_signing_key`: Ed25519 key signing checkpoints; `None` = no checkpoints (the
-    /// checkpoint and proof endpoints answer 503 saying which variable to set).
+    /// `log_signing_key`: Ed25519 key signing checkpoints; `None` = the key the app
+    /// generates and keeps in its database (`crate::signing`).
     pub log_signing_key: Option<String>,
     /// `ip_retention_days`: days the activity log keeps full IP addresses.
     pub ip_retention_days: usize,

@@ -23,6 +23,7 @@ pub mod rights;
 pub mod router;
 pub mod routes;
 pub mod shapes;
+pub mod signing;
 pub mod store;
 pub mod web;
 pub mod wire;

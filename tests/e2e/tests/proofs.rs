@@ -9,6 +9,7 @@ use domain::proof::merkle::{verify_consistency, verify_inclusion};
 use e2e::{Body, Resp, TestHost};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 
 const ADMIN: &str = "proof-admin";
 /// A fixed Ed25519 seed (base64 of 32 bytes) for signing checkpoints in tests.
@@ -183,12 +184,24 @@ fn qr_to_proof_matches_the_contribution() {
 
 #[test]
 fn checkpoints_inclusion_and_consistency_verify() {
+    // Without log_signing_key the app signs with a key it generated and keeps.
     let unsigned = app(false);
     let t = user(&unsigned, "Ada");
     text(&unsigned, &t, "x");
+    let generated = unsigned
+        .call("GET", "/api/proofs/checkpoint", None, Body::None)
+        .json();
+    verify_checkpoint(
+        generated["note"].as_str().unwrap(),
+        generated["verifier_key"].as_str().unwrap(),
+    )
+    .expect("signed by the generated key");
     assert_eq!(
-        status(&unsigned.call("GET", "/api/proofs/checkpoint", Some(&t), Body::None)),
-        503
+        unsigned
+            .call("GET", "/api/proofs/checkpoint", None, Body::None)
+            .json()["verifier_key"],
+        generated["verifier_key"],
+        "one key, kept"
     );
 
     let host = app(true);
@@ -463,4 +476,73 @@ fn tampering_with_the_log_is_detected() {
         v["inclusion"]["verified"], false,
         "the signed checkpoint no longer matches"
     );
+}
+
+#[test]
+fn a_key_set_later_takes_over_and_the_generated_key_stays_listed() {
+    let env = [
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_LOG_ORIGIN", "test.example/log"),
+    ];
+    let first = TestHost::app_on(e2e::Backend::Sqlite, &env).unwrap();
+    let token = user(&first, "Ada");
+    text(&first, &token, "signed by the generated key");
+    let old = first
+        .call("GET", "/api/proofs/checkpoint", None, Body::None)
+        .json();
+    // Restart on the same database with log_signing_key set.
+    let state = tempfile::tempdir().unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let from = format!("{}{suffix}", first.database_path().display());
+        if Path::new(&from).exists() {
+            std::fs::copy(&from, state.path().join(format!("sqlite_db.db{suffix}"))).unwrap();
+        }
+    }
+    drop(first);
+    let mut env = env.to_vec();
+    env.push(("SPIN_VARIABLE_LOG_SIGNING_KEY", KEY));
+    let second = TestHost::start_in(
+        &e2e::host_binary(),
+        &e2e::workspace_root().join("spin.toml"),
+        state,
+        &env,
+    )
+    .unwrap();
+    text(&second, &token, "signed by the configured key");
+    let new = second
+        .call("GET", "/api/proofs/checkpoint", None, Body::None)
+        .json();
+    let configured = domain::proof::checkpoint::LogKey::parse(KEY, "test.example/log")
+        .unwrap()
+        .verifier_key();
+    assert_eq!(new["verifier_key"], configured.as_str());
+    assert_eq!(new["tree_size"], 2);
+    verify_checkpoint(new["note"].as_str().unwrap(), &configured).unwrap();
+    assert_eq!(new["retired_verifier_keys"], json!([old["verifier_key"]]));
+    verify_checkpoint(
+        old["note"].as_str().unwrap(),
+        old["verifier_key"].as_str().unwrap(),
+    )
+    .expect("the old checkpoint still verifies under its key");
+    let c = second
+        .call(
+            "GET",
+            "/api/proofs/consistency?first=1&second=2",
+            None,
+            Body::None,
+        )
+        .json();
+    verify_consistency(
+        1,
+        2,
+        &B64.decode(old["root_hash"].as_str().unwrap()).unwrap(),
+        &B64.decode(new["root_hash"].as_str().unwrap()).unwrap(),
+        &c["proof"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| B64.decode(h.as_str().unwrap()).unwrap())
+            .collect::<Vec<_>>(),
+    )
+    .expect("the new tree extends the old one");
 }

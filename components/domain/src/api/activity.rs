@@ -83,10 +83,17 @@ pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
     apply_retention(ctx)?;
     let v = crate::activity_chain::verify(ctx.db)?;
     // The latest checkpoint that recorded a chain head must still match the chain.
-    let checkpoint = match (merkle::latest_checkpoint(ctx.db)?, ctx.settings.log_key()?) {
-        (Some(cp), Some(key)) => {
-            let signed =
-                crate::proof::checkpoint::verify_checkpoint(&cp.note, &key.verifier_key()).ok();
+    let checkpoint = match merkle::latest_checkpoint(ctx.db)? {
+        Some(cp) => {
+            // Signed by the current key, or by the generated one it took over from.
+            let mut keys = vec![crate::signing::log_key(ctx.db, &ctx.settings)?.verifier_key()];
+            keys.extend(crate::signing::retired_verifier_keys(
+                ctx.db,
+                &ctx.settings,
+            )?);
+            let signed = keys
+                .iter()
+                .find_map(|k| crate::proof::checkpoint::verify_checkpoint(&cp.note, k).ok());
             let recorded = signed.as_ref().and_then(|c| {
                 c.extensions
                     .iter()
@@ -104,7 +111,7 @@ pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
                 ),
             }
         }
-        _ => None,
+        None => None,
     };
     let checkpoint_ok = checkpoint.as_ref().is_none_or(|c| c["matches"] == true);
     let first_bad_id = match (&v.first_bad_id, &checkpoint) {

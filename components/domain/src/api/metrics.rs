@@ -41,6 +41,16 @@ pub fn get(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErro
     Ok(json(200, &metrics(ctx, days_n)?))
 }
 
+/// What the admin should fix: set while the app's own generated key signs the log.
+fn warnings(ctx: &Context) -> Vec<&'static str> {
+    ctx.settings
+        .log_signing_key
+        .is_none()
+        .then_some(crate::signing::GENERATED_KEY_WARNING)
+        .into_iter()
+        .collect()
+}
+
 /// The metrics document for the last `n` days (today included).
 pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
     let today = time::OffsetDateTime::now_utc().date();
@@ -136,6 +146,7 @@ pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
         "training_rows": training,
         "quality_score": quality_trend,
         "jobs": { "queued": queued, "dead": dead },
+        "warnings": warnings(ctx),
         "charts": {
             "contributions": charts::stacked_bars("Contributions per day", &days, &modality_series),
             "logins": charts::stacked_bars("Logins per day", &days, &[("logins", COLOURS[1], logins.clone())]),

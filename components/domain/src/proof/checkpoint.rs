@@ -70,13 +70,18 @@ impl LogKey {
             .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| bad("expected PRIVATE+KEY+… or a base64 32-byte Ed25519 seed"))?;
-        if !valid_name(default_name) {
-            return Err(bad(
-                "log_origin must be a non-empty name without '+', spaces or newlines",
+        Self::from_seed(seed, default_name)
+    }
+
+    /// The key with Ed25519 seed `seed`, signing under `name`.
+    pub fn from_seed(seed: [u8; 32], name: &str) -> Result<Self, NoteError> {
+        if !valid_name(name) {
+            return Err(NoteError(
+                "log_origin must be a non-empty name without '+', spaces or newlines".into(),
             ));
         }
         Ok(Self {
-            name: default_name.to_string(),
+            name: name.to_string(),
             key: SigningKey::from_bytes(&seed),
         })
     }

@@ -14,11 +14,9 @@ use crate::store::merkle::StoredCheckpoint;
 use crate::store::witnesses;
 
 /// The log's key and its latest checkpoint, signing a new one first when the log
-/// grew: 503 without a signing key, 404 while the log is empty.
+/// grew: 404 while the log is empty.
 pub fn signed_checkpoint(ctx: &Context) -> Result<(LogKey, StoredCheckpoint), ApiError> {
-    let key = ctx.settings.log_key()?.ok_or_else(|| {
-        ApiError::unavailable("checkpoints are not signed: set the Spin variable log_signing_key")
-    })?;
+    let key = crate::signing::log_key(ctx.db, &ctx.settings)?;
     let now = crate::clock::now();
     let cp = transaction(ctx.db, || {
         ledger::current_checkpoint(ctx.db, Some(&key), &now).map_err(ApiError::from)

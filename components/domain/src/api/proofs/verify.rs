@@ -28,7 +28,7 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
         .leaf_index
         .ok_or_else(|| ApiError::not_found("this contribution has no log leaf"))?
         as u64;
-    let key = ctx.settings.log_key()?;
+    let key = Some(crate::signing::log_key(ctx.db, &ctx.settings)?);
     let now = crate::clock::now();
     let checkpoint = transaction(ctx.db, || {
         ctx.log_activity(req, "qr_scan", None, json!({ "leaf_index": index }), &now)?;

@@ -32,6 +32,13 @@ async function load() {
   $("dead").textContent = m.jobs.dead;
   $("training").textContent = m.training_rows[m.training_rows.length - 1];
   $("days-label").textContent = m.days.length;
+  $("warning-list").replaceChildren(...m.warnings.map((w) => {
+    const li = document.createElement("li");
+    li.className = "status pending";
+    li.textContent = "Warning: " + w;
+    return li;
+  }));
+  $("warnings").hidden = m.warnings.length === 0;
   await loadActivity();
   $("login-card").hidden = true;
   $("dashboard").hidden = false;

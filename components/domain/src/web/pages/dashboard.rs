@@ -14,6 +14,7 @@ pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
   </form>
 </section>
 <div id="dashboard" hidden>
+  <section class="card" id="warnings" hidden><ul id="warning-list"></ul></section>
   <section class="card purple">
     <h2>Last <span id="days-label">14</span> days</h2>
     <p>Jobs waiting: <span class="status" id="queued">–</span> Dead jobs: <span class="status" id="dead">–</span>
