@@ -139,7 +139,19 @@ pub fn parse(
 }
 
 fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
-    serde_json::from_slice(body).map_err(|e| match e.classify() {
+    decode_json(body)
+}
+
+/// A JSON body as `T`: 400 when it is not UTF-8 (wherever the bad bytes sit, also in
+/// fields that are ignored) or not JSON, 422 for a field of the wrong shape.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    serde_json::from_str(text).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
         _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
     })

@@ -68,8 +68,13 @@ impl SpinDb {
         let db = Resilient::new(SpinDb(conn));
         // WAL + synchronous=NORMAL: a commit is durable against a crash of the app, and
         // may be lost only on a power cut before the next checkpoint; see BENCHMARKS.md.
-        // Remote backends (libSQL) ignore or refuse these, which is fine.
-        let _ = db.execute("PRAGMA synchronous = NORMAL", &[]);
+        // secure_delete: freed space is zeroed whenever it is freed (page splits
+        // included), so erased content leaves the file (README, "Data rights").
+        // Remote libSQL refuses both; its refusal of the first spares it the second
+        // round trip.
+        if db.execute("PRAGMA synchronous = NORMAL", &[]).is_ok() {
+            let _ = db.execute("PRAGMA secure_delete = ON", &[]);
+        }
         domain::migrations::ensure_schema(&db)?;
         Ok(db)
     }

@@ -202,6 +202,16 @@ impl App {
             );
             return plain(404, "Not Found");
         };
+        // Spin answers a header value that is not UTF-8 with a bare 500 before any
+        // component runs (`Error processing request: invalid utf-8 sequence`).
+        if req
+            .headers()
+            .values()
+            .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+        {
+            eprintln!("Error processing request: invalid utf-8 sequence");
+            return empty(500);
+        }
         let response = match self.clone().invoke(&route, req, client).await {
             Ok(resp) => resp,
             Err(e) => {
@@ -292,6 +302,17 @@ impl App {
             },
         }
     }
+}
+
+/// A response with no body and no content type, as Spin's own errors are.
+fn empty(status: u16) -> hyper::Response<HyperOutgoingBody> {
+    let body = Full::new(Bytes::new())
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    hyper::Response::builder()
+        .status(status)
+        .body(body)
+        .expect("static response")
 }
 
 fn plain(status: u16, text: &'static str) -> hyper::Response<HyperOutgoingBody> {

@@ -88,6 +88,35 @@ fn routing_precedence_and_spin_headers() {
 }
 
 #[test]
+fn a_header_that_is_not_utf8_is_a_bare_500_as_in_spin() {
+    let mut m = String::from("spin_manifest_version = 2\n[application]\nname = \"f\"\n");
+    m += &routes(&[("/only", "only")]);
+    m += &component("only", "");
+    let (host, _dir) = start(&m, &[]).unwrap();
+    let addr = host.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"GET /only HTTP/1.1\r\nHost: x\r\nX-Bad: \xff\xfe\xc0\xaf\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 500"), "{answer}");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(body.is_empty(), "no body: {body:?}");
+    assert!(
+        !head.to_ascii_lowercase().contains("content-type"),
+        "{head}"
+    );
+    assert!(host
+        .log()
+        .iter()
+        .any(|l| l.contains("invalid utf-8 sequence")));
+    // The same request with a UTF-8 header reaches the component.
+    assert_eq!(host.call("GET", "/only", None, Body::None).status, 200);
+}
+
+#[test]
 fn unmatched_path_is_404() {
     let mut m = String::from("spin_manifest_version = 2\n[application]\nname = \"f\"\n");
     m += &routes(&[("/only", "only")]);

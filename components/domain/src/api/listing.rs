@@ -79,6 +79,7 @@ pub fn delete(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
         ctx.log_activity(req, "contribution_deleted", caller.user_id(), data, &now)?;
         Ok::<_, ApiError>(())
     })?;
+    crate::rights::flush_erased(ctx.db);
     Ok(http::Response::builder()
         .status(204)
         .body(Vec::new())
@@ -147,6 +148,11 @@ pub fn parse_filter(
                         ))
                     }
                 }
+            }
+            "q" if value.chars().any(char::is_control) => {
+                return Err(ApiError::invalid(
+                    "q must not contain control characters (such as NUL)",
+                ))
             }
             "q" => filter.q = Some(value.clone()).filter(|q| !q.is_empty()),
             "since" | "until" => {

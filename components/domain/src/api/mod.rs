@@ -39,7 +39,7 @@ pub fn query(req: &Request) -> Vec<(String, String)> {
 }
 
 /// The request body as JSON of type `T`: 415 for another content type, 400 for a
-/// syntax error, 422 for a field of the wrong shape.
+/// body that is not UTF-8 or not JSON, 422 for a field of the wrong shape.
 pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let content_type = req
         .headers()
@@ -60,10 +60,7 @@ pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, Api
     if req.body().is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
-    serde_json::from_slice(req.body()).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
-        _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
-    })
+    crate::input::decode_json(req.body())
 }
 
 /// The base of public links: the `public_base_url` setting, else the request's own

@@ -106,6 +106,9 @@ pub fn execute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Api
         }
         Ok::<_, ApiError>(results)
     })?;
+    if confirm {
+        crate::rights::flush_erased(ctx.db);
+    }
     Ok(json(
         200,
         &json!({ "dry_run": !confirm, "results": results }),

@@ -72,7 +72,8 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
     ))
 }
 
-/// `DELETE /api/me`: erases every contribution of the caller and revokes the token.
+/// `DELETE /api/me`: erases every contribution of the caller, the name and the lore
+/// profile, and revokes the token.
 pub fn delete_me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let uid = contributor(ctx, req)?;
     let now = crate::clock::now();
@@ -81,11 +82,13 @@ pub fn delete_me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, A
         for id in &ids {
             crate::rights::erase_contribution(ctx.db, *id, &now)?;
         }
-        users::deactivate(ctx.db, uid)?;
+        users::close(ctx.db, uid)?;
+        crate::store::lore::delete(ctx.db, uid)?;
         let data = json!({ "erased_contributions": ids.len() });
         ctx.log_activity(req, "account_deleted", Some(uid), data, &now)?;
         Ok::<_, ApiError>(ids.len())
     })?;
+    crate::rights::flush_erased(ctx.db);
     Ok(json(
         200,
         &json!({ "erased_contributions": erased, "token_revoked": true }),

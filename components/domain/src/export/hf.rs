@@ -42,6 +42,17 @@ fn size_category(n: u64) -> &'static str {
     }
 }
 
+/// The card's YAML header, written by a YAML serializer (never pasted together, so no
+/// value can add keys).
+#[derive(serde::Serialize)]
+struct CardHeader<'a> {
+    license: &'a str,
+    language: Vec<&'a str>,
+    task_categories: Vec<&'a str>,
+    size_categories: Vec<&'a str>,
+    pretty_name: &'a str,
+}
+
 impl Bundle {
     /// Prepares the card for `total` rows with these per-modality counts.
     pub fn new(
@@ -66,8 +77,16 @@ impl Bundle {
             .map(|(m, n)| format!("| {m} | {n} |"))
             .collect::<Vec<_>>()
             .join("\n");
+        let header = serde_norway::to_string(&CardHeader {
+            license: &card.license,
+            language: vec![&card.language],
+            task_categories: tasks,
+            size_categories: vec![size_category(total)],
+            pretty_name: "Contributed multi-modal training data",
+        })
+        .map_err(|e| ApiError::internal(format!("the dataset card's header: {e}")))?;
         let text = format!(
-            "---\nlicense: {license}\nlanguage:\n- {language}\ntask_categories:\n{tasks}\nsize_categories:\n- {size}\npretty_name: Contributed multi-modal training data\n---\n\n\
+            "---\n{header}---\n\n\
 # Contributed multi-modal training data\n\nExported on {date} from the training-data service: {total} rows.\n\n\
 | modality | rows |\n|---|---|\n{counts}\n\n\
 ## Structure\n\nRows are split into shards under `data/shard-NNNNN/`. Each shard's `metadata.jsonl` has one JSON \
@@ -81,10 +100,6 @@ and cannot be reversed without its key; no names, e-mail or IP addresses are inc
 contribution out of training or delete it at any time: such rows leave every later export, so refresh your \
 copy from a new export (or drop rows listed in the source's published deletion list) rather than keeping \
 deleted data. Each row's `commitment` is its salted entry in the service's public transparency log.\n",
-            license = card.license,
-            language = card.language,
-            tasks = tasks.iter().map(|t| format!("- {t}")).collect::<Vec<_>>().join("\n"),
-            size = size_category(total),
         );
         Ok(Self {
             tar: tar::Builder::new(Vec::new()),
@@ -143,5 +158,41 @@ deleted data. Each row's `commitment` is its salted entry in the service's publi
     pub fn finish(mut self) -> Result<Vec<u8>, ApiError> {
         self.tar.finish().map_err(io)?;
         self.tar.into_inner().map_err(io)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_card_header_is_serialized_and_its_values_are_checked() {
+        let card = CardOptions::validated("cc-by-4.0", "pt-BR").unwrap();
+        let bundle = Bundle::new(
+            3,
+            &[("voice".into(), 1), ("text".into(), 2)],
+            &card,
+            "2026-12-03",
+        )
+        .unwrap();
+        assert!(
+            bundle.card.starts_with(
+                "---\nlicense: cc-by-4.0\nlanguage:\n- pt-BR\ntask_categories:\n- automatic-speech-recognition\n- text-generation\nsize_categories:\n- n<1K\npretty_name: Contributed multi-modal training data\n---\n"
+            ),
+            "{}",
+            bundle.card
+        );
+        for (license, language) in [
+            ("mit\ninjected_key: pwned", "en"),
+            ("mit", "en\npwned: true"),
+            ("", "en"),
+            ("mit", "e"),
+            ("-mit", "en"),
+            ("mit", "en-"),
+            ("mit licence", "en"),
+        ] {
+            let err = CardOptions::validated(license, language).unwrap_err();
+            assert_eq!(err.status, 422, "{license:?} {language:?}");
+        }
     }
 }

@@ -101,6 +101,41 @@ pub struct CardOptions {
     pub language: String,
 }
 
+impl CardOptions {
+    /// Checks both values: a license is an SPDX-like identifier (`mit`, `cc-by-4.0`,
+    /// `other`), a language a BCP 47 tag (`en`, `pt-BR`); anything else is a 422.
+    pub fn validated(license: &str, language: &str) -> Result<Self, ApiError> {
+        let spdx_like = !license.is_empty()
+            && license.len() <= 64
+            && license.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && license
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'));
+        if !spdx_like {
+            return Err(ApiError::invalid(format!(
+                "license must be an SPDX-like identifier such as mit or cc-by-4.0, not {license:?}"
+            )));
+        }
+        let mut subtags = language.split('-');
+        let bcp47 = language.len() <= 35
+            && subtags.next().is_some_and(|p| {
+                (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+            })
+            && subtags.all(|t| {
+                (1..=8).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if !bcp47 {
+            return Err(ApiError::invalid(format!(
+                "language must be a BCP 47 tag such as en or pt-BR, not {language:?}"
+            )));
+        }
+        Ok(Self {
+            license: license.to_string(),
+            language: language.to_string(),
+        })
+    }
+}
+
 /// Called once when an export ends, with (rows written, sha256 of the whole file).
 pub type OnFinish = Box<dyn FnOnce(&Context, u64, String) -> Result<(), ApiError>>;
 

@@ -81,3 +81,9 @@ pub fn texts_of(db: &dyn Db, user_id: i64) -> Result<Vec<String>, DbError> {
     )?;
     Ok(rows.iter().map(|r| r.text("extracted_text")).collect())
 }
+
+/// Erases a user's lore profile and theme.
+pub fn delete(db: &dyn Db, user_id: i64) -> Result<(), DbError> {
+    db.execute("DELETE FROM user_lore WHERE user_id = ?", &[user_id.into()])?;
+    Ok(())
+}

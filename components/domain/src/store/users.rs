@@ -46,8 +46,12 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<(String, String, bool)>, DbErr
         .map(|r| (r.text("name"), r.text("created_at"), r.int("active") != 0)))
 }
 
-/// Revokes a user's token for good.
-pub fn deactivate(db: &dyn Db, id: i64) -> Result<(), DbError> {
-    db.execute("UPDATE users SET active = 0 WHERE id = ?", &[id.into()])?;
+/// Closes an account for good: the token is revoked and the name erased (the row
+/// stays, so ids in the activity log keep pointing at a closed account).
+pub fn close(db: &dyn Db, id: i64) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE users SET active = 0, name = '' WHERE id = ?",
+        &[id.into()],
+    )?;
     Ok(())
 }

@@ -24,18 +24,15 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
         system: DEFAULT_SYSTEM.to_string(),
         prompt: None,
     };
-    let mut card = CardOptions {
-        license: "other".into(),
-        language: "en".into(),
-    };
+    let (mut license, mut language) = ("other".to_string(), "en".to_string());
     let mut filters = Vec::new();
     for (key, value) in query(req) {
         match key.as_str() {
             "format" => format = Format::parse(&value)?,
             "system" => chat.system = value,
             "prompt" => chat.prompt = Some(value),
-            "license" => card.license = value,
-            "language" => card.language = value,
+            "license" => license = value,
+            "language" => language = value,
             "limit" | "cursor" => {
                 return Err(ApiError::invalid(format!(
                     "{key} does not apply to exports; they stream every matching row"
@@ -44,6 +41,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
             _ => filters.push((key, value)),
         }
     }
+    let card = CardOptions::validated(&license, &language)?;
     let (mut filter, _) = parse_filter(caller, &filters)?;
     filter.training_only = true;
     if filter.status.is_none() {

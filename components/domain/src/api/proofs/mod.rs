@@ -26,12 +26,14 @@ use serde_json::json;
 pub fn inclusion(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     let row = visible_row(ctx, caller, params)?;
+    // Validate and compute first: a rejected request records nothing.
+    let answer = inclusion_proof(ctx, req, &row)?;
     let now = crate::clock::now();
     let data = json!({ "contribution_id": row.id });
     transaction(ctx.db, || {
         ctx.log_activity(req, "proof_viewed", caller.user_id(), data.clone(), &now)
     })?;
-    inclusion_proof(ctx, req, &row)
+    Ok(answer)
 }
 
 /// `GET /api/proofs/{id}/qr.svg`: the row's verify URL as a QR code.
