@@ -30,7 +30,18 @@ pub fn run(api: &Client, once: bool, interval: Duration) -> Result<()> {
         .build()?;
     let mut waits: HashMap<String, Backoff> = HashMap::new();
     loop {
-        let failed = round(api, &http, &mut waits, interval)?;
+        let failed = match round(api, &http, &mut waits, interval) {
+            Ok(failed) => failed,
+            Err(e) if once => return Err(e),
+            // The loop outlives an app that is restarting or a log that is still empty.
+            Err(e) => {
+                eprintln!(
+                    "witness round: {e:#} (trying again in {} s)",
+                    interval.as_secs()
+                );
+                0
+            }
+        };
         if once {
             if failed > 0 {
                 bail!("{failed} witness(es) did not cosign");

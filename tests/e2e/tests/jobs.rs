@@ -264,19 +264,26 @@ fn two_workers_never_hold_the_same_job() {
                 let base = base.clone();
                 s.spawn(move || {
                     let mut mine = Vec::new();
+                    // As a real worker does: a 503 (busy, Retry-After) is asked again.
+                    let call = |path: String, body: Value| loop {
+                        let r = e2e::call(&format!("{base}{path}"), "POST", Some(WORKER), Body::Json(body.clone()));
+                        if r.status != 503 {
+                            return r;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    };
                     loop {
-                        let r = e2e::call(&format!("{base}/api/jobs/claim"), "POST", Some(WORKER), Body::Json(json!({ "worker_id": format!("w{w}"), "lease_seconds": 600 })));
+                        let r = call("/api/jobs/claim".into(), json!({ "worker_id": format!("w{w}"), "lease_seconds": 600 }));
                         if r.status == 204 {
                             break;
                         }
+                        assert_eq!(r.status, 200, "claim: {}", String::from_utf8_lossy(&r.body));
                         let job = r.json();
-                        let done = e2e::call(
-                            &format!("{base}/api/jobs/{}/complete", job["id"]),
-                            "POST",
-                            Some(WORKER),
-                            Body::Json(json!({ "lease_token": job["lease_token"], "text": format!("by w{w}"), "engine": "test" })),
+                        let done = call(
+                            format!("/api/jobs/{}/complete", job["id"]),
+                            json!({ "lease_token": job["lease_token"], "text": format!("by w{w}"), "engine": "test" }),
                         );
-                        assert_eq!(done.status, 200);
+                        assert_eq!(done.status, 200, "complete: {}", String::from_utf8_lossy(&done.body));
                         mine.push(job["id"].as_i64().unwrap());
                     }
                     mine
