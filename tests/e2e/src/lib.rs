@@ -250,6 +250,24 @@ impl TestHost {
         }
         let server = sqld::Sqld::start()?;
         let config = server.runtime_config()?;
+        // A port picked free can be taken by a parallel test before the instance binds
+        // it: pick new ones then.
+        let mut attempt = 0;
+        let mut first = loop {
+            attempt += 1;
+            match Self::instances_on(&manifest, &config, env) {
+                Err(e) if attempt < 5 && format!("{e:#}").contains("Address already in use") => {
+                    continue
+                }
+                other => break other?,
+            }
+        };
+        first.sqld = Some(server);
+        Ok(first)
+    }
+
+    /// Two instances on the libSQL database of `config`, on freshly picked ports.
+    fn instances_on(manifest: &Path, config: &Path, env: &[(&str, &str)]) -> Result<Self> {
         // Behind a load balancer every instance has one public URL: the first one's.
         let listen: Vec<String> = (0..2)
             .map(|_| sqld::free_port().map(|p| format!("127.0.0.1:{p}")))
@@ -265,9 +283,9 @@ impl TestHost {
         let mut instances = listen.iter().map(|addr| {
             Self::spawn(
                 &host_binary(),
-                &manifest,
+                manifest,
                 tempfile::tempdir()?,
-                Some(&config),
+                Some(config),
                 addr,
                 &env,
             )
@@ -276,7 +294,6 @@ impl TestHost {
         for other in instances {
             first.others.push(other?);
         }
-        first.sqld = Some(server);
         Ok(first)
     }
 
