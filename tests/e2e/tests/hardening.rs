@@ -7,7 +7,6 @@
 use e2e::{Backend, Body, TestHost};
 use serde_json::{json, Value};
 use std::io::Read;
-use std::path::Path;
 
 const ADMIN: &str = "hard-admin";
 const KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
@@ -122,12 +121,6 @@ fn the_dataset_card_cannot_be_injected_into() {
     );
 }
 
-fn file_contains(path: &Path, needle: &str) -> bool {
-    std::fs::read(path)
-        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        .unwrap_or(false)
-}
-
 #[test]
 fn erased_content_leaves_the_database_file_and_its_wal() {
     // Spin's built-in SQLite: the file is the host's. (libSQL: README, "Data rights".)
@@ -171,11 +164,11 @@ fn erased_content_leaves_the_database_file_and_its_wal() {
         ("verification code", code.as_str()),
     ] {
         assert!(
-            !file_contains(&db, needle),
+            !e2e::file_contains(&db, needle),
             "the database file still holds the {what}"
         );
         assert!(
-            !file_contains(&wal, needle),
+            !e2e::file_contains(&wal, needle),
             "the WAL still holds the {what}"
         );
     }

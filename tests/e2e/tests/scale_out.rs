@@ -16,12 +16,6 @@ fn scaled_out() -> TestHost {
     TestHost::app_on(Backend::LibSql, &[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)]).expect("app starts")
 }
 
-fn file_contains(path: &std::path::Path, needle: &str) -> bool {
-    std::fs::read(path)
-        .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
-        .unwrap_or(false)
-}
-
 #[test]
 fn deleting_a_contribution_works_and_overwrites_it_in_the_database_file() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -59,7 +53,7 @@ fn deleting_a_contribution_works_and_overwrites_it_in_the_database_file() {
         .unwrap();
     assert_eq!(rows, 0);
     assert!(
-        !file_contains(&host.database_path(), secret),
+        !e2e::file_contains(&host.database_path(), secret),
         "the text is gone from the data file"
     );
 }
