@@ -3,7 +3,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -13,6 +13,22 @@ const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
 
 /** Path of the native worker binary. */
 export const workerBinary = join(targetDir, "release", "native-worker");
+
+/**
+ * Starts the native worker (Whisper + Tesseract) on the app at `base` with the worker
+ * token; returns { stop, log } (log: everything it printed so far).
+ */
+export function startWorker(base, workerToken, id) {
+  const model = process.env.TDS_WHISPER_MODEL ||
+    join(homedir(), ".cache", "training-data-service", "models", "ggml-tiny.en.bin");
+  const child = spawn(workerBinary, ["run", "--api", base, "--token", workerToken, "--idle-max-ms", "200",
+    "--worker-id", id, "--whisper-model", model], { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (d) => { log += d; });
+  child.stderr.on("data", (d) => { log += d; });
+  child.once("exit", (code, signal) => { log += `\n[worker exited: ${code ?? signal}]`; });
+  return { stop: () => child.kill(), log: () => log };
+}
 
 /** Starts the app on a free loopback port; resolves to { base, dbPath, stop }. */
 export function startHost(env = {}) {

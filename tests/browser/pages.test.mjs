@@ -4,19 +4,17 @@
 // (file, paste, OCR) and the drawing canvas (pointer strokes, undo/clear, shape).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, workerBinary } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, startWorker } from "./harness.mjs";
 
 const ADMIN = "pages-admin";
 const WORKER = "pages-worker";
 const SENTENCE = "Please send the quarterly report to the finance team before Friday afternoon.";
-const MODEL = process.env.TDS_WHISPER_MODEL || join(homedir(), ".cache", "training-data-service", "models", "ggml-tiny.en.bin");
 
 let host, browser, token, me, dir, speechWav, invoicePng, pastePng, worker;
-let workerLog = "";
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "tds-pages-"));
@@ -43,19 +41,14 @@ before(async () => {
 });
 
 after(async () => {
-  worker?.kill();
+  worker?.stop();
   await browser?.close();
   host?.stop();
 });
 
 /** Starts the native worker once (Whisper + Tesseract); it runs until `after`. */
 function ensureWorker() {
-  if (worker) return;
-  worker = spawn(workerBinary, ["run", "--api", host.base, "--token", WORKER, "--idle-max-ms", "200",
-    "--worker-id", "pages-test", "--whisper-model", MODEL], { stdio: ["ignore", "pipe", "pipe"] });
-  worker.stdout.on("data", (d) => { workerLog += d; });
-  worker.stderr.on("data", (d) => { workerLog += d; });
-  worker.once("exit", (code, signal) => { workerLog += `\n[worker exited: ${code ?? signal}]`; });
+  if (!worker) worker = startWorker(host.base, WORKER, "pages-test");
 }
 
 /** A new page that already holds the token (as if pasted into the token bar). */
@@ -264,7 +257,7 @@ test("/submit: a real worker transcribes the memo and the page shows the transcr
   try {
     await page.locator("#result[data-status=complete]").waitFor({ timeout: 90000 });
   } catch (e) {
-    throw new Error(`no transcript in 90 s: ${await page.locator("#result").innerText()}\nworker log:\n${workerLog}`);
+    throw new Error(`no transcript in 90 s: ${await page.locator("#result").innerText()}\nworker log:\n${worker.log()}`);
   }
   const transcript = await page.locator("#result-text").innerText();
   assert.match(transcript, /quarterly|report|finance/i, `transcript: ${transcript}`);
@@ -313,7 +306,7 @@ test("/screenshot: paste and pick an image, upload it, and read the OCR text", {
   try {
     await page.locator("#result[data-status=complete]").waitFor({ timeout: 90000 });
   } catch (e) {
-    throw new Error(`no OCR text in 90 s: ${await page.locator("#result").innerText()}\nworker log:\n${workerLog}`);
+    throw new Error(`no OCR text in 90 s: ${await page.locator("#result").innerText()}\nworker log:\n${worker.log()}`);
   }
   assert.equal(await page.locator("#upload-progress").getAttribute("value"), "100");
   assert.match(await page.locator("#result-text").innerText(), /Invoice 4521 paid in full/);
@@ -396,7 +389,7 @@ test("/draw: pointer strokes, undo and clear, shape check and submit", { timeout
   }
   assert.ok(row.strokes[0].at(-1)[2] >= row.strokes[0][0][2], "t grows");
   await page.locator("#result[data-status=complete], #result[data-status=failed]").waitFor({ timeout: 90000 })
-    .catch(async () => assert.fail(`the drawing's OCR did not finish: ${await page.locator("#result").innerText()}\n${workerLog}`));
+    .catch(async () => assert.fail(`the drawing's OCR did not finish: ${await page.locator("#result").innerText()}\n${worker.log()}`));
   assert.equal(await page.locator("#shape").getAttribute("data-shape"), "circle", "the shape stays shown");
   assert.match(await page.locator("#shape").innerText(), /^circle \(\d+%\)$/);
   assert.deepEqual(page.jsErrors, []);

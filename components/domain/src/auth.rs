@@ -25,6 +25,16 @@ impl Caller {
             _ => None,
         }
     }
+
+    /// How people are named in text versions and review decisions: `user:<id>` or
+    /// `admin` (`None` for anonymous callers).
+    pub fn actor(self) -> Option<String> {
+        match self {
+            Caller::Admin => Some("admin".into()),
+            Caller::User(id) => Some(format!("user:{id}")),
+            Caller::Anonymous => None,
+        }
+    }
 }
 
 /// Prefix that makes contributor tokens recognisable in logs and secret scanners.
@@ -156,6 +166,20 @@ pub fn require_admin_or_worker(
         ));
     }
     require_admin(ctx, req)
+}
+
+/// Authenticates a reviewer: the admin, or a user created with role `reviewer`.
+pub fn require_reviewer(ctx: &Context, req: &http::Request<Vec<u8>>) -> Result<Caller, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    match caller {
+        Caller::Admin => Ok(caller),
+        Caller::User(id) if crate::store::users::role(ctx.db, id)?.as_deref() == Some("reviewer") => {
+            Ok(caller)
+        }
+        _ => Err(ApiError::forbidden(
+            "reviewing needs a reviewer's token (the admin creates reviewers with POST /api/users {\"role\": \"reviewer\"})",
+        )),
+    }
 }
 
 /// Authenticates and requires the admin. With no admin token configured the answer is

@@ -21,6 +21,11 @@ pub fn now() -> String {
     format(OffsetDateTime::now_utc())
 }
 
+/// The moment `seconds` from now, in the storage format (lease expiries, retry times).
+pub fn from_now(seconds: f64) -> String {
+    format(OffsetDateTime::now_utc() + time::Duration::seconds_f64(seconds))
+}
+
 /// Parses a client-supplied RFC 3339 timestamp (any offset) into the storage format.
 pub fn parse(text: &str) -> Option<String> {
     OffsetDateTime::parse(text, &Rfc3339).ok().map(format)

@@ -22,6 +22,11 @@ impl From<i64> for Value {
         Value::Integer(v)
     }
 }
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::Text(v.to_string())

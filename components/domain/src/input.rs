@@ -210,6 +210,22 @@ fn too_large_media(size: usize, settings: &Settings) -> ApiError {
     ))
 }
 
+/// A text contribution or a correction: not blank (422), at most `max_text_bytes`
+/// UTF-8 bytes (413).
+pub fn check_text(text: &str, settings: &Settings) -> Result<(), ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::invalid("text must not be empty"));
+    }
+    if text.len() > settings.max_text_bytes {
+        return Err(ApiError::too_large(format!(
+            "the text is {} bytes; the limit is {} (max_text_bytes)",
+            text.len(),
+            settings.max_text_bytes
+        )));
+    }
+    Ok(())
+}
+
 fn validate(fields: Fields, settings: &Settings) -> Result<NewContribution, ApiError> {
     let modality = Modality::parse(
         fields
@@ -249,16 +265,7 @@ fn validate(fields: Fields, settings: &Settings) -> Result<NewContribution, ApiE
         let text = fields
             .text
             .ok_or_else(|| ApiError::invalid("text is required for modality text"))?;
-        if text.trim().is_empty() {
-            return Err(ApiError::invalid("text must not be empty"));
-        }
-        if text.len() > settings.max_text_bytes {
-            return Err(ApiError::too_large(format!(
-                "the text is {} bytes; the limit is {} (max_text_bytes)",
-                text.len(),
-                settings.max_text_bytes
-            )));
-        }
+        check_text(&text, settings)?;
         return Ok(NewContribution {
             modality,
             content: text.into_bytes(),

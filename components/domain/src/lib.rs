@@ -19,6 +19,7 @@ pub mod media;
 pub mod migrations;
 pub mod proof;
 pub mod quality;
+pub mod review;
 pub mod rights;
 pub mod router;
 pub mod routes;

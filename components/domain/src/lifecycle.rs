@@ -1,6 +1,7 @@
-//! The two lifecycles the app tracks, as types rather than string literals: a
-//! contribution's extraction status and an extraction job's state. The names are the
-//! API's and the database's (the schema's CHECK constraints list the same words).
+//! The lifecycles the app tracks, as types rather than string literals: a
+//! contribution's extraction status, an extraction job's state, a row's review state
+//! and where its current text comes from. The names are the API's and the database's
+//! (the schema's CHECK constraints list the same words).
 
 use serde::{Deserialize, Serialize};
 
@@ -91,6 +92,77 @@ impl JobState {
     }
 }
 
+/// Whether a person has checked a row's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewState {
+    /// Nobody has decided yet (or the text changed since).
+    Unreviewed,
+    /// A reviewer accepted the current text.
+    Accepted,
+    /// A reviewer rejected the row.
+    Rejected,
+}
+
+impl ReviewState {
+    /// Every state.
+    pub const ALL: [ReviewState; 3] = [
+        ReviewState::Unreviewed,
+        ReviewState::Accepted,
+        ReviewState::Rejected,
+    ];
+
+    /// The API and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Unreviewed => "unreviewed",
+            ReviewState::Accepted => "accepted",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+
+    /// Parses the API and database name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Who wrote a text version: an extraction engine, the contributor (a text
+/// contribution's own words) or a person correcting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextSource {
+    /// Whisper, OCR or the shape recogniser.
+    Machine,
+    /// The text as contributed (modality `text`).
+    Contributor,
+    /// A correction by the owner, a reviewer or the admin.
+    Human,
+}
+
+impl TextSource {
+    /// Every source.
+    pub const ALL: [TextSource; 3] = [
+        TextSource::Machine,
+        TextSource::Contributor,
+        TextSource::Human,
+    ];
+
+    /// The API and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::Machine => "machine",
+            TextSource::Contributor => "contributor",
+            TextSource::Human => "human",
+        }
+    }
+
+    /// Parses the API and database name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +175,14 @@ mod tests {
         }
         for s in JobState::ALL {
             assert_eq!(JobState::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in ReviewState::ALL {
+            assert_eq!(ReviewState::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        for s in TextSource::ALL {
+            assert_eq!(TextSource::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
         assert_eq!(Status::parse("done"), None);

@@ -2,10 +2,10 @@
 //! while its public log leaf remains and can no longer be linked to anything.
 
 use crate::db::{Db, DbError};
-use crate::store::{blobs, contributions, jobs};
+use crate::store::{blobs, contributions, jobs, review_leases, text_versions};
 
-/// Erases one contribution inside the caller's transaction: content, text, salt and
-/// owner go, the blob goes unless another live row shares it, unfinished jobs are
+/// Erases one contribution inside the caller's transaction: content, every version of
+/// its text, salt and owner go, a reviewer's lease ends, the blob goes unless another live row shares it, unfinished jobs are
 /// cancelled, and a tombstone keeps the log consistent.
 pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
     // Where the backend allows it (Spin's SQLite), freed space is zeroed as well,
@@ -17,6 +17,8 @@ pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError
     if let Some(blob) = contributions::erase(db, id, now)? {
         blobs::delete_if_unreferenced(db, &blob)?;
     }
+    text_versions::erase(db, id)?;
+    review_leases::release(db, id)?;
     jobs::cancel_for(db, id, now)
 }
 

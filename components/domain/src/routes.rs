@@ -4,7 +4,8 @@
 //! A test checks every `spin.toml` route against these tables.
 
 use crate::api::{
-    activity, export, jobs, listing, lore, metrics, proofs, quality, unified_input, users, web,
+    activity, export, jobs, listing, lore, metrics, proofs, quality, review, unified_input, users,
+    web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
 use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
@@ -33,12 +34,20 @@ pub const UNIFIED_INPUT: &[Route<Handler>] = &[
     row(GET, "/api/draw/verify/:id", unified_input::draw::status),
 ];
 
-/// `listing`: reading, opting out and deleting rows.
+/// `listing`: reading, opting out, correcting and deleting rows.
 pub const LISTING: &[Route<Handler>] = &[
     row(GET, "/api/training-data", listing::list),
     row(GET, "/api/training-data/:id", listing::get),
     row(PATCH, "/api/training-data/:id", listing::patch),
     row(DELETE, "/api/training-data/:id", listing::delete),
+    row(GET, "/api/training-data/:id/versions", listing::versions),
+    row(GET, "/api/training-data/:id/media", listing::media),
+];
+
+/// `review`: the review queue and decisions.
+pub const REVIEW: &[Route<Handler>] = &[
+    row(GET, "/api/review/next", review::next),
+    row(POST, "/api/training-data/:id/review", review::decide),
 ];
 
 /// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page,
@@ -98,6 +107,8 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/submit", web::page),
     row(GET_HEAD, "/screenshot", web::page),
     row(GET_HEAD, "/draw", web::page),
+    row(GET_HEAD, "/me", web::page),
+    row(GET_HEAD, "/review", web::page),
     row(GET_HEAD, "/admin/logs", web::page),
     row(GET_HEAD, "/static/*", web::asset),
 ];

@@ -353,11 +353,16 @@ impl TestHost {
 
     /// Creates a contributor with the admin token `admin`; returns the new user's token.
     pub fn new_user(&self, admin: &str, name: &str) -> String {
+        self.new_user_as(admin, name, "contributor")
+    }
+
+    /// Creates a user with `role` (`contributor` or `reviewer`); returns its token.
+    pub fn new_user_as(&self, admin: &str, name: &str, role: &str) -> String {
         let r = self.call(
             "POST",
             "/api/users",
             Some(admin),
-            Body::Json(serde_json::json!({ "name": name })),
+            Body::Json(serde_json::json!({ "name": name, "role": role })),
         );
         assert_eq!(r.status, 201, "{:?}", r.json());
         r.json()["token"].as_str().unwrap_or_default().to_string()

@@ -11,6 +11,7 @@ use crate::auth::require_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::lifecycle::{JobState, Status};
+use crate::review::versions::{record_machine, Extraction};
 use crate::store::{contributions, jobs};
 use crate::wire::jobs::{
     Claim, Completed, Completion, Extended, Failed, Failure, Heartbeat, Lease,
@@ -23,12 +24,6 @@ const MIN_LEASE: i64 = 1;
 const MAX_LEASE: i64 = 3600;
 /// Largest extracted text accepted.
 const MAX_TEXT: usize = 1024 * 1024;
-
-fn at(seconds_from_now: f64) -> String {
-    crate::clock::format(
-        time::OffsetDateTime::now_utc() + time::Duration::seconds_f64(seconds_from_now),
-    )
-}
 
 fn lease_seconds(value: Option<i64>) -> Result<i64, ApiError> {
     let s = value.unwrap_or(DEFAULT_LEASE);
@@ -103,7 +98,7 @@ pub fn claim(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiEr
                 continue;
             }
             let token = crate::proof::commitment::new_verification_code();
-            let expires = at(lease as f64);
+            let expires = crate::clock::from_now(lease as f64);
             jobs::lease(ctx.db, job.id, &worker, &token, &expires, &now)?;
             contributions::set_status(ctx.db, job.contribution_id, Status::Processing, None, &now)?;
             let (modality, mime) =
@@ -162,7 +157,7 @@ pub fn heartbeat(ctx: &Context, req: &Request, params: &Params) -> Result<Respon
     let token = body.lease_token.as_str();
     let lease = lease_seconds(body.lease_seconds)?;
     let now = crate::clock::now();
-    let expires = at(lease as f64);
+    let expires = crate::clock::from_now(lease as f64);
     transaction(ctx.db, || {
         live_lease(ctx, id, token, &now)?;
         jobs::extend(ctx.db, id, &expires, &now)?;
@@ -203,15 +198,16 @@ pub fn complete(ctx: &Context, req: &Request, params: &Params) -> Result<Respons
     let contribution = transaction(ctx.db, || {
         let job = live_lease(ctx, id, token, &now)?;
         jobs::finish(ctx.db, id, JobState::Done, None, &now)?;
-        contributions::complete_extraction(
-            ctx.db,
-            job.contribution_id,
-            text.trim(),
-            &engine,
-            &model,
-            body.confidence,
-            &now,
-        )?;
+        let row = contributions::get(ctx.db, job.contribution_id)?.ok_or_else(|| {
+            ApiError::conflict(format!("contribution {} was deleted", job.contribution_id))
+        })?;
+        let found = Extraction {
+            text: text.trim(),
+            engine: &engine,
+            model: &model,
+            confidence: body.confidence,
+        };
+        record_machine(ctx.db, &row, &found, &now)?;
         let data = json!({
             "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": engine, "model": model,
             "language": body.language, "duration_ms": body.duration_ms, "segments": body.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
@@ -247,7 +243,7 @@ pub fn fail(ctx: &Context, req: &Request, params: &Params) -> Result<Response, A
             // Exponential back-off with ±50 % jitter: 2, 4, 8 … seconds.
             let jitter = 0.5 + f64::from(crate::hashing::random_bytes(1)[0]) / 255.0;
             let delay = 2f64.powi(job.attempts.clamp(1, 12) as i32) * jitter;
-            let not_before = at(delay);
+            let not_before = crate::clock::from_now(delay);
             jobs::retry_later(ctx.db, id, &error, &not_before, &now)?;
             contributions::set_status(
                 ctx.db,

@@ -1,14 +1,17 @@
-//! `GET /api/training-data` (filtered, keyset-paginated, newest first) and
-//! `GET|PATCH|DELETE /api/training-data/{id}`. Contributors see and change only their
-//! rows; another user's row is a 404, as if it did not exist.
+//! `GET /api/training-data` (filtered, keyset-paginated, newest first),
+//! `GET|PATCH|DELETE /api/training-data/{id}` (PATCH opts in or out and corrects the
+//! text), its text history (`/versions`) and its media bytes (`/media`). Contributors
+//! see and change only their rows; another user's row is a 404, as if it did not
+//! exist. A reviewer sees the media of the one row they hold a lease on.
 
 use super::{base_url, json, json_body, query, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::lifecycle::Status;
+use crate::lifecycle::{ReviewState, Status};
 use crate::media::Modality;
 use crate::store::contributions::{self, Contribution, Filter};
+use crate::store::{review_leases, text_versions};
 use base64::Engine as _;
 use serde_json::json;
 
@@ -28,30 +31,55 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Patch {
     included_in_training: Option<bool>,
+    text: Option<String>,
 }
 
-/// `PATCH /api/training-data/{id}`: opts a row in or out of training exports
-/// (owner or admin).
+/// `PATCH /api/training-data/{id}`: opts a row in or out of training exports and/or
+/// corrects its text (a new version by a person; owner or admin). Both in one
+/// transaction with their activity entries.
 pub fn patch(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     let row = visible_row(ctx, caller, params)?;
     let body: Patch = json_body(req)?;
-    let included = body.included_in_training.ok_or_else(|| {
-        ApiError::invalid("included_in_training (true or false) is the field to change")
-    })?;
+    if body.included_in_training.is_none() && body.text.is_none() {
+        return Err(ApiError::invalid(
+            "send included_in_training (true or false) and/or text (the corrected text)",
+        ));
+    }
+    if let Some(text) = &body.text {
+        crate::input::check_text(text, &ctx.settings)?;
+    }
+    let author = caller.actor().unwrap_or_default();
     let now = crate::clock::now();
     transaction(ctx.db, || {
-        contributions::set_included(ctx.db, row.id, included, &now)?;
-        let kind = if included { "opt_in" } else { "opt_out" };
-        ctx.log_activity(
-            req,
-            kind,
-            caller.user_id(),
-            json!({ "contribution_id": row.id }),
-            &now,
-        )?;
+        // Read again under the write lock: a worker or another edit may have come first.
+        let row = contributions::get(ctx.db, row.id)?
+            .ok_or_else(|| ApiError::not_found(format!("no contribution {}", row.id)))?;
+        if let Some(included) = body.included_in_training {
+            contributions::set_included(ctx.db, row.id, included, &now)?;
+            let kind = if included { "opt_in" } else { "opt_out" };
+            let data = json!({ "contribution_id": row.id });
+            ctx.log_activity(req, kind, caller.user_id(), data, &now)?;
+        }
+        if let Some(text) = &body.text {
+            if row.status != Status::Complete {
+                return Err(ApiError::conflict(format!(
+                    "contribution {} is {}: its text can be corrected once extraction is complete",
+                    row.id,
+                    row.status.as_str()
+                )));
+            }
+            if let Some(version) =
+                crate::review::versions::correct(ctx.db, &row, text, &author, &now)?
+            {
+                let data =
+                    json!({ "contribution_id": row.id, "text_version": version, "by": author });
+                ctx.log_activity(req, "text_corrected", caller.user_id(), data, &now)?;
+            }
+        }
         Ok::<_, ApiError>(())
     })?;
     let row = contributions::get(ctx.db, row.id)?
@@ -84,6 +112,61 @@ pub fn delete(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
         .status(204)
         .body(Vec::new())
         .unwrap_or_default())
+}
+
+/// `GET /api/training-data/{id}/versions`: the row's text history, oldest first
+/// (owner or admin).
+pub fn versions(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = visible_row(ctx, caller, params)?;
+    let versions = text_versions::list(ctx.db, row.id)?;
+    Ok(json(
+        200,
+        &json!({ "id": row.id, "current_version": row.text_version, "versions": versions }),
+    ))
+}
+
+/// `GET /api/training-data/{id}/media`: the contributed audio or image, for its owner,
+/// the admin, and the reviewer holding the row's lease.
+pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let row = match visible_row(ctx, caller, params) {
+        Ok(row) => row,
+        Err(e) => leased_to(ctx, caller, params)?.ok_or(e)?,
+    };
+    let bytes = contributions::media(ctx.db, row.id)?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "contribution {} has no media ({})",
+            row.id, row.modality
+        ))
+    })?;
+    Ok(http::Response::builder()
+        .status(200)
+        .header("content-type", row.mime.as_str())
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "default-src 'none'; sandbox")
+        .body(bytes)
+        .unwrap_or_default())
+}
+
+/// The row, when `caller` holds a live review lease on it.
+fn leased_to(
+    ctx: &Context,
+    caller: Caller,
+    params: &Params,
+) -> Result<Option<Contribution>, ApiError> {
+    let id = params.id("id", "contribution")?;
+    let now = crate::clock::now();
+    let holds = match (review_leases::get(ctx.db, id)?, caller.actor()) {
+        (Some(lease), Some(actor)) => lease.reviewer == actor && lease.expires_at > now,
+        _ => false,
+    };
+    Ok(if holds {
+        contributions::get(ctx.db, id)?
+    } else {
+        None
+    })
 }
 
 /// The row named by the path's `id`, if the caller may see it; else 404.
@@ -148,6 +231,16 @@ pub fn parse_filter(
                         ))
                     }
                 }
+            }
+            "reviewed" => {
+                let state = ReviewState::parse(value).ok_or_else(|| {
+                    let names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
+                    ApiError::invalid(format!(
+                        "reviewed must be one of {} (got {value:?})",
+                        names.join(", ")
+                    ))
+                })?;
+                filter.review_state = Some(state);
             }
             "q" if value.chars().any(char::is_control) => {
                 return Err(ApiError::invalid(

@@ -11,6 +11,7 @@ pub mod lore;
 pub mod metrics;
 pub mod proofs;
 pub mod quality;
+pub mod review;
 pub mod unified_input;
 pub mod users;
 pub mod views;

@@ -369,3 +369,66 @@ fn an_idle_worker_poll_only_reads() {
         "an idle poll must not write or lock: {writes:?}"
     );
 }
+
+#[test]
+fn a_new_extraction_never_replaces_a_correction() {
+    use crate::review::versions::{record_machine, Extraction};
+    let db = SqliteDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    let png = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        b"\x89PNG\r\n\x1a\nimage",
+    );
+    let (_, row) = call(
+        UNIFIED_INPUT,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Some(json!({"modality":"screenshot","data":png})),
+    );
+    let id = row["id"].as_i64().unwrap();
+    let extract = |text: &str| {
+        let row = crate::store::contributions::get(&db, id).unwrap().unwrap();
+        let found = Extraction {
+            text,
+            engine: "tesseract",
+            model: "eng",
+            confidence: Some(0.5),
+        };
+        record_machine(&db, &row, &found, &crate::clock::now()).unwrap()
+    };
+    assert_eq!(extract("first reading"), 1);
+    let path = format!("/api/training-data/{id}");
+    let (status, body) = call(
+        LISTING,
+        &c,
+        "PATCH",
+        &path,
+        Some(&ada),
+        Some(json!({"text":"fixed"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    // A later run (a requeue) joins the history but the person's text stays current.
+    assert_eq!(extract("second reading"), 3);
+    let (_, row) = call(LISTING, &c, "GET", &path, Some(&ada), None);
+    assert_eq!(row["extracted_text"], "fixed");
+    assert_eq!(row["text_source"], "human");
+    assert_eq!(row["text_version"], 2);
+    let (_, history) = call(
+        LISTING,
+        &c,
+        "GET",
+        &format!("{path}/versions"),
+        Some(&ada),
+        None,
+    );
+    let texts: Vec<&str> = history["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["first reading", "fixed", "second reading"]);
+}

@@ -1,5 +1,5 @@
-//! Accounts: `POST /api/users` (admin) creates a contributor and returns its token
-//! once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
+//! Accounts: `POST /api/users` (admin) creates a contributor or a reviewer and
+//! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
 //! contribution of the caller and revokes the token.
 
 use super::{json, json_body, Context, Params, Request, Response};
@@ -16,9 +16,14 @@ const MAX_NAME_CHARS: usize = 100;
 #[derive(Deserialize)]
 struct NewUser {
     name: Option<String>,
+    role: Option<String>,
 }
 
-/// `POST /api/users` (admin): a new contributor and its token, shown once.
+/// The roles a user can have: every user contributes; a reviewer also reviews.
+const ROLES: [&str; 2] = ["contributor", "reviewer"];
+
+/// `POST /api/users` (admin): a new contributor (or, with `role: "reviewer"`, a
+/// reviewer) and its token, shown once.
 pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
     let body: NewUser = json_body(req)?;
@@ -31,22 +36,29 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             "name must be at most {MAX_NAME_CHARS} printable characters"
         )));
     }
+    let role = body.role.unwrap_or_else(|| ROLES[0].to_string());
+    if !ROLES.contains(&role.as_str()) {
+        return Err(ApiError::invalid(format!(
+            "role must be one of {} (got {role:?})",
+            ROLES.join(", ")
+        )));
+    }
     let token = new_token();
     let created_at = crate::clock::now();
     let id = transaction(ctx.db, || {
-        let id = users::insert(ctx.db, &name, &token_hash(&token), &created_at)?;
+        let id = users::insert(ctx.db, &name, &role, &token_hash(&token), &created_at)?;
         ctx.log_activity(
             req,
             "user_created",
             None,
-            json!({ "user_id": id }),
+            json!({ "user_id": id, "role": role }),
             &created_at,
         )?;
         Ok::<_, ApiError>(id)
     })?;
     Ok(json(
         201,
-        &json!({ "id": id, "name": name, "token": token, "created_at": created_at }),
+        &json!({ "id": id, "name": name, "role": role, "token": token, "created_at": created_at }),
     ))
 }
 
@@ -66,9 +78,10 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
     let (name, created_at, _) =
         users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
     let rows = contributions::ids_of_user(ctx.db, uid)?.len();
+    let role = users::role(ctx.db, uid)?.unwrap_or_default();
     Ok(json(
         200,
-        &json!({ "id": uid, "name": name, "created_at": created_at, "contributions": rows }),
+        &json!({ "id": uid, "name": name, "role": role, "created_at": created_at, "contributions": rows }),
     ))
 }
 

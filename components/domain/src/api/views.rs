@@ -1,5 +1,6 @@
 //! How the API shows a contribution: the owner's (and admin's) JSON view of a stored
-//! row, with its commitment, verify URL and proof encodings. The store returns rows;
+//! row, with its commitment, verify URL and proof encodings, and a reviewer's narrower
+//! view of a leased row. The store returns rows;
 //! what a client sees of them is decided here.
 
 use crate::store::contributions::Contribution;
@@ -34,6 +35,11 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
             "confidence": row.extraction_confidence,
             "last_error": row.last_error,
         },
+        "text_version": row.text_version,
+        "text_source": row.text_source,
+        "review_state": row.review_state,
+        "reviewed_at": row.reviewed_at,
+        "media_url": media_url(row, base_url),
         "included_in_training": row.included_in_training,
         "user_can_export": row.user_can_export,
         "user_can_delete": row.user_can_delete,
@@ -49,5 +55,31 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
             verify.as_deref().unwrap_or_default(),
             with_svg,
         ),
+    })
+}
+
+/// Where the row's media bytes are served (`None` for text rows, which have none).
+pub fn media_url(row: &Contribution, base_url: &str) -> Option<String> {
+    (row.modality != "text").then(|| format!("{base_url}/api/training-data/{}/media", row.id))
+}
+
+/// What a reviewer sees of a leased row: the media and the text to check, never the
+/// owner, the metadata or the commitment's salt.
+pub fn review_item(row: &Contribution, base_url: &str) -> Value {
+    json!({
+        "id": row.id,
+        "modality": row.modality,
+        "mime": row.mime,
+        "byte_size": row.byte_size,
+        "created_at": row.created_at,
+        "extracted_text": row.extracted_text,
+        "text_version": row.text_version,
+        "text_source": row.text_source,
+        "extraction": {
+            "engine": row.extraction_engine,
+            "model": row.extraction_model,
+            "confidence": row.extraction_confidence,
+        },
+        "media_url": media_url(row, base_url),
     })
 }

@@ -176,6 +176,8 @@ pub fn row_json(row: &Contribution, key: &[u8]) -> Value {
         "id": row.id,
         "modality": row.modality,
         "text": row.extracted_text,
+        "text_source": row.text_source,
+        "review_state": row.review_state,
         "created_at": row.created_at,
         "content_hash": row.content_hash,
         "commitment": row.commitment,
@@ -221,10 +223,12 @@ fn chat_line(row: &Contribution, chat: &ChatOptions) -> Value {
     json!({ "messages": messages })
 }
 
-const CSV_HEADER: [&str; 11] = [
+const CSV_HEADER: [&str; 13] = [
     "id",
     "modality",
     "text",
+    "text_source",
+    "review_state",
     "created_at",
     "content_hash",
     "commitment",
@@ -247,6 +251,10 @@ fn csv_bytes(rows: &[Contribution], key: &[u8], header: bool) -> Result<Vec<u8>,
             r.id.to_string(),
             r.modality.clone(),
             r.extracted_text.clone().unwrap_or_default(),
+            r.text_source
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            r.review_state.as_str().to_string(),
             r.created_at.clone(),
             r.content_hash.clone(),
             r.commitment.clone().unwrap_or_default(),

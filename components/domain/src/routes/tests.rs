@@ -28,6 +28,7 @@ fn tables() -> BTreeMap<&'static str, Rows> {
         ("metrics", rows(METRICS)),
         ("web", rows(WEB)),
         ("lore", rows(LORE)),
+        ("review", rows(REVIEW)),
     ])
 }
 

@@ -1,13 +1,13 @@
 //! The `training_contributions` table.
 
 use crate::db::{Db, DbError, Row, Value};
-use crate::lifecycle::Status;
+use crate::lifecycle::{ReviewState, Status, TextSource};
 
 /// Columns every read selects, in one place.
 const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
     metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
     user_can_export, user_can_delete, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-    leaf_index, qr_verification_code";
+    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer";
 
 /// One contribution as its owner (or the admin) sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +60,18 @@ pub struct Contribution {
     pub leaf_index: Option<i64>,
     /// Random code of the public verify URL.
     pub verification_code: Option<String>,
+    /// Which version of the text `extracted_text` is (`text_versions`).
+    pub text_version: Option<i64>,
+    /// Who wrote the current text.
+    pub text_source: Option<TextSource>,
+    /// Whether a reviewer accepted or rejected the current text.
+    pub review_state: ReviewState,
+    /// Who decided (`user:<id>` or `admin`).
+    pub reviewed_by: Option<String>,
+    /// When.
+    pub reviewed_at: Option<String>,
+    /// Word error rate of the machine text against the accepted text.
+    pub review_wer: Option<f64>,
 }
 
 impl Contribution {
@@ -90,6 +102,16 @@ impl Contribution {
             ethereum_checksum: r.opt_text("ethereum_checksum"),
             leaf_index: r.opt_int("leaf_index"),
             verification_code: r.opt_text("qr_verification_code"),
+            text_version: r.opt_int("text_version"),
+            text_source: r
+                .opt_text("text_source")
+                .and_then(|t| TextSource::parse(&t)),
+            // The schema's CHECK admits only the three names.
+            review_state: ReviewState::parse(&r.text("review_state"))
+                .unwrap_or(ReviewState::Unreviewed),
+            reviewed_by: r.opt_text("reviewed_by"),
+            reviewed_at: r.opt_text("reviewed_at"),
+            review_wer: r.opt_real("review_wer"),
         }
     }
 }
@@ -110,8 +132,11 @@ pub struct NewRow<'a> {
     pub content_hash: &'a str,
     /// The blob holding media bytes.
     pub blob_sha256: Option<&'a str>,
-    /// Text known at once (text contributions).
+    /// Text known at once (text contributions, a drawing's shape).
     pub extracted_text: Option<String>,
+    /// Where that text comes from when it is the row's first version (text
+    /// contributions); `None` while it is provisional (a drawing waiting for OCR).
+    pub text_source: Option<TextSource>,
     /// Drawing strokes.
     pub strokes: Option<&'a str>,
     /// Metadata JSON.
@@ -137,7 +162,8 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
         &format!(
             "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
              extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-             leaf_index, qr_verification_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             leaf_index, qr_verification_code, text_source, text_version) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
         ),
         &[
@@ -158,6 +184,8 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
             row.ethereum_checksum.into(),
             (row.leaf_index as i64).into(),
             row.verification_code.into(),
+            row.text_source.map(TextSource::as_str).into(),
+            row.text_source.map(|_| 1i64).into(),
         ],
     )?;
     Ok(rows.first().map(|r| Contribution::from_row(&r)))
@@ -217,6 +245,8 @@ pub struct Filter {
     pub after_id: Option<i64>,
     /// Only rows opted in to training.
     pub training_only: bool,
+    /// Only rows in this review state.
+    pub review_state: Option<ReviewState>,
 }
 
 /// The WHERE clause (and its parameters) selecting live rows that match `filter`.
@@ -258,6 +288,9 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
     }
     if let Some(id) = filter.after_id {
         narrow("id > ?", id.into());
+    }
+    if let Some(r) = filter.review_state {
+        narrow("review_state = ?", r.as_str().into());
     }
     if filter.training_only {
         sql.push_str(" AND included_in_training = 1");
@@ -353,7 +386,8 @@ pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError>
         "UPDATE training_contributions SET user_id = NULL, mime = '', byte_size = 0, content_hash = '', \
          blob_sha256 = NULL, extracted_text = NULL, strokes = NULL, metadata = '{}', extraction_engine = NULL, \
          extraction_model = NULL, extraction_confidence = NULL, last_error = NULL, qr_verification_code = NULL, \
-         commitment_salt = NULL, ethereum_checksum = NULL, included_in_training = 0, updated_at = ?, deleted_at = ? \
+         commitment_salt = NULL, ethereum_checksum = NULL, included_in_training = 0, text_version = NULL, \
+         text_source = NULL, reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, updated_at = ?, deleted_at = ? \
          WHERE id = ?",
         &[now.into(), now.into(), id.into()],
     )?;
@@ -544,24 +578,148 @@ pub fn set_status(
     Ok(())
 }
 
-/// Stores extracted text: the row is complete.
+/// Records a finished extraction: the row is complete (its text is set apart, by
+/// [`set_text`], unless a person's correction stays current).
 pub fn complete_extraction(
     db: &dyn Db,
     id: i64,
-    text: &str,
     engine: &str,
     model: &str,
     confidence: Option<f64>,
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
-        // A drawing whose OCR found no words keeps the shape recognised at ingest.
-        "UPDATE training_contributions SET status = 'complete', \
-         extracted_text = CASE WHEN ?1 = '' AND modality = 'drawing' AND extracted_text IS NOT NULL \
-                          THEN extracted_text ELSE ?1 END, \
-         extraction_engine = ?2, extraction_model = ?3, extraction_confidence = ?4, last_error = NULL, \
-         updated_at = ?5 WHERE id = ?6",
-        &[text.trim().into(), engine.into(), model.into(), confidence.map_or(Value::Null, Value::Real), now.into(), id.into()],
+        "UPDATE training_contributions SET status = 'complete', extraction_engine = ?, extraction_model = ?, \
+         extraction_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+        &[engine.into(), model.into(), confidence.into(), now.into(), id.into()],
     )?;
     Ok(())
+}
+
+/// Makes `text` (version `version`, written by `source`) the row's current text; a
+/// new text has not been reviewed, so any earlier decision is cleared.
+pub fn set_text(
+    db: &dyn Db,
+    id: i64,
+    text: &str,
+    version: i64,
+    source: TextSource,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET extracted_text = ?, text_version = ?, text_source = ?, \
+         review_state = 'unreviewed', reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, updated_at = ? \
+         WHERE id = ?",
+        &[text.into(), version.into(), source.as_str().into(), now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// Records a reviewer's decision on the row's current text.
+pub fn set_review(
+    db: &dyn Db,
+    id: i64,
+    state: ReviewState,
+    reviewer: &str,
+    wer: Option<f64>,
+    now: &str,
+) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET review_state = ?, reviewed_by = ?, reviewed_at = ?, review_wer = ?, \
+         updated_at = ? WHERE id = ?",
+        &[state.as_str().into(), reviewer.into(), now.into(), wer.into(), now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// The review queue's condition, written out literally so SQLite uses the partial
+/// indexes `review_queue` and `review_queue_modality` (migration 0007).
+const IN_REVIEW_QUEUE: &str =
+    "deleted_at IS NULL AND review_state = 'unreviewed' AND status = 'complete' \
+    AND included_in_training = 1";
+
+/// The first row waiting for review with an id above `after`, of `modality` if given,
+/// not owned by `not_owner`, that nobody holds a live lease on at `now`.
+pub fn next_for_review(
+    db: &dyn Db,
+    modality: Option<&str>,
+    after: i64,
+    not_owner: Option<i64>,
+    now: &str,
+) -> Result<Option<i64>, DbError> {
+    let modality_clause = if modality.is_some() {
+        " AND modality = ?3"
+    } else {
+        ""
+    };
+    let rows = db.execute(
+        &format!(
+            "SELECT id FROM training_contributions c WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \
+             AND IFNULL(user_id, 0) <> ?2 AND NOT EXISTS \
+             (SELECT 1 FROM review_leases l WHERE l.contribution_id = c.id AND l.expires_at > ?4) ORDER BY id LIMIT 1"
+        ),
+        &[after.into(), not_owner.unwrap_or(0).into(), modality.unwrap_or("").into(), now.into()],
+    )?;
+    Ok(rows.first().map(|r| r.int("id")))
+}
+
+/// How many rows wait for review (of `modality` if given).
+pub fn review_queue_length(db: &dyn Db, modality: Option<&str>) -> Result<u64, DbError> {
+    let rows = match modality {
+        Some(m) => db.execute(
+            &format!("SELECT COUNT(*) AS n FROM training_contributions WHERE {IN_REVIEW_QUEUE} AND modality = ?"),
+            &[m.into()],
+        )?,
+        None => db.execute(
+            &format!("SELECT COUNT(*) AS n FROM training_contributions WHERE {IN_REVIEW_QUEUE}"),
+            &[],
+        )?,
+    };
+    Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
+}
+
+/// Review outcomes over training rows (live, complete, opted in).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ReviewTally {
+    /// Training rows.
+    pub rows: u64,
+    /// Not reviewed yet.
+    pub unreviewed: u64,
+    /// Accepted.
+    pub accepted: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Accepted rows that have machine text to compare with.
+    pub compared: u64,
+    /// Mean word error rate of the machine text against the accepted text.
+    pub mean_word_error_rate: Option<f64>,
+    /// Accepted rows whose machine text needed no change.
+    pub unchanged: u64,
+}
+
+/// Counts review states and the machine text's agreement with accepted text.
+pub fn review_tally(db: &dyn Db) -> Result<ReviewTally, DbError> {
+    let rows = db.execute(
+        "SELECT COUNT(*) AS n, \
+         SUM(review_state = 'unreviewed') AS unreviewed, SUM(review_state = 'accepted') AS accepted, \
+         SUM(review_state = 'rejected') AS rejected, \
+         SUM(review_state = 'accepted' AND review_wer IS NOT NULL) AS compared, \
+         AVG(CASE WHEN review_state = 'accepted' THEN review_wer END) AS mean_wer, \
+         SUM(review_state = 'accepted' AND review_wer = 0) AS unchanged \
+         FROM training_contributions WHERE deleted_at IS NULL AND status = 'complete' AND included_in_training = 1",
+        &[],
+    )?;
+    let Some(r) = rows.first() else {
+        return Ok(ReviewTally::default());
+    };
+    let n = |name: &str| r.opt_int(name).unwrap_or(0) as u64;
+    Ok(ReviewTally {
+        rows: n("n"),
+        unreviewed: n("unreviewed"),
+        accepted: n("accepted"),
+        rejected: n("rejected"),
+        compared: n("compared"),
+        mean_word_error_rate: r.opt_real("mean_wer"),
+        unchanged: n("unchanged"),
+    })
 }

@@ -2,11 +2,23 @@
 
 use crate::db::{Db, DbError, Value};
 
-/// Creates a contributor with the given token hash; returns the new id.
-pub fn insert(db: &dyn Db, name: &str, token_hash: &str, created_at: &str) -> Result<i64, DbError> {
+/// Creates a user with the given role (`contributor` or `reviewer`) and token hash;
+/// returns the new id.
+pub fn insert(
+    db: &dyn Db,
+    name: &str,
+    role: &str,
+    token_hash: &str,
+    created_at: &str,
+) -> Result<i64, DbError> {
     let rows = db.execute(
-        "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id",
-        &[name.into(), token_hash.into(), created_at.into()],
+        "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        &[
+            name.into(),
+            role.into(),
+            token_hash.into(),
+            created_at.into(),
+        ],
     )?;
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
@@ -33,6 +45,12 @@ pub fn mark_login_day(db: &dyn Db, id: i64, day: &str) -> Result<bool, DbError> 
         &[day.into(), id.into(), day.into()],
     )?;
     Ok(!rows.rows.is_empty())
+}
+
+/// A user's role (`contributor` or `reviewer`).
+pub fn role(db: &dyn Db, id: i64) -> Result<Option<String>, DbError> {
+    let rows = db.execute("SELECT role FROM users WHERE id = ?", &[id.into()])?;
+    Ok(rows.first().map(|r| r.text("role")))
 }
 
 /// A user's public account fields: (name, created_at, active).

@@ -7,6 +7,8 @@
 //! - export: rows/s and host peak memory per export format at 10k and 100k rows.
 //! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
 //! - publish: static-site publication at 100k leaves and an incremental publish.
+//! - review: the review loop at 100k waiting rows — `GET /api/review/next` + an accept
+//!   per second from 1 and 4 reviewers, and statements per request.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 //! - scale-out: 2 instances × 16 clients of text contributions while 2 workers drain
 //!   voice and OCR jobs, on the built-in SQLite (1 instance) and on libSQL (sqld), with
@@ -654,6 +656,9 @@ fn main() -> anyhow::Result<()> {
     if which == "publish" || which == "all" {
         publish()?;
     }
+    if which == "review" || which == "all" {
+        review()?;
+    }
     if which == "sqlite-modes" || which == "all" {
         sqlite_modes()?;
     }
@@ -779,5 +784,132 @@ fn scale_out() -> anyhow::Result<()> {
             media.len(),
         );
     }
+    Ok(())
+}
+
+/// Counts the statements a handler runs (the adapter adds two per request: `PRAGMA
+/// synchronous` and the schema check).
+struct CountingDb<'a> {
+    inner: &'a dyn domain::db::Db,
+    statements: std::cell::Cell<usize>,
+}
+
+impl domain::db::Db for CountingDb<'_> {
+    fn execute(
+        &self,
+        sql: &str,
+        params: &[domain::db::Value],
+    ) -> Result<domain::db::Rows, domain::db::DbError> {
+        self.statements.set(self.statements.get() + 1);
+        self.inner.execute(sql, params)
+    }
+}
+
+/// No outbound HTTP in benchmarks.
+struct Offline;
+
+impl domain::context::Outbound for Offline {
+    fn post_json(&self, _: &str, _: &[u8], _: u64) -> Result<Vec<u8>, String> {
+        Err("offline".into())
+    }
+}
+
+/// The review loop over 100,000 waiting rows (each with a machine version, as
+/// extraction leaves them): next + accept pairs per second from 1 and 4 reviewers
+/// through the real component, then the statements each request runs.
+fn review() -> anyhow::Result<()> {
+    const ADMIN: &str = "bench";
+    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)])?;
+    let reviewers: Vec<String> = (0..4)
+        .map(|i| host.new_user_as(ADMIN, &format!("reviewer {i}"), "reviewer"))
+        .collect();
+    host.new_user(ADMIN, "owner");
+    let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
+    db.0.execute_batch("BEGIN")?;
+    {
+        let mut row = db.0.prepare(
+            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, extracted_text, \
+             extraction_engine, created_at, updated_at, text_version, text_source) \
+             VALUES (5, ?1, 'complete', 'audio/wav', 5, ?2, ?3, 'whisper.cpp', ?4, ?4, 1, 'machine') RETURNING id",
+        )?;
+        let mut version = db.0.prepare(
+            "INSERT INTO text_versions (contribution_id, version, text, source, engine, created_at) \
+             VALUES (?, 1, ?, 'machine', 'whisper.cpp', ?)",
+        )?;
+        for i in 0..100_000i64 {
+            let day = format!("2026-11-{:02}T12:00:00.000Z", 1 + i % 27);
+            let modality = ["voice", "screenshot", "drawing", "text"][(i % 4) as usize];
+            let text = format!("the machine heard sentence number {i}");
+            let id: i64 = row.query_row(
+                rusqlite::params![modality, format!("{i:064x}"), text, day],
+                |r| r.get(0),
+            )?;
+            version.execute(rusqlite::params![id, text, day])?;
+        }
+    }
+    db.0.execute_batch("COMMIT")?;
+    println!("\n| review loop over 100,000 waiting rows | pairs | reviewers | pairs/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|");
+    let base = host.next_base();
+    for clients in [1, 4] {
+        let total = 400;
+        let per_client = total / clients;
+        let result = measure(clients, total, |agent, i| {
+            let token = &reviewers[i / per_client];
+            let leased: serde_json::Value = agent
+                .get(&format!("{base}/api/review/next"))
+                .set("authorization", &format!("Bearer {token}"))
+                .call()
+                .expect("next")
+                .into_json()
+                .expect("json");
+            let id = leased["row"]["id"].as_i64().expect("a leased row");
+            post(
+                agent,
+                &format!("{base}/api/training-data/{id}/review"),
+                Some(token),
+                &json!({ "decision": "accept" }),
+            )
+        });
+        row("next + accept", clients, total, result);
+    }
+    // Statements per request, counted natively through the same handlers.
+    let counting = CountingDb {
+        inner: &db,
+        statements: std::cell::Cell::new(0),
+    };
+    let ctx = domain::context::Context {
+        db: &counting,
+        settings: domain::config::Settings {
+            admin_token: Some(ADMIN.into()),
+            ..Default::default()
+        },
+        outbound: &Offline,
+    };
+    let count = |method: &str, path: &str, body: Option<serde_json::Value>| {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {}", reviewers[0]))
+            .header("content-type", "application/json")
+            .body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default())
+            .unwrap();
+        counting.statements.set(0);
+        let (handler, params) =
+            domain::router::resolve(domain::routes::REVIEW, req.method(), req.uri().path())
+                .unwrap();
+        let resp = handler(&ctx, &req, &params).unwrap();
+        (resp, counting.statements.get())
+    };
+    let (next, next_statements) = count("GET", "/api/review/next", None);
+    let leased: serde_json::Value = serde_json::from_slice(next.body())?;
+    let id = leased["row"]["id"].as_i64().unwrap_or_default();
+    let (_, decide_statements) = count(
+        "POST",
+        &format!("/api/training-data/{id}/review"),
+        Some(json!({ "decision": "accept" })),
+    );
+    println!("\n| request | statements (handler) |\n|---|---|");
+    println!("| GET /api/review/next | {next_statements} |");
+    println!("| POST /api/training-data/{{id}}/review (accept) | {decide_statements} |");
     Ok(())
 }

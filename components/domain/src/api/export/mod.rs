@@ -11,7 +11,7 @@ use crate::db::transaction;
 use crate::error::ApiError;
 use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
 use crate::lifecycle::Status;
-use crate::store::{activity as activity_log, contributions, lore, secrets, users};
+use crate::store::{activity as activity_log, contributions, lore, secrets, text_versions, users};
 use serde_json::json;
 use std::io::Write as _;
 
@@ -126,7 +126,9 @@ pub fn my_data(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiErr
                     &bytes,
                 )?;
             }
-            included.push(super::views::contribution(&row, &base, false));
+            let mut view = super::views::contribution(&row, &base, false);
+            view["text_versions"] = json!(text_versions::list(ctx.db, row.id)?);
+            included.push(view);
         }
     }
     put(

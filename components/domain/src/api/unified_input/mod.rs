@@ -78,6 +78,8 @@ pub fn ingest(
                 content_hash: &content_hash,
                 blob_sha256: blob,
                 extracted_text: new.initial_text(),
+                text_source: (job_kind.is_none())
+                    .then_some(crate::lifecycle::TextSource::Contributor),
                 strokes: new.strokes.as_deref(),
                 metadata: &new.metadata,
                 now: &now,
@@ -96,7 +98,10 @@ pub fn ingest(
         };
         let job = match job_kind {
             Some(kind) => Some(jobs::enqueue(ctx.db, kind, row.id, &now)?),
-            None => None,
+            None => {
+                crate::review::versions::record_contributed(ctx.db, &row, caller.actor(), &now)?;
+                None
+            }
         };
         crate::ledger::append(ctx.db, leaf_index, row.id, &commitment, &now)?;
         ctx.log_activity(req, "contribution_created", owner, json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index }), &now)?;

@@ -132,16 +132,31 @@
     return null;
   }
 
-  /** Fetches an SVG with the bearer header and gives it to an <img> as a blob: URL. */
-  async function loadSvg(img, path) {
+  /**
+   * Fetches bytes with the bearer header (an <img> or <audio> cannot send it) and
+   * gives them to `el` as a blob: URL, typed `type` or as the server said.
+   */
+  async function loadBlob(el, path, type) {
     const resp = await fetch(path, { headers: authHeaders() });
     if (!resp.ok) throw new ApiError(resp.status, problemMessage(resp.status, parseBody(await resp.text())), null);
     const blob = await resp.blob();
-    const old = img.dataset.blobUrl;
-    const url = URL.createObjectURL(new Blob([blob], { type: "image/svg+xml" }));
-    img.src = url;
-    img.dataset.blobUrl = url;
+    const old = el.dataset.blobUrl;
+    const url = URL.createObjectURL(type ? new Blob([blob], { type }) : blob);
+    el.src = url;
+    el.dataset.blobUrl = url;
     if (old) URL.revokeObjectURL(old);
+  }
+  const loadSvg = (img, path) => loadBlob(img, path, "image/svg+xml");
+
+  /** The <audio> or <img> that shows a row's media (loaded with the token). */
+  function mediaElement(row, onError) {
+    if (!row.media_url) return null;
+    const el = document.createElement(row.modality === "voice" ? "audio" : "img");
+    if (row.modality === "voice") el.controls = true;
+    else el.alt = `The ${row.modality} of contribution #${row.id}`;
+    el.className = "row-media";
+    loadBlob(el, new URL(row.media_url, location.href).pathname).catch(onError);
+    return el;
   }
 
   /** Resets the shared result panel (ids from pages/mod.rs). */
@@ -308,16 +323,18 @@
       setToken(input.value.trim());
       input.value = token();
       describe();
+      document.dispatchEvent(new Event("tds:token"));
     });
     $("token-clear").addEventListener("click", () => {
       setToken("");
       input.value = "";
       describe();
       input.focus();
+      document.dispatchEvent(new Event("tds:token"));
     });
     describe();
   }
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg };
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg, loadBlob, mediaElement, authHeaders };
   initTokenBar();
 })();

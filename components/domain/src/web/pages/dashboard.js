@@ -32,6 +32,11 @@ async function load() {
   $("dead").textContent = m.jobs.dead;
   $("training").textContent = m.training_rows[m.training_rows.length - 1];
   $("days-label").textContent = m.days.length;
+  const r = m.review;
+  const pct = (x) => `${Math.round(x * 1000) / 10}%`;
+  $("review-coverage").textContent = r.rows ? pct((r.accepted + r.rejected) / r.rows) : "no rows yet";
+  for (const k of ["accepted", "rejected", "unreviewed", "compared", "unchanged"]) $("review-" + k).textContent = r[k];
+  $("review-wer").textContent = r.mean_word_error_rate === null ? "–" : pct(r.mean_word_error_rate);
   $("warning-list").replaceChildren(...m.warnings.map((w) => {
     const li = document.createElement("li");
     li.className = "status pending";

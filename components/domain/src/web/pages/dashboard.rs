@@ -21,6 +21,14 @@ pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
        Training rows: <span class="status" id="training">–</span>
        <button type="button" id="logout">Sign out</button></p>
   </section>
+  <section class="card" aria-labelledby="review-title">
+    <h2 id="review-title">Review</h2>
+    <p>Reviewed: <span class="status" id="review-coverage">–</span>
+       (<span id="review-accepted">–</span> accepted, <span id="review-rejected">–</span> rejected,
+       <span id="review-unreviewed">–</span> waiting)
+       · Machine text vs accepted text: word error rate <span class="status" id="review-wer">–</span>
+       over <span id="review-compared">–</span> rows, <span id="review-unchanged">–</span> needed no change</p>
+  </section>
   <section class="card"><div id="chart-contributions" class="chart-box"></div></section>
   <section class="card"><div id="chart-extraction" class="chart-box"></div></section>
   <section class="card"><div id="chart-quality" class="chart-box"></div></section>

@@ -1,5 +1,5 @@
-//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`), the admin
-//! dashboard (`/admin/logs`) and their scripts, served by the app itself (no CDN). The
+//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`, `/me`), the
+//! reviewer's (`/review`), the admin dashboard (`/admin/logs`) and their scripts, served by the app itself (no CDN). The
 //! pages call the same public API as curl.
 //!
 //! Every contributor page is static HTML in the shared frame ([`crate::web::page`]): a header with
@@ -12,6 +12,8 @@
 mod dashboard;
 mod draw;
 mod index;
+mod me;
+mod review;
 mod screenshot;
 mod submit;
 
@@ -35,6 +37,8 @@ pub fn page(path: &str) -> Option<String> {
             "screenshot.js",
         ),
         "/draw" => frame("Draw", "/draw", &draw::body(), "draw.js"),
+        "/me" => frame("My data", "/me", &me::body(), "me.js"),
+        "/review" => frame("Review", "/review", &review::body(), "review.js"),
         "/admin/logs" => crate::web::page(
             "Admin dashboard",
             &format!(
@@ -57,17 +61,21 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "screenshot.js" => include_str!("screenshot.js"),
         "draw.js" => include_str!("draw.js"),
         "dashboard.js" => include_str!("dashboard.js"),
+        "me.js" => include_str!("me.js"),
+        "review.js" => include_str!("review.js"),
         _ => return None,
     };
     Some((JS, body))
 }
 
 /// The pages in the navigation: (path, label).
-const NAV: [(&str, &str); 4] = [
+const NAV: [(&str, &str); 6] = [
     ("/", "Home"),
     ("/submit", "Voice"),
     ("/screenshot", "Screenshot"),
     ("/draw", "Draw"),
+    ("/me", "My data"),
+    ("/review", "Review"),
 ];
 
 /// Wraps a page body in the site header, navigation and token bar, and loads the
@@ -106,6 +114,15 @@ fn frame(title: &str, current: &str, body: &str, script: &str) -> String {
     crate::web::page(title, &html)
 }
 
+/// A `<select>` of the modalities with an "any" first option labelled `any`.
+fn modality_select(id: &str, any: &str) -> String {
+    let options: String = crate::media::MODALITIES
+        .iter()
+        .map(|m| format!("<option value=\"{0}\">{0}</option>", m.as_str()))
+        .collect();
+    format!("<select id=\"{id}\"><option value=\"\">{any}</option>{options}</select>")
+}
+
 /// The shared result panel: status, extracted text, error and the proof.
 /// `text_label` names the extracted text ("Transcript", "Text found").
 fn result_panel(text_label: &str) -> String {
@@ -137,7 +154,7 @@ fn result_panel(text_label: &str) -> String {
 mod tests {
     use super::*;
 
-    const PATHS: [&str; 4] = ["/", "/submit", "/screenshot", "/draw"];
+    const PATHS: [&str; 6] = ["/", "/submit", "/screenshot", "/draw", "/me", "/review"];
 
     #[test]
     fn every_page_is_served_with_its_scripts() {

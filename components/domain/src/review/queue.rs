@@ -1,0 +1,87 @@
+//! The review queue: complete, opted-in, unreviewed rows, oldest first, handed to one
+//! reviewer at a time under a lease. A reviewer holds at most one row; asking again
+//! returns the same row (a reloaded page keeps its place) until the reviewer decides,
+//! skips (`after`) or lets the lease expire, when the row is free for anyone.
+
+use crate::db::{Db, DbError};
+use crate::lifecycle::{ReviewState, Status};
+use crate::store::contributions::{self, Contribution};
+use crate::store::review_leases;
+
+/// Default lease on a row, in seconds.
+pub const DEFAULT_LEASE_SECONDS: i64 = 600;
+/// Shortest lease a reviewer may ask for.
+pub const MIN_LEASE_SECONDS: i64 = 5;
+/// Longest lease a reviewer may ask for.
+pub const MAX_LEASE_SECONDS: i64 = 3600;
+
+/// What the queue asks for.
+pub struct Ask<'a> {
+    /// `user:<id>` or `admin`.
+    pub reviewer: &'a str,
+    /// The reviewer's own user id: nobody reviews their own rows.
+    pub own_user: Option<i64>,
+    /// Only this modality.
+    pub modality: Option<&'a str>,
+    /// Skip to rows after this id (the page's "skip"); the queue wraps around.
+    pub after: Option<i64>,
+    /// How long the lease lasts.
+    pub lease_seconds: i64,
+}
+
+/// A leased row.
+pub struct Leased {
+    /// The row, as it is now.
+    pub row: Contribution,
+    /// When the lease ends.
+    pub expires_at: String,
+    /// Rows waiting for review (for this modality), this one included.
+    pub remaining: u64,
+}
+
+/// Whether a row is still one the queue would hand out.
+fn waiting(row: &Contribution, modality: Option<&str>) -> bool {
+    row.review_state == ReviewState::Unreviewed
+        && row.status == Status::Complete
+        && row.included_in_training
+        && modality.is_none_or(|m| m == row.modality)
+}
+
+/// Leases the reviewer's next row (run it inside a transaction); `None` when nothing
+/// waits.
+pub fn next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError> {
+    let expires_at = crate::clock::from_now(ask.lease_seconds as f64);
+    let held = match ask.after {
+        None => review_leases::held_by(db, ask.reviewer, now)?,
+        Some(_) => None,
+    };
+    let kept = match held {
+        Some(id) => contributions::get(db, id)?.filter(|r| waiting(r, ask.modality)),
+        None => None,
+    };
+    let id = match kept {
+        Some(row) => row.id,
+        None => {
+            review_leases::release_reviewer(db, ask.reviewer, now)?;
+            let from =
+                |after| contributions::next_for_review(db, ask.modality, after, ask.own_user, now);
+            let found = match from(ask.after.unwrap_or(0))? {
+                Some(id) => Some(id),
+                None if ask.after.is_some() => from(0)?,
+                None => None,
+            };
+            let Some(id) = found else { return Ok(None) };
+            id
+        }
+    };
+    review_leases::put(db, id, ask.reviewer, &expires_at)?;
+    let Some(row) = contributions::get(db, id)? else {
+        return Ok(None);
+    };
+    let remaining = contributions::review_queue_length(db, ask.modality)?;
+    Ok(Some(Leased {
+        row,
+        expires_at,
+        remaining,
+    }))
+}

@@ -1,0 +1,98 @@
+//! The `text_versions` table: every version of a row's text, oldest first.
+
+use crate::db::{Db, DbError, Row};
+use crate::lifecycle::TextSource;
+use serde::Serialize;
+
+/// One version of a row's text, as `GET /api/training-data/{id}/versions` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextVersion {
+    /// 1 for the first text, then one more per change.
+    pub version: i64,
+    /// The text of this version.
+    pub text: String,
+    /// Who wrote it.
+    pub source: TextSource,
+    /// `user:<id>` or `admin` for people; none for engines.
+    pub author: Option<String>,
+    /// The extraction engine (machine versions).
+    pub engine: Option<String>,
+    /// The engine's model.
+    pub model: Option<String>,
+    /// The engine's confidence.
+    pub confidence: Option<f64>,
+    /// When it was written (UTC RFC 3339).
+    pub created_at: String,
+}
+
+impl TextVersion {
+    fn from_row(r: &Row) -> Self {
+        Self {
+            version: r.int("version"),
+            text: r.text("text"),
+            // The schema's CHECK admits only the three names.
+            source: TextSource::parse(&r.text("source")).unwrap_or(TextSource::Machine),
+            author: r.opt_text("author"),
+            engine: r.opt_text("engine"),
+            model: r.opt_text("model"),
+            confidence: r.opt_real("confidence"),
+            created_at: r.text("created_at"),
+        }
+    }
+}
+
+/// Appends a version to a row's history; returns its number.
+pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64, DbError> {
+    let rows = db.execute(
+        "INSERT INTO text_versions (contribution_id, version, text, source, author, engine, model, confidence, created_at) \
+         SELECT ?1, IFNULL(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM text_versions WHERE contribution_id = ?1 \
+         RETURNING version",
+        &[
+            contribution_id.into(),
+            v.text.as_str().into(),
+            v.source.as_str().into(),
+            v.author.as_deref().into(),
+            v.engine.as_deref().into(),
+            v.model.as_deref().into(),
+            v.confidence.into(),
+            v.created_at.as_str().into(),
+        ],
+    )?;
+    Ok(rows.first().map(|r| r.int("version")).unwrap_or(0))
+}
+
+/// A row's history, oldest first.
+pub fn list(db: &dyn Db, contribution_id: i64) -> Result<Vec<TextVersion>, DbError> {
+    let rows = db.execute(
+        "SELECT version, text, source, author, engine, model, confidence, created_at FROM text_versions \
+         WHERE contribution_id = ? ORDER BY version",
+        &[contribution_id.into()],
+    )?;
+    Ok(rows.iter().map(|r| TextVersion::from_row(&r)).collect())
+}
+
+/// The newest text an engine wrote for a row, if any.
+pub fn latest_machine_text(db: &dyn Db, contribution_id: i64) -> Result<Option<String>, DbError> {
+    let rows = db.execute(
+        "SELECT text FROM text_versions WHERE contribution_id = ? AND source = 'machine' \
+         ORDER BY version DESC LIMIT 1",
+        &[contribution_id.into()],
+    )?;
+    Ok(rows.first().map(|r| r.text("text")))
+}
+
+/// Erases a row's history: each text is overwritten in place with filler of its length
+/// first (so it leaves the pages also where `secure_delete` is refused), then deleted.
+pub fn erase(db: &dyn Db, contribution_id: i64) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE text_versions SET text = substr(hex(zeroblob(length(CAST(text AS BLOB)))), 1, length(CAST(text AS BLOB))), \
+         author = substr(hex(zeroblob(length(CAST(author AS BLOB)))), 1, length(CAST(author AS BLOB))) \
+         WHERE contribution_id = ?",
+        &[contribution_id.into()],
+    )?;
+    db.execute(
+        "DELETE FROM text_versions WHERE contribution_id = ?",
+        &[contribution_id.into()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,154 @@
+// /me: the contributor's rows, newest first, a page at a time (GET /api/training-data),
+// filtered by modality. Each row plays its audio or shows its image, lets the owner
+// correct the text (PATCH {text}), opt in or out (PATCH {included_in_training}) and
+// delete it after a confirmation (DELETE); the zip of everything comes from
+// GET /api/me/export.
+"use strict";
+(() => {
+  const { $, api, say, token, mediaElement, authHeaders } = window.TDS;
+  const list = $("rows");
+  const status = $("me-status");
+  const more = $("more");
+  const filter = $("filter-modality");
+  let cursor = null;
+  let generation = 0;
+
+  const el = (tag, props = {}, ...children) => {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const c of children) node.append(c);
+    return node;
+  };
+  const STATUS_CLASS = { complete: "ok", failed: "bad", pending: "pending", processing: "pending" };
+  const SOURCE = { machine: "written by the machine", contributor: "as you wrote it", human: "corrected by a person" };
+
+  function describe(row) {
+    const source = row.text_source ? `${SOURCE[row.text_source]}, version ${row.text_version}` : "no text yet";
+    return `${source} · review: ${row.review_state}`;
+  }
+
+  function render(row) {
+    const id = row.id;
+    const item = el("li", { className: "card row-item" });
+    item.dataset.id = String(id);
+    const when = new Date(row.created_at).toLocaleString();
+    item.append(el("h3", {},
+      el("span", { className: "status", textContent: row.modality }), " ",
+      el("span", { className: "mono", textContent: `#${id}` }), " ",
+      el("span", { className: "muted", textContent: when }), " ",
+      el("span", { className: "status " + (STATUS_CLASS[row.status] || ""), textContent: row.status })));
+    const rowStatus = el("p", { className: "live row-status", role: "status" });
+    rowStatus.setAttribute("aria-live", "polite");
+    const media = mediaElement(row, (e) => say(rowStatus, "Could not load the media: " + e.message, "bad"));
+    if (media) item.append(el("div", { className: "media" }, media));
+
+    const textId = `text-${id}`;
+    const provenance = el("span", { className: "muted provenance", textContent: describe(row) });
+    const text = el("textarea", { id: textId, rows: 3, value: row.extracted_text || "" });
+    text.disabled = row.status !== "complete";
+    const save = el("button", { type: "button", className: "save", textContent: "Save text" });
+    save.disabled = true;
+    text.addEventListener("input", () => { save.disabled = text.value === (row.extracted_text || ""); });
+    save.addEventListener("click", async () => {
+      save.disabled = true;
+      say(rowStatus, "Saving…", "pending");
+      try {
+        const { body } = await api("PATCH", `/api/training-data/${id}`, { text: text.value });
+        row = body;
+        provenance.textContent = describe(row);
+        say(rowStatus, `Saved as version ${row.text_version}. A reviewer will check it.`, "ok");
+      } catch (e) {
+        save.disabled = false;
+        say(rowStatus, "Not saved: " + e.message, "bad");
+      }
+    });
+    item.append(el("label", { htmlFor: textId, textContent: "Text " }, provenance), text);
+
+    const inclId = `incl-${id}`;
+    const included = el("input", { type: "checkbox", id: inclId, checked: row.included_in_training });
+    included.addEventListener("change", async () => {
+      included.disabled = true;
+      try {
+        const { body } = await api("PATCH", `/api/training-data/${id}`, { included_in_training: included.checked });
+        row = body;
+        say(rowStatus, body.included_in_training ? "Back in training exports." : "Left out of training exports.", "ok");
+      } catch (e) {
+        included.checked = !included.checked;
+        say(rowStatus, "Not changed: " + e.message, "bad");
+      } finally {
+        included.disabled = false;
+      }
+    });
+    const del = el("button", { type: "button", className: "danger delete", textContent: "Delete…" });
+    del.disabled = !row.user_can_delete;
+    const confirm = el("div", { className: "confirm", hidden: true, role: "alertdialog" });
+    const confirmText = el("p", { id: `confirm-${id}`, textContent: `Delete #${id} for good? Its media and every version of its text are erased; only an unlinkable leaf stays in the public log.` });
+    confirm.setAttribute("aria-labelledby", confirmText.id);
+    const yes = el("button", { type: "button", className: "danger confirm-yes", textContent: "Yes, delete it" });
+    const no = el("button", { type: "button", className: "secondary confirm-no", textContent: "Keep it" });
+    confirm.append(confirmText, el("p", { className: "controls" }, yes, no));
+    del.addEventListener("click", () => { confirm.hidden = false; no.focus(); });
+    no.addEventListener("click", () => { confirm.hidden = true; del.focus(); });
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      try {
+        await api("DELETE", `/api/training-data/${id}`);
+        item.remove();
+        say(status, `Contribution #${id} was deleted.`, "ok");
+      } catch (e) {
+        yes.disabled = false;
+        say(rowStatus, "Not deleted: " + e.message, "bad");
+      }
+    });
+    item.append(
+      el("div", { className: "controls" }, save,
+        el("span", { className: "check" }, included, el("label", { htmlFor: inclId, textContent: "Use for training" })),
+        del),
+      confirm, rowStatus);
+    return item;
+  }
+
+  async function load(reset) {
+    const mine = reset ? ++generation : generation;
+    if (reset) { list.replaceChildren(); cursor = null; }
+    more.hidden = true;
+    if (!token()) { say(status, "Save your token above to see your data.", ""); return; }
+    say(status, "Loading…", "pending");
+    const params = new URLSearchParams({ limit: "20" });
+    if (filter.value) params.set("modality", filter.value);
+    if (cursor) params.set("cursor", cursor);
+    try {
+      const { body } = await api("GET", "/api/training-data?" + params);
+      if (mine !== generation) return;
+      for (const row of body.items) list.append(render(row));
+      cursor = body.next_cursor;
+      more.hidden = !cursor;
+      const n = list.children.length;
+      say(status, n ? `${n} contribution${n === 1 ? "" : "s"} shown${cursor ? "; older ones below" : ""}.` : "Nothing here yet: contribute on the other pages.", "ok");
+    } catch (e) {
+      if (mine === generation) say(status, "Could not load your data: " + e.message, "bad");
+    }
+  }
+
+  $("download").addEventListener("click", async () => {
+    if (!token()) { say(status, "Save your token above first.", "bad"); return; }
+    say(status, "Preparing your zip…", "pending");
+    try {
+      const resp = await fetch("/api/me/export", { headers: authHeaders() });
+      if (!resp.ok) throw new Error((await resp.json().catch(() => ({}))).detail || `the server answered ${resp.status}`);
+      const name = /filename="([^"]+)"/.exec(resp.headers.get("content-disposition") || "")?.[1] || "my-data.zip";
+      const url = URL.createObjectURL(await resp.blob());
+      const a = el("a", { href: url, download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      say(status, `Downloaded ${name}.`, "ok");
+    } catch (e) {
+      say(status, "Could not download your data: " + e.message, "bad");
+    }
+  });
+  more.addEventListener("click", () => load(false));
+  filter.addEventListener("change", () => load(true));
+  document.addEventListener("tds:token", () => load(true));
+  load(true);
+})();
