@@ -22,10 +22,12 @@ fn main() {
             .split_once('_')
             .expect("migration files are named NNNN_name.sql");
         let version: u32 = num.parse().expect("migration files start with a number");
+        // Relative to this crate, not absolute: builds of two checkouts that share one
+        // target directory must each read their own files.
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
         writeln!(
             out,
-            "    ({version}, {name:?}, include_str!({:?})),",
-            path.canonicalize().unwrap().display().to_string()
+            "    ({version}, {name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../migrations/{file}\"))),"
         )
         .unwrap();
     }

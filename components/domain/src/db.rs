@@ -55,7 +55,9 @@ pub struct DbError(pub String);
 impl DbError {
     /// Whether the database was busy or locked by another writer: worth retrying,
     /// never a fault of the request. Spin relays SQLite's message (`database is
-    /// locked`), libSQL over Hrana its code (`SQLITE_BUSY`).
+    /// locked`), libSQL over Hrana its code (`SQLITE_BUSY`). sqld also interrupts a
+    /// transaction that waits on another writer (`SQLITE_INTERRUPT`); the transaction
+    /// is rolled back, so running it again is as safe as after a busy answer.
     pub fn is_busy(&self) -> bool {
         let m = self.0.to_ascii_lowercase();
         [
@@ -63,6 +65,7 @@ impl DbError {
             "sqlite_busy",
             "database table is locked",
             "sqlite_locked",
+            "sqlite_interrupt",
         ]
         .iter()
         .any(|needle| m.contains(needle))
@@ -339,6 +342,11 @@ mod retry_tests {
         assert!(
             DbError("Io(\"Hrana: `api error: SQLITE_BUSY: database is locked`\")".into()).is_busy()
         );
+        // What sqld 0.24.32 answered a reviewer waiting on another writer (review.rs).
+        let interrupted =
+            "Io(\"Hrana: `stream error: `Error { message: \\\"SQLite error: interrupted\\\", \
+                           code: \\\"SQLITE_INTERRUPT\\\" }``\")";
+        assert!(DbError(interrupted.into()).is_busy());
         assert!(!DbError("Io(\"no such table: x\")".into()).is_busy());
     }
 

@@ -29,15 +29,17 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
                     ApiError::invalid("after must be a contribution id (an integer)")
                 })?)
             }
-            "lease_seconds" => lease_seconds = value
-                .parse()
-                .ok()
-                .filter(|s| (MIN_LEASE_SECONDS..=MAX_LEASE_SECONDS).contains(s))
-                .ok_or_else(|| {
-                    ApiError::invalid(format!(
+            "lease_seconds" => {
+                lease_seconds = value
+                    .parse()
+                    .ok()
+                    .filter(|s| (MIN_LEASE_SECONDS..=MAX_LEASE_SECONDS).contains(s))
+                    .ok_or_else(|| {
+                        ApiError::invalid(format!(
                         "lease_seconds must be between {MIN_LEASE_SECONDS} and {MAX_LEASE_SECONDS}"
                     ))
-                })?,
+                    })?
+            }
             other => {
                 return Err(ApiError::invalid(format!(
                     "unknown query parameter {other:?}"
