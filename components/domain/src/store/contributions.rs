@@ -632,11 +632,26 @@ pub fn set_review(
     Ok(())
 }
 
-/// The review queue's condition, written out literally so SQLite uses the partial
-/// indexes `review_queue` and `review_queue_modality` (migration 0007).
+/// The review queue's condition, written out literally: it is the WHERE of the partial
+/// indexes `review_queue` and `review_queue_modality` (migration 0007), which the
+/// queue's statements name with `INDEXED BY` (without statistics the planner prefers
+/// `contributions_training` and walks every training row).
 const IN_REVIEW_QUEUE: &str =
     "deleted_at IS NULL AND review_state = 'unreviewed' AND status = 'complete' \
     AND included_in_training = 1";
+
+/// The queue's index, and the clause narrowing it to a modality (the parameter
+/// `placeholder`).
+fn queue_index(by_modality: bool, placeholder: &str) -> (&'static str, String) {
+    if by_modality {
+        (
+            "review_queue_modality",
+            format!(" AND modality = {placeholder}"),
+        )
+    } else {
+        ("review_queue", String::new())
+    }
+}
 
 /// The first row waiting for review with an id above `after`, of `modality` if given,
 /// not owned by `not_owner`, that nobody holds a live lease on at `now`.
@@ -647,14 +662,11 @@ pub fn next_for_review(
     not_owner: Option<i64>,
     now: &str,
 ) -> Result<Option<i64>, DbError> {
-    let modality_clause = if modality.is_some() {
-        " AND modality = ?3"
-    } else {
-        ""
-    };
+    // ?3 is bound either way: the highest number (?4) sets how many parameters there are.
+    let (index, modality_clause) = queue_index(modality.is_some(), "?3");
     let rows = db.execute(
         &format!(
-            "SELECT id FROM training_contributions c WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \
+            "SELECT id FROM training_contributions c INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \
              AND IFNULL(user_id, 0) <> ?2 AND NOT EXISTS \
              (SELECT 1 FROM review_leases l WHERE l.contribution_id = c.id AND l.expires_at > ?4) ORDER BY id LIMIT 1"
         ),
@@ -665,16 +677,12 @@ pub fn next_for_review(
 
 /// How many rows wait for review (of `modality` if given).
 pub fn review_queue_length(db: &dyn Db, modality: Option<&str>) -> Result<u64, DbError> {
-    let rows = match modality {
-        Some(m) => db.execute(
-            &format!("SELECT COUNT(*) AS n FROM training_contributions WHERE {IN_REVIEW_QUEUE} AND modality = ?"),
-            &[m.into()],
-        )?,
-        None => db.execute(
-            &format!("SELECT COUNT(*) AS n FROM training_contributions WHERE {IN_REVIEW_QUEUE}"),
-            &[],
-        )?,
-    };
+    let (index, modality_clause) = queue_index(modality.is_some(), "?");
+    let params: Vec<Value> = modality.map(Value::from).into_iter().collect();
+    let rows = db.execute(
+        &format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause}"),
+        &params,
+    )?;
     Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
 }
 
