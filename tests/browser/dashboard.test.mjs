@@ -20,6 +20,10 @@ before(async () => {
   const png = Buffer.from("89504e470d0a1a0a00000000", "hex").toString("base64");
   assert.equal((await api(host.base, "POST", "/api/unified-input", tokens[0], { modality: "screenshot", data: png })).status, 201);
   for (let i = 0; i < 3; i++) await fetch(verifyUrl);
+  // A reviewer accepts one of the seven complete rows.
+  const rita = (await api(host.base, "POST", "/api/users", ADMIN, { name: "Rita", role: "reviewer" })).body.token;
+  const leased = await api(host.base, "GET", "/api/review/next", rita);
+  assert.equal((await api(host.base, "POST", `/api/training-data/${leased.body.row.id}/review`, rita, { decision: "accept" })).status, 200);
   assert.equal((await api(host.base, "POST", "/api/cleanup-voice-data", ADMIN)).status, 200);
   browser = await launchBrowser();
 });
@@ -47,10 +51,16 @@ test("the dashboard asks for the token once and shows real numbers", async () =>
   const labels = await page.locator("#chart-contributions svg text.value").allTextContents();
   assert.ok(labels.includes("8"), `contribution labels: ${labels}`);
   assert.ok((await page.locator("#chart-qr_scans svg text.value").allTextContents()).includes("3"));
-  assert.ok((await page.locator("#chart-logins svg text.value").allTextContents()).includes("3"));
+  // Ada, Grace, Linus and the reviewer Rita used their tokens today.
+  assert.ok((await page.locator("#chart-logins svg text.value").allTextContents()).includes("4"));
   assert.ok((await page.locator("#chart-quality svg text.value").allTextContents()).includes("88%"), "7 of 8 rows complete");
   assert.equal(await page.locator("#queued").innerText(), "1");
   assert.equal(await page.locator("#training").innerText(), "7");
+  assert.equal(await page.locator("#review-coverage").innerText(), "14.3%");
+  assert.equal(await page.locator("#review-accepted").innerText(), "1");
+  assert.equal(await page.locator("#review-unreviewed").innerText(), "6");
+  // Text contributions have no machine text to compare with.
+  assert.equal(await page.locator("#review-compared").innerText(), "0");
   const rows = await page.locator("#activity tbody tr").count();
   assert.ok(rows >= 10, `${rows} activity rows`);
 
