@@ -375,6 +375,38 @@ impl TestHost {
         r.json()
     }
 
+    /// Plays a worker over the job API: claims the next job of `kind` (`ocr`,
+    /// `transcribe`) with the worker token and completes it with `text`; returns the
+    /// contribution it was for.
+    pub fn complete_next_job(&self, worker: &str, kind: &str, text: &str) -> i64 {
+        let claim = self.call(
+            "POST",
+            "/api/jobs/claim",
+            Some(worker),
+            Body::Json(
+                serde_json::json!({ "worker_id": "e2e", "kinds": [kind], "lease_seconds": 60 }),
+            ),
+        );
+        assert_eq!(claim.status, 200, "{:?}", claim.json());
+        let job = claim.json();
+        let engine = if kind == "ocr" {
+            "tesseract"
+        } else {
+            "whisper.cpp"
+        };
+        let done = self.call(
+            "POST",
+            &format!("/api/jobs/{}/complete", job["id"]),
+            Some(worker),
+            Body::Json(serde_json::json!({
+                "lease_token": job["lease_token"], "text": text, "engine": engine,
+                "model": "e2e", "confidence": 0.81,
+            })),
+        );
+        assert_eq!(done.status, 200, "{:?}", done.json());
+        job["contribution_id"].as_i64().unwrap_or_default()
+    }
+
     /// One contribution as `token` sees it (`GET /api/training-data/{id}`).
     pub fn row(&self, token: &str, id: i64) -> serde_json::Value {
         self.call(

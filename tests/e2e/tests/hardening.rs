@@ -100,9 +100,10 @@ fn the_dataset_card_cannot_be_injected_into() {
     let (status, text) = card(&host, "&license=cc-by-4.0&language=pt-BR");
     assert_eq!(status, 200);
     let header = text.split("---\n").nth(1).unwrap();
+    // The top-level keys (nested lines are indented or list items).
     let keys: Vec<&str> = header
         .lines()
-        .filter(|l| !l.starts_with("- "))
+        .filter(|l| !l.starts_with("- ") && !l.starts_with(' '))
         .map(|l| l.split(':').next().unwrap())
         .collect();
     assert_eq!(
@@ -112,7 +113,9 @@ fn the_dataset_card_cannot_be_injected_into() {
             "language",
             "task_categories",
             "size_categories",
-            "pretty_name"
+            "pretty_name",
+            "configs",
+            "dataset_info"
         ]
     );
     assert!(

@@ -32,25 +32,7 @@ fn screenshot_read_as(host: &TestHost, token: &str, seed: u8, ocr_text: &str) ->
     png.push(seed);
     let data = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &png);
     let id = id_of(&host.contribute(token, json!({ "modality": "screenshot", "data": data })));
-    let claim = host.call(
-        "POST",
-        "/api/jobs/claim",
-        Some(WORKER),
-        Body::Json(json!({ "worker_id": "w", "kinds": ["ocr"], "lease_seconds": 60 })),
-    );
-    assert_eq!(claim.status, 200, "{:?}", claim.json());
-    let job = claim.json();
-    assert_eq!(job["contribution_id"].as_i64(), Some(id));
-    let done = host.call(
-        "POST",
-        &format!("/api/jobs/{}/complete", job["id"]),
-        Some(WORKER),
-        Body::Json(json!({
-            "lease_token": job["lease_token"], "text": ocr_text, "engine": "tesseract",
-            "model": "eng", "confidence": 0.81,
-        })),
-    );
-    assert_eq!(done.status, 200, "{:?}", done.json());
+    assert_eq!(host.complete_next_job(WORKER, "ocr", ocr_text), id);
     id
 }
 
@@ -143,7 +125,7 @@ fn a_correction_is_a_new_version_and_the_machine_text_stays_in_the_history() {
     assert_eq!(history[0]["text"], "helo wrld");
     assert_eq!(history[0]["source"], "machine");
     assert_eq!(history[0]["engine"], "tesseract");
-    assert_eq!(history[0]["model"], "eng");
+    assert_eq!(history[0]["model"], "e2e");
     assert_eq!(history[0]["confidence"], 0.81);
     assert_eq!(history[1]["text"], "hello world");
     assert_eq!(history[1]["source"], "human");

@@ -432,3 +432,52 @@ fn a_new_extraction_never_replaces_a_correction() {
         .collect();
     assert_eq!(texts, ["first reading", "fixed", "second reading"]);
 }
+
+#[test]
+fn hf_media_shards_close_at_their_size_limit_one_chunk_each() {
+    let db = SqliteDb::migrated();
+    let c = ctx(&db);
+    new_user(&c, "Ada");
+    let mib = 1 << 20;
+    db.execute(
+        "INSERT INTO blobs (sha256, mime, byte_size, data, created_at) VALUES ('b', 'audio/wav', ?, ?, 'x')",
+        &[(mib as i64).into(), vec![7u8; mib].into()],
+    )
+    .unwrap();
+    for i in 0..20i64 {
+        db.execute(
+            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+             extracted_text, created_at, updated_at) VALUES (1, 'voice', 'complete', 'audio/wav', ?, ?, 'b', 't', 'x', 'x')",
+            &[(mib as i64).into(), format!("{i:064x}").into()],
+        )
+        .unwrap();
+    }
+    let req = http::Request::builder()
+        .uri("/api/training-data/export?format=hf")
+        .header("authorization", format!("Bearer {ADMIN}"))
+        .body(Vec::new())
+        .unwrap();
+    let Ok(Reply::Stream(mut stream)) = export::training_export(&c, &req, &Params::default())
+    else {
+        panic!("a streamed export");
+    };
+    let (mut names, mut largest) = (Vec::new(), 0);
+    while let Some(chunk) = stream.next_chunk(&c).unwrap() {
+        largest = largest.max(chunk.len());
+        let mut archive = tar::Archive::new(chunk.as_slice());
+        for entry in archive.entries().unwrap() {
+            names.push(entry.unwrap().path().unwrap().display().to_string());
+        }
+    }
+    // 16 MiB of media close the first voice shard; the other 4 rows make the second.
+    assert_eq!(
+        names,
+        [
+            "all/train-00000.parquet",
+            "voice/train-00000.parquet",
+            "voice/train-00001.parquet",
+            "README.md"
+        ]
+    );
+    assert!(largest < 17 * mib, "the largest chunk was {largest} bytes");
+}

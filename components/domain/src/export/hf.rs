@@ -1,21 +1,61 @@
-//! The Hugging Face datasets bundle: a tar stream with a dataset card (`README.md`,
-//! YAML header), then per page of rows a shard directory holding the media files and a
-//! `metadata.jsonl` whose `file_name` points at them (text rows have none).
+//! The Hugging Face datasets bundle: a tar of Parquet shards, as the Hub stores
+//! datasets, and a dataset card (`README.md`, written last, when every count is known).
+//! Each page of rows becomes one shard of the `all` config (every row's text and
+//! metadata; the default) and shards of each modality config present (`voice` with an
+//! `audio` column, `screenshot` and `drawing` with an `image` column, `text`); a media
+//! shard closes at [`MAX_SHARD_MEDIA_BYTES`], and each shard is one chunk of the
+//! response, so memory stays flat however large the media are. Every config is
+//! Parquet, so `datasets` loads any mix of modalities with one builder; the card's
+//! `dataset_info` gives each config's features and row count, so
+//! `verification_mode="all_checks"` passes.
 
-use super::{row_json, CardOptions};
+use super::parquet::{self, Media, MediaCell};
+use super::CardOptions;
 use crate::context::Context;
 use crate::error::ApiError;
+use crate::media::MODALITIES;
 use crate::store::contributions::{self, Contribution};
+use std::collections::{BTreeMap, VecDeque};
 
-/// A tar stream being written shard by shard.
+/// Media bytes after which a shard is closed (the shard in hand, one chunk of the
+/// response, stays near this size; a single larger file makes a shard of its own).
+pub const MAX_SHARD_MEDIA_BYTES: usize = 16 * 1024 * 1024;
+
+/// A tar stream written one shard (one tar entry) at a time.
 pub struct Bundle {
-    tar: tar::Builder<Vec<u8>>,
-    card: String,
-    shard: u32,
+    card: CardOptions,
+    date: String,
+    written: BTreeMap<&'static str, Written>,
+    /// Rows of the current page still to be written, per config.
+    pending: VecDeque<(&'static str, Vec<Contribution>)>,
 }
 
 fn io(e: std::io::Error) -> ApiError {
     ApiError::internal(format!("tar: {e}"))
+}
+
+/// A tar entry: the header, then `write`'s bytes appended in place (no copy of the
+/// file), then the padding to a 512-byte block. `size_hint` (about how many bytes
+/// `write` adds) reserves the buffer once instead of growing it by doubling.
+fn entry(
+    path: &str,
+    size_hint: usize,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), ApiError>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::with_capacity(512 + size_hint + 64 * 1024);
+    out.resize(512, 0);
+    write(&mut out)?;
+    let size = out.len() - 512;
+    let mut header = tar::Header::new_gnu();
+    header.set_path(path).map_err(io)?;
+    header.set_size(size as u64);
+    header.set_mode(0o644);
+    header.set_mtime(0);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    out[..512].copy_from_slice(header.as_bytes());
+    out.resize(out.len() + (512 - size % 512) % 512, 0);
+    Ok(out)
 }
 
 /// File extension for a media type.
@@ -42,57 +82,241 @@ fn size_category(n: u64) -> &'static str {
     }
 }
 
+/// What one config holds so far.
+#[derive(Debug, Default, Clone, Copy)]
+struct Written {
+    files: u32,
+    rows: u64,
+    bytes: u64,
+}
+
 /// The card's YAML header, written by a YAML serializer (never pasted together, so no
 /// value can add keys).
 #[derive(serde::Serialize)]
 struct CardHeader<'a> {
     license: &'a str,
     language: Vec<&'a str>,
-    task_categories: Vec<&'a str>,
-    size_categories: Vec<&'a str>,
-    pretty_name: &'a str,
+    task_categories: Vec<&'static str>,
+    size_categories: Vec<&'static str>,
+    pretty_name: &'static str,
+    configs: Vec<ConfigEntry>,
+    dataset_info: Vec<InfoEntry>,
 }
 
+/// A `configs:` entry: where a config's files are.
+#[derive(serde::Serialize)]
+struct ConfigEntry {
+    config_name: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    default: bool,
+    data_files: Vec<DataFiles>,
+}
+
+#[derive(serde::Serialize)]
+struct DataFiles {
+    split: &'static str,
+    path: String,
+}
+
+/// A `dataset_info:` entry: a config's features and its split's size.
+#[derive(serde::Serialize)]
+struct InfoEntry {
+    config_name: &'static str,
+    features: Vec<Feature>,
+    splits: Vec<SplitInfo>,
+    download_size: u64,
+    dataset_size: u64,
+}
+
+#[derive(serde::Serialize)]
+struct Feature {
+    name: &'static str,
+    dtype: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct SplitInfo {
+    name: &'static str,
+    num_bytes: u64,
+    num_examples: u64,
+}
+
+/// The default config: every row, without media.
+const ALL: &str = "all";
+
 impl Bundle {
-    /// Prepares the card for `total` rows with these per-modality counts.
-    pub fn new(
-        total: u64,
-        by_modality: &[(String, u64)],
-        card: &CardOptions,
-        date: &str,
-    ) -> Result<Self, ApiError> {
+    /// A bundle with this card's license and language, dated `date`.
+    pub fn new(card: &CardOptions, date: &str) -> Self {
+        Self {
+            card: card.clone(),
+            date: date.to_string(),
+            written: BTreeMap::new(),
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Takes a page of rows: its `all` shard, then its rows per modality.
+    pub fn queue(&mut self, rows: Vec<Contribution>) {
+        for modality in MODALITIES {
+            let name = modality.as_str();
+            let of: Vec<Contribution> = rows
+                .iter()
+                .filter(|r| r.modality == name)
+                .cloned()
+                .collect();
+            if !of.is_empty() {
+                self.pending.push_back((name, of));
+            }
+        }
+        self.pending.push_front((ALL, rows));
+    }
+
+    /// Whether rows of the current page wait to be written.
+    pub fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The next shard as a tar entry (empty when nothing waits). A media shard takes
+    /// rows, reading their media one at a time, until [`MAX_SHARD_MEDIA_BYTES`]; the
+    /// rest of the page's rows of that modality wait for the next call.
+    pub fn next_shard(&mut self, ctx: &Context, key: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let Some((config, mut rows)) = self.pending.pop_front() else {
+            return Ok(Vec::new());
+        };
+        let mut media_bytes = 0;
+        let media = match Media::of(config) {
+            Some(kind) => {
+                let mut cells: Vec<MediaCell> = Vec::new();
+                for row in &rows {
+                    if media_bytes >= MAX_SHARD_MEDIA_BYTES {
+                        break;
+                    }
+                    let data = contributions::media(ctx.db, row.id)?;
+                    media_bytes += data.as_ref().map_or(0, Vec::len);
+                    cells.push(data.map(|b| (format!("{}.{}", row.id, extension(&row.mime)), b)));
+                }
+                let rest = rows.split_off(cells.len());
+                if !rest.is_empty() {
+                    self.pending.push_front((config, rest));
+                }
+                Some((kind, cells))
+            }
+            None => None,
+        };
+        let written = self.written.entry(config).or_default();
+        let path = format!("{config}/train-{:05}.parquet", written.files);
+        // About 300 bytes of columns per row besides the media.
+        let hint = media_bytes + 300 * rows.len();
+        let out = entry(&path, hint, |out| parquet::write(out, &rows, key, media))?;
+        written.files += 1;
+        written.rows += rows.len() as u64;
+        written.bytes += out.len() as u64 - 512;
+        Ok(out)
+    }
+
+    /// The dataset card, then the end-of-archive marker. An export without rows still
+    /// has an (empty) `all` shard, so it loads as an empty dataset.
+    pub fn finish(mut self, ctx: &Context, key: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let mut out = Vec::new();
+        if self.written.is_empty() {
+            self.queue(Vec::new());
+            out = self.next_shard(ctx, key)?;
+        }
+        let card = self.card_text()?;
+        out.extend(entry("README.md", card.len(), |out| {
+            out.extend_from_slice(card.as_bytes());
+            Ok(())
+        })?);
+        out.extend([0u8; 1024]);
+        Ok(out)
+    }
+
+    /// The configs in card order: `all` first, then the modalities.
+    fn configs(&self) -> Vec<(&'static str, Written)> {
+        std::iter::once(ALL)
+            .chain(MODALITIES.iter().map(|m| m.as_str()))
+            .filter_map(|c| self.written.get(c).map(|w| (c, *w)))
+            .collect()
+    }
+
+    fn card_text(&self) -> Result<String, ApiError> {
+        let configs = self.configs();
+        let total = self.written.get(ALL).map(|w| w.rows).unwrap_or(0);
         let mut tasks = Vec::new();
-        for (modality, _) in by_modality {
-            let task = match modality.as_str() {
+        for (config, _) in &configs {
+            let task = match *config {
                 "voice" => "automatic-speech-recognition",
                 "screenshot" | "drawing" => "image-to-text",
-                _ => "text-generation",
+                "text" => "text-generation",
+                _ => continue,
             };
             if !tasks.contains(&task) {
                 tasks.push(task);
             }
         }
-        let counts = by_modality
-            .iter()
-            .map(|(m, n)| format!("| {m} | {n} |"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let header = serde_norway::to_string(&CardHeader {
-            license: &card.license,
-            language: vec![&card.language],
+        let header = CardHeader {
+            license: &self.card.license,
+            language: vec![&self.card.language],
             task_categories: tasks,
             size_categories: vec![size_category(total)],
             pretty_name: "Contributed multi-modal training data",
-        })
-        .map_err(|e| ApiError::internal(format!("the dataset card's header: {e}")))?;
-        let text = format!(
-            "---\n{header}---\n\n\
+            configs: configs
+                .iter()
+                .map(|(config, _)| ConfigEntry {
+                    config_name: config,
+                    default: *config == ALL,
+                    data_files: vec![DataFiles {
+                        split: "train",
+                        path: format!("{config}/*.parquet"),
+                    }],
+                })
+                .collect(),
+            dataset_info: configs
+                .iter()
+                .map(|(config, w)| InfoEntry {
+                    config_name: config,
+                    features: parquet::features(Media::of(config))
+                        .into_iter()
+                        .map(|(name, dtype)| Feature { name, dtype })
+                        .collect(),
+                    splits: vec![SplitInfo {
+                        name: "train",
+                        num_bytes: w.bytes,
+                        num_examples: w.rows,
+                    }],
+                    download_size: w.bytes,
+                    dataset_size: w.bytes,
+                })
+                .collect(),
+        };
+        let yaml = serde_norway::to_string(&header)
+            .map_err(|e| ApiError::internal(format!("the dataset card's header: {e}")))?;
+        let counts = configs
+            .iter()
+            .map(|(config, w)| format!("| `{config}` | {} |", w.rows))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let loads = configs
+            .iter()
+            .map(|(config, _)| match *config {
+                ALL => "ds = load_dataset(\"path/to/this/folder\")  # config all: every row's text and metadata".to_string(),
+                c => format!("{c} = load_dataset(\"path/to/this/folder\", \"{c}\", split=\"train\")"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(format!(
+            "---\n{yaml}---\n\n\
 # Contributed multi-modal training data\n\nExported on {date} from the training-data service: {total} rows.\n\n\
-| modality | rows |\n|---|---|\n{counts}\n\n\
-## Structure\n\nRows are split into shards under `data/shard-NNNNN/`. Each shard's `metadata.jsonl` has one JSON \
-object per row (`id`, `modality`, `text`, `created_at`, `content_hash`, `commitment`, `extraction`, `metadata`, \
-`user`); voice, screenshot and drawing rows also carry `file_name`, the media file beside it. `text` is the \
-contributed text or the text extracted by Whisper or OCR.\n\n\
+| config | rows |\n|---|---|\n{counts}\n\n\
+## Loading\n\n```python\nfrom datasets import load_dataset\n{loads}\n```\n\n\
+Voice rows decode with `datasets` and `soundfile` (3.x; 4.x and later decode audio through torchcodec), images \
+with Pillow.\n\n\
+## Structure\n\nEvery config is Parquet under `<config>/train-NNNNN.parquet`, one file per page of rows. Columns: \
+`id`, `modality`, `text` (the current text), `text_source` (`machine`: Whisper, OCR or the shape recogniser; \
+`contributor`: a text contribution's own words; `human`: a correction by the contributor or a reviewer), \
+`review_state` (`unreviewed`, `accepted`, `rejected`), `created_at`, `content_hash` (SHA-256 of the content), \
+`commitment`, `extraction_engine`, `extraction_model`, `extraction_confidence`, `user` and `metadata` (JSON). \
+`voice` adds `audio`, `screenshot` and `drawing` add `image`: the contributed file's bytes and its name.\n\n\
 ## Personal and sensitive information\n\nContributions were made by people who own them and may contain personal \
 information in their content (voices, faces, handwriting, names in screenshots or text). Contributors are \
 identified only by a pseudonymous `user` id, a keyed hash that is stable within this export's source database \
@@ -100,64 +324,8 @@ and cannot be reversed without its key; no names, e-mail or IP addresses are inc
 contribution out of training or delete it at any time: such rows leave every later export, so refresh your \
 copy from a new export (or drop rows listed in the source's published deletion list) rather than keeping \
 deleted data. Each row's `commitment` is its salted entry in the service's public transparency log.\n",
-        );
-        Ok(Self {
-            tar: tar::Builder::new(Vec::new()),
-            card: text,
-            shard: 0,
-        })
-    }
-
-    fn append(&mut self, path: &str, data: &[u8]) -> Result<(), ApiError> {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(data.len() as u64);
-        header.set_mode(0o644);
-        header.set_mtime(0);
-        header.set_cksum();
-        self.tar.append_data(&mut header, path, data).map_err(io)
-    }
-
-    fn drain(&mut self) -> Vec<u8> {
-        std::mem::take(self.tar.get_mut())
-    }
-
-    /// The dataset card entry.
-    pub fn preamble(&mut self) -> Result<Vec<u8>, ApiError> {
-        let card = std::mem::take(&mut self.card);
-        self.append("README.md", card.as_bytes())?;
-        Ok(self.drain())
-    }
-
-    /// One shard: the page's media files (read one at a time), then its metadata.
-    pub fn shard(
-        &mut self,
-        ctx: &Context,
-        rows: &[Contribution],
-        key: &[u8],
-    ) -> Result<Vec<u8>, ApiError> {
-        let dir = format!("data/shard-{:05}", self.shard);
-        self.shard += 1;
-        let mut metadata = Vec::new();
-        for row in rows {
-            let mut line = row_json(row, key);
-            if row.modality != "text" {
-                if let Some(bytes) = contributions::media(ctx.db, row.id)? {
-                    let name = format!("{}.{}", row.id, extension(&row.mime));
-                    self.append(&format!("{dir}/{name}"), &bytes)?;
-                    line["file_name"] = name.into();
-                }
-            }
-            metadata.extend(line.to_string().into_bytes());
-            metadata.push(b'\n');
-        }
-        self.append(&format!("{dir}/metadata.jsonl"), &metadata)?;
-        Ok(self.drain())
-    }
-
-    /// The end-of-archive marker.
-    pub fn finish(mut self) -> Result<Vec<u8>, ApiError> {
-        self.tar.finish().map_err(io)?;
-        self.tar.into_inner().map_err(io)
+            date = self.date,
+        ))
     }
 }
 
@@ -168,19 +336,26 @@ mod tests {
     #[test]
     fn the_card_header_is_serialized_and_its_values_are_checked() {
         let card = CardOptions::validated("cc-by-4.0", "pt-BR").unwrap();
-        let bundle = Bundle::new(
-            3,
-            &[("voice".into(), 1), ("text".into(), 2)],
-            &card,
-            "2026-12-03",
-        )
-        .unwrap();
+        let mut bundle = Bundle::new(&card, "2026-12-03");
+        let w = |rows, bytes| Written {
+            files: 1,
+            rows,
+            bytes,
+        };
+        bundle.written.insert(ALL, w(3, 10));
+        bundle.written.insert("voice", w(1, 7));
+        bundle.written.insert("text", w(2, 5));
+        let text = bundle.card_text().unwrap();
         assert!(
-            bundle.card.starts_with(
-                "---\nlicense: cc-by-4.0\nlanguage:\n- pt-BR\ntask_categories:\n- automatic-speech-recognition\n- text-generation\nsize_categories:\n- n<1K\npretty_name: Contributed multi-modal training data\n---\n"
+            text.starts_with(
+                "---\nlicense: cc-by-4.0\nlanguage:\n- pt-BR\ntask_categories:\n- automatic-speech-recognition\n- text-generation\nsize_categories:\n- n<1K\npretty_name: Contributed multi-modal training data\nconfigs:\n- config_name: all\n  default: true\n  data_files:\n  - split: train\n    path: all/*.parquet\n- config_name: voice\n"
             ),
-            "{}",
-            bundle.card
+            "{text}"
+        );
+        assert!(text.contains("- name: audio\n    dtype: audio\n"), "{text}");
+        assert!(
+            text.contains("  splits:\n  - name: train\n    num_bytes: 7\n    num_examples: 1\n"),
+            "{text}"
         );
         for (license, language) in [
             ("mit\ninjected_key: pwned", "en"),

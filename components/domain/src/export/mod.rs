@@ -3,6 +3,7 @@
 //! so memory stays flat however many rows there are.
 
 mod hf;
+mod parquet;
 
 pub use hf::extension as media_extension;
 
@@ -27,7 +28,7 @@ pub enum Format {
     Txt,
     /// OpenAI chat fine-tuning JSONL.
     Chat,
-    /// A Hugging Face datasets bundle (tar): dataset card, media and metadata.jsonl.
+    /// A Hugging Face datasets bundle (tar): Parquet shards per config and a dataset card.
     Hf,
 }
 
@@ -291,17 +292,7 @@ impl Exporter {
     pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
         let snapshot = ReadTransaction::begin(ctx.db)?;
         let total = contributions::count(ctx.db, &spec.filter)?;
-        let hf = if spec.format == Format::Hf {
-            let by_modality = contributions::count_by_modality(ctx.db, &spec.filter)?;
-            Some(hf::Bundle::new(
-                total,
-                &by_modality,
-                &spec.card,
-                &spec.date,
-            )?)
-        } else {
-            None
-        };
+        let hf = (spec.format == Format::Hf).then(|| hf::Bundle::new(&spec.card, &spec.date));
         Ok(Self {
             format: spec.format,
             spec: Some(spec),
@@ -347,7 +338,8 @@ impl Exporter {
                     .hf
                     .as_mut()
                     .ok_or_else(|| ApiError::internal("no bundle"))?;
-                out = bundle.shard(ctx, &rows, key)?;
+                bundle.queue(rows);
+                out = bundle.next_shard(ctx, key)?;
             }
         }
         Ok(out)
@@ -384,23 +376,27 @@ impl ChunkSource for Exporter {
         let mut chunk = Vec::new();
         if !self.started {
             self.started = true;
-            match self.format {
-                Format::Csv => chunk = csv_bytes(&[], &[], true)?,
-                Format::Hf => {
-                    chunk = self
-                        .hf
-                        .as_mut()
-                        .map(|b| b.preamble())
-                        .transpose()?
-                        .unwrap_or_default()
-                }
-                _ => {}
+            if self.format == Format::Csv {
+                chunk = csv_bytes(&[], &[], true)?;
+            }
+        }
+        // The hf bundle writes a page as several shards, one per chunk.
+        if let (Some(bundle), Some(spec)) = (self.hf.as_mut(), self.spec.as_ref()) {
+            if bundle.has_pending() {
+                let shard = bundle.next_shard(ctx, &spec.pseudonym_key)?;
+                self.hasher.update(&shard);
+                return Ok(Some(shard));
             }
         }
         let page = self.page(ctx)?;
         if page.is_empty() {
             if let Some(bundle) = self.hf.take() {
-                chunk.extend(bundle.finish()?);
+                let key = self
+                    .spec
+                    .as_ref()
+                    .map(|s| s.pseudonym_key.as_slice())
+                    .unwrap_or(&[]);
+                chunk.extend(bundle.finish(ctx, key)?);
             }
             self.done = true;
             self.hasher.update(&chunk);

@@ -383,6 +383,49 @@ fn export() -> anyhow::Result<()> {
             );
         }
     }
+    // Media: 2,000 voice rows of a 64 KiB WAV each (one shared blob), as jsonl (no
+    // media) and as hf (every WAV copied into the voice shards).
+    let wav: Vec<u8> = b"RIFF"
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(7u8, 64 * 1024 - 4))
+        .collect();
+    {
+        let conn = rusqlite::Connection::open(host.database_path())?;
+        conn.execute_batch("BEGIN")?;
+        conn.execute(
+            "INSERT INTO blobs (sha256, mime, byte_size, data, created_at) VALUES ('voice-blob', 'audio/wav', ?, ?, '2026-11-27T00:00:00.000Z')",
+            rusqlite::params![wav.len() as i64, wav],
+        )?;
+        let mut stmt = conn.prepare(
+            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+             extracted_text, created_at, updated_at) VALUES (1, 'voice', 'complete', 'audio/wav', ?, ?, 'voice-blob', \
+             'a transcript', '2026-11-27T00:00:00.000Z', '2026-11-27T00:00:00.000Z')",
+        )?;
+        for i in 0..2_000i64 {
+            stmt.execute(rusqlite::params![wav.len() as i64, format!("v{i:063x}")])?;
+        }
+        drop(stmt);
+        conn.execute_batch("COMMIT")?;
+    }
+    for format in ["jsonl", "hf"] {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
+        let started = Instant::now();
+        let r = host.call(
+            "GET",
+            &format!("/api/training-data/export?format={format}&modality=voice"),
+            Some(&token),
+            Body::None,
+        );
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(r.status, 200);
+        println!(
+            "| 2000 voice (64 KiB WAV each) | {format} | {secs:.2} | {:.0} | {:.0} | {} |",
+            2000.0 / secs,
+            peak_rss_mib(host.pid()),
+            r.body.len()
+        );
+    }
     Ok(())
 }
 

@@ -1,0 +1,208 @@
+//! End-to-end: the `format=hf` export of all four modalities, unpacked and loaded with
+//! the real Hugging Face `datasets` library from PyPI (`scripts/prepare-datasets`):
+//! 3.6.0 with soundfile reads the voice config, 5.2.0 the image and text configs; both
+//! read the default config. Every row is read, every media file decoded, and texts and
+//! media bytes compared with the API's (`tests/hf/check_export.py`).
+
+use e2e::media::{rendered, speech};
+use e2e::{workspace_root, Body, TestHost};
+use serde_json::{json, Value};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ADMIN: &str = "hf-admin";
+const WORKER: &str = "hf-worker";
+
+/// The two interpreters: datasets 3.6.0 (audio) and 5.2.0 (images, text).
+fn interpreters() -> (PathBuf, PathBuf) {
+    let listed = match std::env::var("TDS_DATASETS_PYTHONS") {
+        Ok(v) => v,
+        Err(_) => {
+            let out = Command::new(workspace_root().join("scripts/prepare-datasets"))
+                .output()
+                .expect("scripts/prepare-datasets runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        }
+    };
+    let mut lines = listed.split_whitespace().map(PathBuf::from);
+    (lines.next().unwrap(), lines.next().unwrap())
+}
+
+fn unpack(tar: &[u8], dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut archive = tar::Archive::new(tar);
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().display().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let path = dir.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        names.push(name);
+    }
+    names
+}
+
+fn check(python: &Path, dir: &Path, expected: &Path, configs: &[&str]) -> String {
+    let out = Command::new(python)
+        .arg(workspace_root().join("tests/hf/check_export.py"))
+        .arg(dir)
+        .arg(expected)
+        .args(configs)
+        .env("HF_DATASETS_OFFLINE", "1")
+        .env("HF_HUB_OFFLINE", "1")
+        .env("HF_HOME", dir.with_file_name("hf-home"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{python:?} {configs:?}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn every_modality_loads_with_the_real_datasets_library() {
+    let (py36, py52) = interpreters();
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+    ])
+    .unwrap();
+    let media_dir = tempfile::tempdir().unwrap();
+    let ada = host.new_user(ADMIN, "Ada");
+    let b64 =
+        |bytes: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+    for text in ["plain words", "ünïcödé, \"quotes\", a\nnew line"] {
+        host.contribute(&ada, json!({ "modality": "text", "text": text }));
+    }
+    let voices = [
+        ("one.wav", "The meeting moved to Tuesday."),
+        ("two.wav", "Bring the blue folder."),
+    ];
+    for (name, said) in voices {
+        let wav = speech(media_dir.path(), name, said);
+        host.contribute(&ada, json!({ "modality": "voice", "data": b64(&wav) }));
+        host.complete_next_job(WORKER, "transcribe", said);
+    }
+    let shot = rendered(
+        media_dir.path(),
+        "shot.png",
+        (600, 120),
+        &["Invoice 4521"],
+        &[],
+    );
+    host.contribute(
+        &ada,
+        json!({ "modality": "screenshot", "data": b64(&shot) }),
+    );
+    host.complete_next_job(WORKER, "ocr", "Invoice 4521");
+    let drawing = rendered(
+        media_dir.path(),
+        "draw.png",
+        (200, 200),
+        &[],
+        &[
+            "-stroke",
+            "black",
+            "-fill",
+            "none",
+            "-draw",
+            "circle 100,100 100,40",
+        ],
+    );
+    host.contribute(
+        &ada,
+        json!({ "modality": "drawing", "data": b64(&drawing) }),
+    );
+    host.complete_next_job(WORKER, "ocr", "a circle");
+    // One row opted out: it must not be in the export.
+    let out = host.contribute(
+        &ada,
+        json!({ "modality": "text", "text": "not for training" }),
+    );
+    let patch = host.call(
+        "PATCH",
+        &format!("/api/training-data/{}", out["id"]),
+        Some(&ada),
+        Body::Json(json!({ "included_in_training": false })),
+    );
+    assert_eq!(patch.status, 200);
+
+    let listed = host
+        .call(
+            "GET",
+            "/api/training-data?limit=500",
+            Some(ADMIN),
+            Body::None,
+        )
+        .json();
+    let rows: Vec<Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["included_in_training"] == true)
+        .map(|r| json!({ "id": r["id"], "modality": r["modality"], "text": r["extracted_text"], "content_hash": r["content_hash"] }))
+        .collect();
+    assert_eq!(rows.len(), 6);
+
+    let export = host.call(
+        "GET",
+        "/api/training-data/export?format=hf&license=cc-by-4.0",
+        Some(ADMIN),
+        Body::None,
+    );
+    assert_eq!(export.status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let dataset = dir.path().join("dataset");
+    let names = unpack(&export.body, &dataset);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("README.md"),
+        "the card comes last, with every count"
+    );
+    let expected = dir.path().join("expected.json");
+    std::fs::write(&expected, json!({ "rows": rows }).to_string()).unwrap();
+
+    let audio = check(&py36, &dataset, &expected, &["all", "voice", "text"]);
+    assert!(
+        audio.contains("datasets 3.6.0: voice, 2 rows read, 2 media decoded"),
+        "{audio}"
+    );
+    assert!(
+        audio.contains("datasets 3.6.0: default config, 6 rows"),
+        "{audio}"
+    );
+    let images = check(
+        &py52,
+        &dataset,
+        &expected,
+        &["all", "screenshot", "drawing", "text"],
+    );
+    assert!(
+        images.contains("datasets 5.2.0: screenshot, 1 rows read, 1 media decoded"),
+        "{images}"
+    );
+    assert!(
+        images.contains("datasets 5.2.0: drawing, 1 rows read, 1 media decoded"),
+        "{images}"
+    );
+    assert!(
+        images.contains("datasets 5.2.0: text, 2 rows read, 0 media decoded"),
+        "{images}"
+    );
+    assert!(
+        images.contains("a wrong row count in the card fails all_checks"),
+        "{images}"
+    );
+    println!("{audio}{images}");
+}
