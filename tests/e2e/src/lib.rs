@@ -407,6 +407,18 @@ impl TestHost {
         job["contribution_id"].as_i64().unwrap_or_default()
     }
 
+    /// How many activity-log entries of `log_type` there are (read with the admin token).
+    pub fn activity_count(&self, admin: &str, log_type: &str) -> usize {
+        let r = self.call(
+            "GET",
+            &format!("/api/activity?type={log_type}&limit=500"),
+            Some(admin),
+            Body::None,
+        );
+        assert_eq!(r.status, 200, "{:?}", r.json());
+        r.json()["items"].as_array().map_or(0, Vec::len)
+    }
+
     /// One contribution as `token` sees it (`GET /api/training-data/{id}`).
     pub fn row(&self, token: &str, id: i64) -> serde_json::Value {
         self.call(

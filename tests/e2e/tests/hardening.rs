@@ -19,17 +19,6 @@ fn app() -> TestHost {
     .unwrap()
 }
 
-fn entries_of(host: &TestHost, log_type: &str) -> usize {
-    let r = host.call(
-        "GET",
-        &format!("/api/activity?type={log_type}&limit=500"),
-        Some(ADMIN),
-        Body::None,
-    );
-    assert_eq!(r.status, 200);
-    r.json()["items"].as_array().unwrap().len()
-}
-
 #[test]
 fn a_rejected_inclusion_request_records_nothing() {
     let host = app();
@@ -47,7 +36,7 @@ fn a_rejected_inclusion_request_records_nothing() {
         assert_eq!(r.status, 422, "size={size}");
     }
     assert_eq!(
-        entries_of(&host, "proof_viewed"),
+        host.activity_count(ADMIN, "proof_viewed"),
         0,
         "no proof_viewed for rejected requests"
     );
@@ -58,7 +47,7 @@ fn a_rejected_inclusion_request_records_nothing() {
         Body::None,
     );
     assert_eq!(ok.status, 200);
-    assert_eq!(entries_of(&host, "proof_viewed"), 1);
+    assert_eq!(host.activity_count(ADMIN, "proof_viewed"), 1);
 }
 
 /// The dataset card (README.md) of an `hf` export.

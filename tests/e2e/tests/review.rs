@@ -79,17 +79,6 @@ fn decide(host: &TestHost, token: &str, id: i64, body: Value) -> Resp {
     )
 }
 
-fn activity_count(host: &TestHost, log_type: &str) -> usize {
-    let r = host.call(
-        "GET",
-        &format!("/api/activity?type={log_type}&limit=500"),
-        Some(ADMIN),
-        Body::None,
-    );
-    assert_eq!(r.status, 200);
-    r.json()["items"].as_array().unwrap().len()
-}
-
 fn export_lines(host: &TestHost, token: &str, query: &str) -> Vec<Value> {
     let r = host.call(
         "GET",
@@ -130,7 +119,7 @@ fn a_correction_is_a_new_version_and_the_machine_text_stays_in_the_history() {
     assert_eq!(history[1]["text"], "hello world");
     assert_eq!(history[1]["source"], "human");
     assert!(history[1]["author"].as_str().unwrap().starts_with("user:"));
-    assert_eq!(activity_count(&host, "text_corrected"), 1);
+    assert_eq!(host.activity_count(ADMIN, "text_corrected"), 1);
     // The commitment and the leaf commit to the content, not to the text.
     assert_eq!(host.row(&ada, id)["commitment"], row["commitment"]);
     assert_eq!(host.row(&ada, id)["leaf_index"], row["leaf_index"]);
@@ -142,7 +131,7 @@ fn a_correction_is_a_new_version_and_the_machine_text_stays_in_the_history() {
     let same = patch(&host, &ada, id, json!({ "text": "hello world" }));
     assert_eq!(same.status, 200);
     assert_eq!(versions(&host, &ada, id).len(), 2);
-    assert_eq!(activity_count(&host, "text_corrected"), 1);
+    assert_eq!(host.activity_count(ADMIN, "text_corrected"), 1);
     let both = patch(
         &host,
         &ada,
@@ -225,8 +214,8 @@ fn bad_corrections_are_clear_problems_and_change_nothing() {
     assert_eq!(row["extracted_text"], "original words");
     assert_eq!(row["included_in_training"], true);
     assert_eq!(versions(&host, &ada, id).len(), 1);
-    assert_eq!(activity_count(&host, "text_corrected"), 0);
-    assert_eq!(activity_count(&host, "opt_out"), 0);
+    assert_eq!(host.activity_count(ADMIN, "text_corrected"), 0);
+    assert_eq!(host.activity_count(ADMIN, "opt_out"), 0);
 }
 
 #[test]
@@ -301,7 +290,7 @@ fn reviewers_lease_rows_one_at_a_time_and_decide_once() {
     assert_eq!(changed.status, 409);
     let other = decide(&host, &rev_b, rows[0], json!({ "decision": "accept" }));
     assert_eq!(other.status, 409);
-    assert_eq!(activity_count(&host, "review_decided"), 1);
+    assert_eq!(host.activity_count(ADMIN, "review_decided"), 1);
     assert_eq!(host.row(&ada, rows[0])["review_state"], "accepted");
 
     // Skipping moves on to the next free row; B rejects theirs.
@@ -394,7 +383,7 @@ fn leases_expire_and_rows_that_change_leave_the_reviewer() {
     assert_eq!(del.status, 204);
     let r = decide(&host, &rev_b, y, json!({ "decision": "reject" }));
     assert_eq!(r.status, 404);
-    assert_eq!(activity_count(&host, "review_decided"), 0);
+    assert_eq!(host.activity_count(ADMIN, "review_decided"), 0);
 }
 
 #[test]
@@ -569,7 +558,7 @@ fn racing_reviewers_never_share_a_row_and_a_repeated_decision_counts_once() {
         .filter(|r| r.json()["replayed"] == true)
         .count();
     assert_eq!(replays, 1);
-    assert_eq!(activity_count(&host, "review_decided"), 1);
+    assert_eq!(host.activity_count(ADMIN, "review_decided"), 1);
 }
 
 #[test]

@@ -225,24 +225,30 @@ fn contribute_list_and_isolate_users() {
     );
 }
 
-#[test]
-fn media_gets_blob_and_job_in_one_transaction() {
-    let db = SqliteDb::migrated();
-    let c = ctx(&db);
-    let (_, ada) = new_user(&c, "Ada");
+/// A screenshot contribution by `token` (a PNG signature and a few bytes): its row.
+fn screenshot(ctx: &Context, token: &str) -> Value {
     let png = base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,
         b"\x89PNG\r\n\x1a\nimage",
     );
     let (status, row) = call(
         UNIFIED_INPUT,
-        &c,
+        ctx,
         "POST",
         "/api/unified-input",
-        Some(&ada),
+        Some(token),
         Some(json!({"modality":"screenshot","data":png})),
     );
     assert_eq!(status, 201, "{row}");
+    row
+}
+
+#[test]
+fn media_gets_blob_and_job_in_one_transaction() {
+    let db = SqliteDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    let row = screenshot(&c, &ada);
     assert_eq!(row["status"], "pending");
     let job = db.execute("SELECT kind, state FROM jobs", &[]).unwrap();
     assert_eq!(job.first().unwrap().text("kind"), "ocr");
@@ -376,19 +382,7 @@ fn a_new_extraction_never_replaces_a_correction() {
     let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (_, ada) = new_user(&c, "Ada");
-    let png = base64::Engine::encode(
-        &base64::engine::general_purpose::STANDARD,
-        b"\x89PNG\r\n\x1a\nimage",
-    );
-    let (_, row) = call(
-        UNIFIED_INPUT,
-        &c,
-        "POST",
-        "/api/unified-input",
-        Some(&ada),
-        Some(json!({"modality":"screenshot","data":png})),
-    );
-    let id = row["id"].as_i64().unwrap();
+    let id = screenshot(&c, &ada)["id"].as_i64().unwrap();
     let extract = |text: &str| {
         let row = crate::store::contributions::get(&db, id).unwrap().unwrap();
         let found = Extraction {
