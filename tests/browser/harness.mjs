@@ -84,6 +84,16 @@ export function docsPath(name) {
   return join(root, "docs", name);
 }
 
+/**
+ * Publishes the app's log as a static site (`native-worker publish`) into a fresh
+ * directory and serves it; resolves to { dir, base, close }.
+ */
+export async function publishSite(base, workerToken) {
+  const dir = mkdtempSync(join(tmpdir(), "tds-site-"));
+  execFileSync(workerBinary, ["publish", "--api", base, "--token", workerToken, "--out", dir]);
+  return { dir, ...(await serveDir(dir)) };
+}
+
 /** Serves a directory as a static site on a free loopback port; resolves to { base, close }. */
 export function serveDir(dir) {
   const server = createServer((req, res) => {

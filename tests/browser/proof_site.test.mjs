@@ -2,11 +2,9 @@
 // (tiles, entry bundles, signed checkpoint), and fails loudly when a file is tampered.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, serveDir, workerBinary } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, publishSite } from "./harness.mjs";
 
 const ADMIN = "site-admin", WORKER = "site-worker";
 let host, browser, site, dir, code;
@@ -23,9 +21,8 @@ before(async () => {
     const r = await api(host.base, "POST", "/api/unified-input", token, { modality: "text", text: `published note ${i}` });
     if (i === 4) code = r.body.verify_url.split("/").pop();
   }
-  dir = mkdtempSync(join(tmpdir(), "tds-site-"));
-  execFileSync(workerBinary, ["publish", "--api", host.base, "--token", WORKER, "--out", dir]);
-  site = await serveDir(dir);
+  site = await publishSite(host.base, WORKER);
+  dir = site.dir;
   browser = await launchBrowser();
 });
 

@@ -4,10 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, serveDir, createWitness, workerBinary } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, publishSite, createWitness, workerBinary } from "./harness.mjs";
 
 const ADMIN = "witness-admin";
 const WORKER = "witness-worker";
@@ -33,9 +30,7 @@ before(async () => {
   const cp = await api(host.base, "GET", "/api/proofs/checkpoint");
   await witness.trust(ORIGIN, cp.body.verifier_key);
   execFileSync(workerBinary, ["witness", "--once", "--api", host.base, "--token", WORKER]);
-  const dir = mkdtempSync(join(tmpdir(), "tds-witnessed-site-"));
-  execFileSync(workerBinary, ["publish", "--api", host.base, "--token", WORKER, "--out", dir]);
-  site = await serveDir(dir);
+  site = await publishSite(host.base, WORKER);
   browser = await launchBrowser();
 });
 
