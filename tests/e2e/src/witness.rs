@@ -20,17 +20,9 @@ pub struct AicsWitness {
 /// The `aics-witness` command: `TDS_AICS_WITNESS`, else what `scripts/prepare-witness`
 /// installs.
 fn command() -> Result<PathBuf> {
-    if let Some(p) = std::env::var_os("TDS_AICS_WITNESS") {
-        return Ok(PathBuf::from(p));
-    }
-    let out = Command::new(crate::workspace_root().join("scripts/prepare-witness"))
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running scripts/prepare-witness")?;
-    if !out.status.success() {
-        bail!("scripts/prepare-witness failed: the witness tests need aics-witness (Python 3.12)");
-    }
-    Ok(PathBuf::from(String::from_utf8(out.stdout)?.trim()))
+    crate::python::prepared("TDS_AICS_WITNESS", "prepare-witness")
+        .map(PathBuf::from)
+        .context("the witness tests need aics-witness (Python 3.12)")
 }
 
 impl AicsWitness {

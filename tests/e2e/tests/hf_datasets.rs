@@ -5,31 +5,17 @@
 //! media bytes compared with the API's (`tests/hf/check_export.py`).
 
 use e2e::media::{rendered, speech};
-use e2e::{workspace_root, Body, TestHost};
+use e2e::{Body, TestHost};
 use serde_json::{json, Value};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const ADMIN: &str = "hf-admin";
 const WORKER: &str = "hf-worker";
 
 /// The two interpreters: datasets 3.6.0 (audio) and 5.2.0 (images, text).
 fn interpreters() -> (PathBuf, PathBuf) {
-    let listed = match std::env::var("TDS_DATASETS_PYTHONS") {
-        Ok(v) => v,
-        Err(_) => {
-            let out = Command::new(workspace_root().join("scripts/prepare-datasets"))
-                .output()
-                .expect("scripts/prepare-datasets runs");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
-        }
-    };
+    let listed = e2e::python::prepared("TDS_DATASETS_PYTHONS", "prepare-datasets").unwrap();
     let mut lines = listed.split_whitespace().map(PathBuf::from);
     (lines.next().unwrap(), lines.next().unwrap())
 }
@@ -51,23 +37,9 @@ fn unpack(tar: &[u8], dir: &Path) -> Vec<String> {
 }
 
 fn check(python: &Path, dir: &Path, expected: &Path, configs: &[&str]) -> String {
-    let out = Command::new(python)
-        .arg(workspace_root().join("tests/hf/check_export.py"))
-        .arg(dir)
-        .arg(expected)
-        .args(configs)
-        .env("HF_DATASETS_OFFLINE", "1")
-        .env("HF_HUB_OFFLINE", "1")
-        .env("HF_HOME", dir.with_file_name("hf-home"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{python:?} {configs:?}:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
+    let mut args = vec![dir.as_os_str(), expected.as_os_str()];
+    args.extend(configs.iter().map(std::ffi::OsStr::new));
+    e2e::python::check(python, "tests/hf/check_export.py", &args)
 }
 
 #[test]

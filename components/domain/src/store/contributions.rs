@@ -247,6 +247,8 @@ pub struct Filter {
     pub training_only: bool,
     /// Only rows in this review state.
     pub review_state: Option<ReviewState>,
+    /// Only rows with a non-empty text.
+    pub with_text: bool,
 }
 
 /// The WHERE clause (and its parameters) selecting live rows that match `filter`.
@@ -294,6 +296,9 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
     }
     if filter.training_only {
         sql.push_str(" AND included_in_training = 1");
+    }
+    if filter.with_text {
+        sql.push_str(" AND extracted_text <> ''");
     }
     (sql, params)
 }

@@ -44,6 +44,9 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     let card = CardOptions::validated(&license, &language)?;
     let (mut filter, _) = parse_filter(caller, &filters)?;
     filter.training_only = true;
+    // A chat example needs an assistant turn with content: OpenAI's fine-tuning
+    // refuses an empty one, so rows whose text is empty are left out of `chat`.
+    filter.with_text = format == Format::Chat;
     if filter.status.is_none() {
         filter.status = Some(Status::Complete);
     }
