@@ -294,6 +294,7 @@ fn proofs() -> anyhow::Result<()> {
     let id = first["id"].as_i64().unwrap();
     println!("\n| log size | inclusion proof via API, p50 ms | p99 ms | checkpoint creation via API, ms |\n|---|---|---|---|");
     let mut size = 1u64;
+    let mut tiles = Vec::new();
     for target in [1_000u64, 100_000] {
         grow_log(&host.database_path(), id, size, target)?;
         size = target;
@@ -314,8 +315,44 @@ fn proofs() -> anyhow::Result<()> {
             p50.as_secs_f64() * 1e3,
             p99.as_secs_f64() * 1e3
         );
+        tiles.push((target, public_log_latency(&host.base, target)));
+    }
+    println!("\n| log size | public path (no token) | p50 ms | p99 ms |\n|---|---|---|---|");
+    for (target, rows) in tiles {
+        for (path, p50, p99) in rows {
+            println!(
+                "| {target} | `{path}` | {:.2} | {:.2} |",
+                p50.as_secs_f64() * 1e3,
+                p99.as_secs_f64() * 1e3
+            );
+        }
     }
     Ok(())
+}
+
+/// p50/p99 of the public log's endpoints (tlog-tiles) at `size` leaves: the
+/// checkpoint, a full level-0 hash tile (256 hashes), a full entry bundle and the first
+/// level-1 tile (partial below 65,536 leaves), 500 requests each.
+fn public_log_latency(base: &str, size: u64) -> Vec<(String, Duration, Duration)> {
+    let level1 = match size / 256 {
+        n if n >= 256 => "/tile/1/000".to_string(),
+        n => format!("/tile/1/000.p/{n}"),
+    };
+    [
+        "/checkpoint".to_string(),
+        "/tile/0/000".into(),
+        "/tile/entries/000".into(),
+        level1,
+    ]
+    .into_iter()
+    .map(|path| {
+        let url = format!("{base}{path}");
+        let (_, p50, p99) = measure(1, 500, |a, _| {
+            a.get(&url).call().map(|r| r.status()).unwrap_or(500)
+        });
+        (path, p50, p99)
+    })
+    .collect()
 }
 
 /// Peak resident memory of a process since the last reset, in MiB (Linux).
