@@ -177,4 +177,25 @@ fn every_modality_loads_with_the_real_datasets_library() {
         "{images}"
     );
     println!("{audio}{images}");
+
+    // An export that matches nothing cannot be a dataset (datasets refuses an empty
+    // split): a clear 422, not a bundle nobody can load.
+    let none = host.call(
+        "GET",
+        "/api/training-data/export?format=hf&since=2999-01-01T00:00:00Z",
+        Some(ADMIN),
+        Body::None,
+    );
+    assert_eq!(none.status, 422);
+    assert!(none.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("cannot be empty"));
+    let jsonl = host.call(
+        "GET",
+        "/api/training-data/export?format=jsonl&since=2999-01-01T00:00:00Z",
+        Some(ADMIN),
+        Body::None,
+    );
+    assert_eq!((jsonl.status, jsonl.body.len()), (200, 0));
 }

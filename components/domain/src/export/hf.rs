@@ -214,14 +214,9 @@ impl Bundle {
         Ok(out)
     }
 
-    /// The dataset card, then the end-of-archive marker. An export without rows still
-    /// has an (empty) `all` shard, so it loads as an empty dataset.
-    pub fn finish(mut self, ctx: &Context, key: &[u8]) -> Result<Vec<u8>, ApiError> {
+    /// The dataset card, then the end-of-archive marker.
+    pub fn finish(self) -> Result<Vec<u8>, ApiError> {
         let mut out = Vec::new();
-        if self.written.is_empty() {
-            self.queue(Vec::new());
-            out = self.next_shard(ctx, key)?;
-        }
         let card = self.card_text()?;
         out.extend(entry("README.md", card.len(), |out| {
             out.extend_from_slice(card.as_bytes());

@@ -292,6 +292,13 @@ impl Exporter {
     pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
         let snapshot = ReadTransaction::begin(ctx.db)?;
         let total = contributions::count(ctx.db, &spec.filter)?;
+        if spec.format == Format::Hf && total == 0 {
+            snapshot.end(ctx.db)?;
+            return Err(ApiError::invalid(
+                "no complete, opted-in row matches these filters, and a Hugging Face dataset cannot be \
+                 empty (datasets refuses a split without examples); the other formats answer an empty file",
+            ));
+        }
         let hf = (spec.format == Format::Hf).then(|| hf::Bundle::new(&spec.card, &spec.date));
         Ok(Self {
             format: spec.format,
@@ -391,12 +398,7 @@ impl ChunkSource for Exporter {
         let page = self.page(ctx)?;
         if page.is_empty() {
             if let Some(bundle) = self.hf.take() {
-                let key = self
-                    .spec
-                    .as_ref()
-                    .map(|s| s.pseudonym_key.as_slice())
-                    .unwrap_or(&[]);
-                chunk.extend(bundle.finish(ctx, key)?);
+                chunk.extend(bundle.finish()?);
             }
             self.done = true;
             self.hasher.update(&chunk);

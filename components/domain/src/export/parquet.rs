@@ -179,6 +179,11 @@ pub fn write(
     let schema = parse_message_type(&format!("message export {{ {schema} }}")).map_err(fail)?;
     let mut writer =
         SerializedFileWriter::new(out, Arc::new(schema), Arc::new(props.build())).map_err(fail)?;
+    if rows.is_empty() {
+        // No row group at all: readers (pyarrow via `datasets`) refuse an empty one.
+        writer.close().map_err(fail)?;
+        return Ok(());
+    }
     let mut group = writer.next_row_group().map_err(fail)?;
     for (_, values) in &cols {
         let mut column = group
