@@ -304,7 +304,7 @@ impl Bundle {
 # Contributed multi-modal training data\n\nExported on {date} from the training-data service: {total} rows.\n\n\
 | config | rows |\n|---|---|\n{counts}\n\n\
 ## Loading\n\n```python\nfrom datasets import load_dataset\n{loads}\n```\n\n\
-Voice rows decode with `datasets` and `soundfile` (3.x; 4.x and later decode audio through torchcodec), images \
+Voice rows decode with `datasets` 3.x, `soundfile` and `librosa` (4.x and later decode audio through torchcodec), images \
 with Pillow.\n\n\
 ## Structure\n\nEvery config is Parquet under `<config>/train-NNNNN.parquet`, one file per page of rows. Columns: \
 `id`, `modality`, `text` (the current text), `text_source` (`machine`: Whisper, OCR or the shape recogniser; \
