@@ -384,6 +384,31 @@ fn export() -> anyhow::Result<()> {
         Body::Json(json!({ "modality": "text", "text": "first" })),
     );
     println!("\n| rows | format | seconds | rows/s | host peak RSS MiB | bytes |\n|---|---|---|---|---|---|");
+    // One export: its time, rate, the host's peak memory (reset first) and size.
+    let measure_export = |label: &str, query: &str, rows: u64| {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
+        let started = Instant::now();
+        let r = host.call(
+            "GET",
+            &format!("/api/training-data/export?{query}"),
+            Some(&token),
+            Body::None,
+        );
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(r.status, 200);
+        assert_eq!(r.header("x-row-count"), Some(rows.to_string().as_str()));
+        let format = query
+            .split('&')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("format=");
+        println!(
+            "| {label} | {format} | {secs:.2} | {:.0} | {:.0} | {} |",
+            rows as f64 / secs,
+            peak_rss_mib(host.pid()),
+            r.body.len()
+        );
+    };
     let mut seeded = 1u64;
     for target in [10_000u64, 100_000] {
         {
@@ -408,23 +433,7 @@ fn export() -> anyhow::Result<()> {
             seeded = target;
         }
         for format in ["jsonl", "csv", "txt", "chat", "hf"] {
-            let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
-            let started = Instant::now();
-            let r = host.call(
-                "GET",
-                &format!("/api/training-data/export?format={format}"),
-                Some(&token),
-                Body::None,
-            );
-            let secs = started.elapsed().as_secs_f64();
-            assert_eq!(r.status, 200);
-            assert_eq!(r.header("x-row-count"), Some(target.to_string().as_str()));
-            println!(
-                "| {target} | {format} | {secs:.2} | {:.0} | {:.0} | {} |",
-                target as f64 / secs,
-                peak_rss_mib(host.pid()),
-                r.body.len()
-            );
+            measure_export(&target.to_string(), &format!("format={format}"), target);
         }
     }
     // Media: 2,000 voice rows of a 64 KiB WAV each (one shared blob), as jsonl (no
@@ -453,22 +462,8 @@ fn export() -> anyhow::Result<()> {
         conn.execute_batch("COMMIT")?;
     }
     for format in ["jsonl", "hf"] {
-        let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
-        let started = Instant::now();
-        let r = host.call(
-            "GET",
-            &format!("/api/training-data/export?format={format}&modality=voice"),
-            Some(&token),
-            Body::None,
-        );
-        let secs = started.elapsed().as_secs_f64();
-        assert_eq!(r.status, 200);
-        println!(
-            "| 2000 voice (64 KiB WAV each) | {format} | {secs:.2} | {:.0} | {:.0} | {} |",
-            2000.0 / secs,
-            peak_rss_mib(host.pid()),
-            r.body.len()
-        );
+        let query = format!("format={format}&modality=voice");
+        measure_export("2000 voice (64 KiB WAV each)", &query, 2000);
     }
     Ok(())
 }
