@@ -35,7 +35,8 @@ pub struct Leased {
     pub row: Contribution,
     /// When the lease ends.
     pub expires_at: String,
-    /// Rows waiting for review (for this modality), this one included.
+    /// Rows waiting for review that this reviewer may be offered (for this modality),
+    /// this one included.
     pub remaining: u64,
 }
 
@@ -78,7 +79,7 @@ pub fn next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError
     let Some(row) = contributions::get(db, id)? else {
         return Ok(None);
     };
-    let remaining = contributions::review_queue_length(db, ask.modality)?;
+    let remaining = contributions::review_queue_length(db, ask.modality, ask.own_user)?;
     Ok(Some(Leased {
         row,
         expires_at,

@@ -680,15 +680,33 @@ pub fn next_for_review(
     Ok(rows.first().map(|r| r.int("id")))
 }
 
-/// How many rows wait for review (of `modality` if given).
-pub fn review_queue_length(db: &dyn Db, modality: Option<&str>) -> Result<u64, DbError> {
+/// How many rows wait for review (of `modality` if given) that `not_owner` may be
+/// offered: all waiting rows (the partial index) less that user's own (their rows,
+/// by `contributions_user`), so neither count walks the whole table.
+pub fn review_queue_length(
+    db: &dyn Db,
+    modality: Option<&str>,
+    not_owner: Option<i64>,
+) -> Result<u64, DbError> {
     let (index, modality_clause) = queue_index(modality.is_some(), "?");
     let params: Vec<Value> = modality.map(Value::from).into_iter().collect();
-    let rows = db.execute(
-        &format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause}"),
+    let count = |sql: String, params: &[Value]| -> Result<u64, DbError> {
+        let rows = db.execute(&sql, params)?;
+        Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
+    };
+    let waiting = count(
+        format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause}"),
         &params,
     )?;
-    Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
+    let Some(owner) = not_owner else {
+        return Ok(waiting);
+    };
+    let own_params: Vec<Value> = std::iter::once(Value::from(owner)).chain(params).collect();
+    let own = count(
+        format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY contributions_user WHERE user_id = ? AND {IN_REVIEW_QUEUE}{modality_clause}"),
+        &own_params,
+    )?;
+    Ok(waiting.saturating_sub(own))
 }
 
 /// Review outcomes over training rows (live, complete, opted in).
