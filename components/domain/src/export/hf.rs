@@ -306,7 +306,8 @@ impl Bundle {
 ## Loading\n\n```python\nfrom datasets import load_dataset\n{loads}\n```\n\n\
 Voice rows decode with `datasets` 3.x, `soundfile` and `librosa` (4.x and later decode audio through torchcodec), images \
 with Pillow.\n\n\
-## Structure\n\nEvery config is Parquet under `<config>/train-NNNNN.parquet`, one file per page of rows. Columns: \
+## Structure\n\nEvery config is Parquet under `<config>/train-NNNNN.parquet`, one file per page of rows (a media file closes \
+at 16 MiB of media). Columns: \
 `id`, `modality`, `text` (the current text), `text_source` (`machine`: Whisper, OCR or the shape recogniser; \
 `contributor`: a text contribution's own words; `human`: a correction by the contributor or a reviewer), \
 `review_state` (`unreviewed`, `accepted`, `rejected`), `created_at`, `content_hash` (SHA-256 of the content), \

@@ -2,6 +2,7 @@
 //! fine-tuning tools read. Rows are read a page at a time and written out as they go,
 //! so memory stays flat however many rows there are.
 
+mod columns;
 mod hf;
 mod parquet;
 
@@ -224,50 +225,18 @@ fn chat_line(row: &Contribution, chat: &ChatOptions) -> Value {
     json!({ "messages": messages })
 }
 
-const CSV_HEADER: [&str; 13] = [
-    "id",
-    "modality",
-    "text",
-    "text_source",
-    "review_state",
-    "created_at",
-    "content_hash",
-    "commitment",
-    "extraction_engine",
-    "extraction_model",
-    "extraction_confidence",
-    "user",
-    "metadata",
-];
-
+/// CSV: the flat export columns as text, a header row first when `header`.
 fn csv_bytes(rows: &[Contribution], key: &[u8], header: bool) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::internal(format!("csv: {e}"));
+    let cols = columns::of(rows, key);
     if header {
-        w.write_record(CSV_HEADER).map_err(fail)?;
+        w.write_record(cols.iter().map(|(name, _)| name))
+            .map_err(fail)?;
     }
-    for r in rows {
-        let user = pseudonym(key, r.user_id);
-        w.write_record([
-            r.id.to_string(),
-            r.modality.clone(),
-            r.extracted_text.clone().unwrap_or_default(),
-            r.text_source
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default(),
-            r.review_state.as_str().to_string(),
-            r.created_at.clone(),
-            r.content_hash.clone(),
-            r.commitment.clone().unwrap_or_default(),
-            r.extraction_engine.clone().unwrap_or_default(),
-            r.extraction_model.clone().unwrap_or_default(),
-            r.extraction_confidence
-                .map(|c| c.to_string())
-                .unwrap_or_default(),
-            user.as_str().unwrap_or("").to_string(),
-            r.metadata.clone(),
-        ])
-        .map_err(fail)?;
+    for i in 0..rows.len() {
+        w.write_record(cols.iter().map(|(_, values)| values.text(i)))
+            .map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| ApiError::internal(format!("csv: {e}")))

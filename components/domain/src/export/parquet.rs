@@ -1,10 +1,10 @@
 //! One Parquet file of export rows, as the Hugging Face Hub stores datasets: a column
-//! per field of the jsonl format (the extraction spread over three columns), and for
+//! per flat export column (`super::columns`, as CSV writes them), and for
 //! media rows an `audio` or `image` column holding `{bytes, path}`, the struct the
 //! `datasets` library's `Audio` and `Image` features decode. The features are also
 //! written into the file's `huggingface` metadata, so one file loads on its own.
 
-use super::pseudonym;
+use super::columns::{self, Values};
 use crate::error::ApiError;
 use crate::store::contributions::Contribution;
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
@@ -55,71 +55,19 @@ impl Media {
 /// and the bytes; `None` when the row has none.
 pub type MediaCell = Option<(String, Vec<u8>)>;
 
-/// The values of one column.
-enum Values {
-    Int64(Vec<i64>),
-    Text(Vec<Option<String>>),
-    Float(Vec<Option<f64>>),
-}
-
-impl Values {
-    /// The `datasets` dtype.
-    fn dtype(&self) -> &'static str {
-        match self {
-            Values::Int64(_) => "int64",
-            Values::Text(_) => "string",
-            Values::Float(_) => "float64",
-        }
+/// A column's line in the Parquet schema.
+fn schema_line(name: &str, values: &Values) -> String {
+    match values {
+        Values::Int64(_) => format!("required int64 {name};"),
+        Values::Text(_) => format!("optional binary {name} (STRING);"),
+        Values::Float(_) => format!("optional double {name};"),
     }
-
-    /// The Parquet schema line.
-    fn schema(&self, name: &str) -> String {
-        match self {
-            Values::Int64(_) => format!("required int64 {name};"),
-            Values::Text(_) => format!("optional binary {name} (STRING);"),
-            Values::Float(_) => format!("optional double {name};"),
-        }
-    }
-}
-
-/// The columns of `rows`, in file order. With no rows it still names every column,
-/// which is how the dataset card learns the features.
-fn columns(rows: &[Contribution], key: &[u8]) -> Vec<(&'static str, Values)> {
-    let text =
-        |f: &dyn Fn(&Contribution) -> Option<String>| Values::Text(rows.iter().map(f).collect());
-    vec![
-        ("id", Values::Int64(rows.iter().map(|r| r.id).collect())),
-        ("modality", text(&|r| Some(r.modality.clone()))),
-        ("text", text(&|r| r.extracted_text.clone())),
-        (
-            "text_source",
-            text(&|r| r.text_source.map(|s| s.as_str().to_string())),
-        ),
-        (
-            "review_state",
-            text(&|r| Some(r.review_state.as_str().to_string())),
-        ),
-        ("created_at", text(&|r| Some(r.created_at.clone()))),
-        ("content_hash", text(&|r| Some(r.content_hash.clone()))),
-        ("commitment", text(&|r| r.commitment.clone())),
-        ("extraction_engine", text(&|r| r.extraction_engine.clone())),
-        ("extraction_model", text(&|r| r.extraction_model.clone())),
-        (
-            "extraction_confidence",
-            Values::Float(rows.iter().map(|r| r.extraction_confidence).collect()),
-        ),
-        (
-            "user",
-            text(&|r| pseudonym(key, r.user_id).as_str().map(str::to_string)),
-        ),
-        ("metadata", text(&|r| Some(r.metadata.clone()))),
-    ]
 }
 
 /// The features of a shard with this media column: `(name, dtype)` in column order,
 /// as the dataset card's `dataset_info` lists them.
 pub fn features(media: Option<Media>) -> Vec<(&'static str, &'static str)> {
-    let mut out: Vec<_> = columns(&[], &[])
+    let mut out: Vec<_> = columns::of(&[], &[])
         .iter()
         .map(|(name, values)| (*name, values.dtype()))
         .collect();
@@ -153,8 +101,8 @@ pub fn write(
     key: &[u8],
     media: Option<(Media, Vec<MediaCell>)>,
 ) -> Result<(), ApiError> {
-    let cols = columns(rows, key);
-    let mut schema: String = cols.iter().map(|(name, v)| v.schema(name)).collect();
+    let cols = columns::of(rows, key);
+    let mut schema: String = cols.iter().map(|(name, v)| schema_line(name, v)).collect();
     let mut props = WriterProperties::builder()
         .set_created_by("training-data-service".into())
         .set_key_value_metadata(Some(vec![KeyValue::new(
@@ -179,11 +127,6 @@ pub fn write(
     let schema = parse_message_type(&format!("message export {{ {schema} }}")).map_err(fail)?;
     let mut writer =
         SerializedFileWriter::new(out, Arc::new(schema), Arc::new(props.build())).map_err(fail)?;
-    if rows.is_empty() {
-        // No row group at all: readers (pyarrow via `datasets`) refuse an empty one.
-        writer.close().map_err(fail)?;
-        return Ok(());
-    }
     let mut group = writer.next_row_group().map_err(fail)?;
     for (_, values) in &cols {
         let mut column = group
