@@ -420,11 +420,7 @@ const CONTENT_TEXT_COLUMNS: &[&str] = &[
 fn overwrite_content(db: &dyn Db, id: i64) -> Result<(), DbError> {
     let mut sets: Vec<String> = CONTENT_TEXT_COLUMNS
         .iter()
-        .map(|c| {
-            format!(
-                "{c} = substr(hex(zeroblob(length(CAST({c} AS BLOB)))), 1, length(CAST({c} AS BLOB)))"
-            )
-        })
+        .map(|c| super::same_size_filler(c))
         .collect();
     sets.push("commitment_salt = zeroblob(length(commitment_salt))".into());
     db.execute(

@@ -13,3 +13,10 @@ pub mod snapshots;
 pub mod text_versions;
 pub mod users;
 pub mod witnesses;
+
+/// The SQL that sets the text column `column` to filler of the same byte length
+/// (`0`s), so SQLite rewrites the record in place and the old bytes leave the page
+/// even where `secure_delete` is refused; erasures run it before clearing or deleting.
+pub fn same_size_filler(column: &str) -> String {
+    format!("{column} = substr(hex(zeroblob(length(CAST({column} AS BLOB)))), 1, length(CAST({column} AS BLOB)))")
+}

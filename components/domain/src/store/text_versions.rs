@@ -85,9 +85,11 @@ pub fn latest_machine_text(db: &dyn Db, contribution_id: i64) -> Result<Option<S
 /// first (so it leaves the pages also where `secure_delete` is refused), then deleted.
 pub fn erase(db: &dyn Db, contribution_id: i64) -> Result<(), DbError> {
     db.execute(
-        "UPDATE text_versions SET text = substr(hex(zeroblob(length(CAST(text AS BLOB)))), 1, length(CAST(text AS BLOB))), \
-         author = substr(hex(zeroblob(length(CAST(author AS BLOB)))), 1, length(CAST(author AS BLOB))) \
-         WHERE contribution_id = ?",
+        &format!(
+            "UPDATE text_versions SET {}, {} WHERE contribution_id = ?",
+            super::same_size_filler("text"),
+            super::same_size_filler("author")
+        ),
         &[contribution_id.into()],
     )?;
     db.execute(
