@@ -5,8 +5,9 @@ use crate::db::{Db, DbError};
 use crate::store::{blobs, contributions, jobs, review_leases, text_versions};
 
 /// Erases one contribution inside the caller's transaction: content, every version of
-/// its text, salt and owner go, a reviewer's lease ends, the blob goes unless another live row shares it, unfinished jobs are
-/// cancelled, and a tombstone keeps the log consistent.
+/// its text, salt and owner go, a reviewer's lease ends, the blob goes unless another
+/// live row shares it, unfinished jobs are cancelled, and a tombstone keeps the log
+/// consistent.
 pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
     // Where the backend allows it (Spin's SQLite), freed space is zeroed as well,
     // index entries included (the adapter turns it on for every connection, so space

@@ -198,6 +198,22 @@ fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::invalid("cursor is not one this API issued"))
 }
 
+/// A query parameter that names one of a lifecycle's states: parsed, or a 422 that
+/// lists the names.
+fn one_of<T>(
+    key: &str,
+    value: &str,
+    names: &[&str],
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, ApiError> {
+    parse(value).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "{key} must be one of {} (got {value:?})",
+            names.join(", ")
+        ))
+    })
+}
+
 /// Parses the listing's query parameters into a filter and page size.
 pub fn parse_filter(
     caller: Caller,
@@ -209,14 +225,8 @@ pub fn parse_filter(
         match key.as_str() {
             "modality" => filter.modality = Some(Modality::parse(value)?.as_str().to_string()),
             "status" => {
-                let status = Status::parse(value).ok_or_else(|| {
-                    let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-                    ApiError::invalid(format!(
-                        "status must be one of {} (got {value:?})",
-                        names.join(", ")
-                    ))
-                })?;
-                filter.status = Some(status);
+                let names = Status::ALL.map(Status::as_str);
+                filter.status = Some(one_of(key, value, &names, Status::parse)?);
             }
             "user_id" => {
                 let uid: i64 = value
@@ -233,14 +243,8 @@ pub fn parse_filter(
                 }
             }
             "reviewed" => {
-                let state = ReviewState::parse(value).ok_or_else(|| {
-                    let names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
-                    ApiError::invalid(format!(
-                        "reviewed must be one of {} (got {value:?})",
-                        names.join(", ")
-                    ))
-                })?;
-                filter.review_state = Some(state);
+                let names = ReviewState::ALL.map(ReviewState::as_str);
+                filter.review_state = Some(one_of(key, value, &names, ReviewState::parse)?);
             }
             "q" if value.chars().any(char::is_control) => {
                 return Err(ApiError::invalid(

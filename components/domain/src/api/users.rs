@@ -1,6 +1,6 @@
 //! Accounts: `POST /api/users` (admin) creates a contributor or a reviewer and
-//! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me` erases every
-//! contribution of the caller and revokes the token.
+//! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me`
+//! erases every contribution of the caller and revokes the token.
 
 use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};

@@ -1,7 +1,7 @@
 //! How the API shows a contribution: the owner's (and admin's) JSON view of a stored
 //! row, with its commitment, verify URL and proof encodings, and a reviewer's narrower
-//! view of a leased row. The store returns rows;
-//! what a client sees of them is decided here.
+//! view of a leased row. The store returns rows; what a client sees of them is decided
+//! here.
 
 use crate::store::contributions::Contribution;
 use serde_json::{json, Value};

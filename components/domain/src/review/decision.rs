@@ -99,14 +99,15 @@ pub fn decide(
             )))
         }
     }
-    let mut text = row.extracted_text.clone().unwrap_or_default();
     if let Some(corrected) = correction {
         versions::correct(db, row, corrected, reviewer, now)?;
-        text = corrected.to_string();
     }
+    let text = correction
+        .or(row.extracted_text.as_deref())
+        .unwrap_or_default();
     let wer = match decision {
         Decision::Accept => text_versions::latest_machine_text(db, id)?
-            .and_then(|machine| wer::word_error_rate(&text, &machine)),
+            .and_then(|machine| wer::word_error_rate(text, &machine)),
         Decision::Reject => None,
     };
     contributions::set_review(db, id, decision.state(), reviewer, wer, now)?;

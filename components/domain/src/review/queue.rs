@@ -60,8 +60,8 @@ pub fn next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError
         Some(id) => contributions::get(db, id)?.filter(|r| waiting(r, ask.modality)),
         None => None,
     };
-    let id = match kept {
-        Some(row) => row.id,
+    let row = match kept {
+        Some(row) => row,
         None => {
             review_leases::release_reviewer(db, ask.reviewer, now)?;
             let from =
@@ -71,14 +71,14 @@ pub fn next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError
                 None if ask.after.is_some() => from(0)?,
                 None => None,
             };
-            let Some(id) = found else { return Ok(None) };
-            id
+            let row = found.map(|id| contributions::get(db, id)).transpose()?;
+            let Some(row) = row.flatten() else {
+                return Ok(None);
+            };
+            row
         }
     };
-    review_leases::put(db, id, ask.reviewer, &expires_at)?;
-    let Some(row) = contributions::get(db, id)? else {
-        return Ok(None);
-    };
+    review_leases::put(db, row.id, ask.reviewer, &expires_at)?;
     let remaining = contributions::review_queue_length(db, ask.modality, ask.own_user)?;
     Ok(Some(Leased {
         row,

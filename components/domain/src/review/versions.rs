@@ -3,8 +3,7 @@
 //! current text, its version number and its source, so lists and exports read one
 //! row; `text_versions` keeps them all.
 
-use crate::db::Db;
-use crate::db::DbError;
+use crate::db::{Db, DbError};
 use crate::lifecycle::TextSource;
 use crate::store::contributions::{self, Contribution};
 use crate::store::review_leases;
