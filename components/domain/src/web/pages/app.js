@@ -335,6 +335,6 @@
     describe();
   }
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg, loadBlob, mediaElement, authHeaders };
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
   initTokenBar();
 })();

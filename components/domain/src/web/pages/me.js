@@ -5,7 +5,7 @@
 // GET /api/me/export.
 "use strict";
 (() => {
-  const { $, api, say, token, mediaElement, authHeaders } = window.TDS;
+  const { $, api, say, token, mediaElement, authHeaders, STATUS_CLASS } = window.TDS;
   const list = $("rows");
   const status = $("me-status");
   const more = $("more");
@@ -18,7 +18,6 @@
     for (const c of children) node.append(c);
     return node;
   };
-  const STATUS_CLASS = { complete: "ok", failed: "bad", pending: "pending", processing: "pending" };
   const SOURCE = { machine: "written by the machine", contributor: "as you wrote it", human: "corrected by a person" };
 
   function describe(row) {
