@@ -30,10 +30,41 @@ dev_build() {
   fi
 }
 
-DEV_PIDS=()
-# Stops everything started: SIGTERM, then waits, so no request is cut off mid-commit.
+# What was started, in order: pid, a name for messages, and its stop stage (workers 1,
+# app instances 2, the database 3).
+DEV_PIDS=() DEV_NAMES=() DEV_STAGES=()
+# Seconds each stage may take to exit after SIGTERM before it is killed.
+DEV_STOP_GRACE=${TDS_STOP_GRACE:-10}
+
+# Records a started process: dev_track STAGE NAME PID.
+dev_track() {
+  DEV_STAGES+=("$1") DEV_NAMES+=("$2") DEV_PIDS+=("$3")
+}
+
+# Stops everything started, stage by stage: workers first (they finish the job in hand
+# and report it while the app still answers), then the app instances (a request in
+# flight is answered), then the database. Each stage gets SIGTERM and DEV_STOP_GRACE
+# seconds; whatever is still running then is killed (SIGKILL), with a line naming it.
+# A killed worker's job is not lost: its lease runs out and another worker redoes it.
 dev_stop() {
-  [ ${#DEV_PIDS[@]} -eq 0 ] || kill -TERM "${DEV_PIDS[@]}" 2>/dev/null || true
+  local stage i pids deadline
+  for stage in 1 2 3; do
+    pids=()
+    for i in "${!DEV_PIDS[@]}"; do
+      [ "${DEV_STAGES[$i]}" = "$stage" ] || continue
+      kill -TERM "${DEV_PIDS[$i]}" 2>/dev/null && pids+=("$i")
+    done
+    deadline=$((SECONDS + DEV_STOP_GRACE))
+    for i in "${pids[@]}"; do
+      while kill -0 "${DEV_PIDS[$i]}" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        sleep 0.1
+      done
+      if kill -0 "${DEV_PIDS[$i]}" 2>/dev/null; then
+        echo "stop: ${DEV_NAMES[$i]} (pid ${DEV_PIDS[$i]}) did not exit within ${DEV_STOP_GRACE} s of SIGTERM: killed" >&2
+        kill -KILL "${DEV_PIDS[$i]}" 2>/dev/null || true
+      fi
+    done
+  done
   wait 2>/dev/null || true
 }
 
@@ -48,7 +79,7 @@ dev_start_app() {
     "$SPIN" --manifest spin.toml --listen "127.0.0.1:$port" --state-dir "$state" "${extra[@]}" \
       >"$log" 2>&1 &
   fi
-  DEV_PIDS+=($!)
+  dev_track 2 "app on port $port" $!
   for _ in $(seq 1 300); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
     kill -0 "${DEV_PIDS[-1]}" 2>/dev/null || { cat "$log" >&2; return 1; }
@@ -62,5 +93,5 @@ dev_start_app() {
 dev_start_worker() {
   target/release/native-worker run --api "$1" --token "$SPIN_VARIABLE_WORKER_TOKEN" \
     --worker-id "$2" --whisper-model "$3" >"$4" 2>&1 &
-  DEV_PIDS+=($!)
+  dev_track 1 "worker $2" $!
 }

@@ -17,7 +17,22 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Polls `probe` until it answers `Some`, and panics naming `what` once `limit` has
+/// passed: how a test waits for what another thread or process does (a log line, a
+/// finished job, a server coming up), never with a fixed sleep.
+#[track_caller]
+pub fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "waited {limit:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
 
 /// Whether the file at `path` holds `needle` anywhere in its bytes (erasure tests scan
 /// database files with it).
@@ -329,6 +344,14 @@ impl TestHost {
         }
     }
 
+    /// Where sqld's threads wait (a gdb dump), if the app runs on sqld.
+    pub fn sqld_thread_dump(&self) -> String {
+        self.sqld
+            .as_ref()
+            .map(sqld::Sqld::thread_dump)
+            .unwrap_or_default()
+    }
+
     /// The host's process id (for memory measurements).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -341,6 +364,17 @@ impl TestHost {
             Some(server) => server.database_file(),
             None => self.state_dir.path().join("sqlite_db.db"),
         }
+    }
+
+    /// The first line any instance logs to stderr that contains `needle`, waited for
+    /// (the host prints a line about the time it answers, from another process).
+    #[track_caller]
+    pub fn log_line(&self, needle: &str) -> String {
+        wait_for(
+            &format!("a log line with {needle:?}"),
+            Duration::from_secs(30),
+            || self.log().into_iter().find(|l| l.contains(needle)),
+        )
     }
 
     /// What every instance logged to stderr so far.
@@ -436,8 +470,14 @@ impl TestHost {
     /// 500 prints that tail too (the app should never answer 500).
     pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Body) -> Resp {
         let url = format!("{}{}", self.next_base(), path);
-        let resp = try_call(&url, method, token, body)
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}\n{}", self.log_tails()));
+        // No answer within the client's deadline: a stall. Say where sqld waits.
+        let resp = try_call(&url, method, token, body).unwrap_or_else(|e| {
+            panic!(
+                "{method} {url}: {e}\n{}\n{}",
+                self.log_tails(),
+                self.sqld_thread_dump()
+            )
+        });
         if resp.status == 500 {
             eprintln!("{method} {url} answered 500\n{}", self.log_tails());
         }

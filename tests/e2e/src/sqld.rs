@@ -62,7 +62,7 @@ impl Sqld {
             url: format!("http://{addr}"),
             dir,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let health = ureq::get(&format!("{}/health", server.url))
                 .timeout(Duration::from_secs(2))
@@ -71,7 +71,7 @@ impl Sqld {
                 return Ok(server);
             }
             if Instant::now() > deadline {
-                bail!("sqld did not answer on {} within 20 s", server.url);
+                bail!("sqld did not answer on {} within 60 s", server.url);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -98,6 +98,28 @@ impl Sqld {
     /// What sqld logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("sqld.log")).unwrap_or_default()
+    }
+
+    /// Every thread's stack (`gdb -batch`), to show where a request that got no answer
+    /// waits inside sqld.
+    pub fn thread_dump(&self) -> String {
+        let out = Command::new("gdb")
+            .args([
+                "-p",
+                &self.child.id().to_string(),
+                "-batch",
+                "-ex",
+                "thread apply all bt",
+            ])
+            .output();
+        match out {
+            Ok(out) => {
+                let text = String::from_utf8_lossy(&out.stdout);
+                let waiting = text.matches("ManagedConnectionWal").count();
+                format!("sqld threads ({waiting} frames in its write-lock wrapper):\n{text}")
+            }
+            Err(e) => format!("no sqld thread dump (gdb: {e})"),
+        }
     }
 
     /// sqld's database directory (its data file, WAL and replication log).

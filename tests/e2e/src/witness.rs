@@ -78,7 +78,7 @@ impl AicsWitness {
             url,
             vkey,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while crate::try_call(
             &format!("{}/healthz", witness.url),
             "GET",

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The Whisper model `scripts/prepare-model` prepared (`scripts/test` exports its path
 /// as `TDS_WHISPER_MODEL`; otherwise the default cache location).
@@ -82,14 +82,11 @@ impl Worker {
     /// The job log lines once there are at least `n`: a job's line is written just
     /// after its report, so a test that saw the row finish may be a moment ahead.
     pub fn jobs_when(&self, n: usize) -> Vec<Value> {
-        let started = Instant::now();
-        loop {
-            let jobs = self.jobs();
-            if jobs.len() >= n || started.elapsed() > Duration::from_secs(15) {
-                return jobs;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        crate::wait_for(
+            &format!("{n} job lines from the worker"),
+            Duration::from_secs(60),
+            || Some(self.jobs()).filter(|jobs| jobs.len() >= n),
+        )
     }
 
     /// SIGTERM, then the exit status.
@@ -97,17 +94,11 @@ impl Worker {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait for the worker") {
-                return status;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the worker ignored SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        crate::wait_for(
+            "the worker to exit on SIGTERM",
+            Duration::from_secs(60),
+            || self.child.try_wait().expect("wait for the worker"),
+        )
     }
 }
 
@@ -120,17 +111,12 @@ impl Drop for Worker {
 
 /// Polls a contribution (as `admin`) until it is `complete` or `failed`.
 pub fn settled(host: &TestHost, admin: &str, id: i64) -> Value {
-    let started = Instant::now();
-    loop {
-        let r = host.row(admin, id);
-        if r["status"] == "complete" || r["status"] == "failed" {
-            return r;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(180),
-            "contribution {id} still {}",
-            r["status"]
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    crate::wait_for(
+        &format!("contribution {id} to complete or fail"),
+        Duration::from_secs(180),
+        || {
+            let r = host.row(admin, id);
+            (r["status"] == "complete" || r["status"] == "failed").then_some(r)
+        },
+    )
 }

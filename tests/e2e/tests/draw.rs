@@ -8,7 +8,7 @@ use e2e::media::rendered;
 use e2e::worker::{settled, Worker};
 use e2e::{Body, TestHost};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ADMIN: &str = "draw-admin";
 const WORKER: &str = "draw-worker";
@@ -117,15 +117,10 @@ fn words_are_checked_after_ocr_through_the_poll_url() {
     );
 
     let _worker = Worker::start(&host, WORKER, "w", &["--kinds", "ocr"]);
-    let started = Instant::now();
-    let answer = loop {
+    let answer = e2e::wait_for("the verification's OCR", Duration::from_secs(60), || {
         let a = host.call("GET", &poll, Some(&user), Body::None).json();
-        if a["status"] == "complete" || a["status"] == "failed" {
-            break a;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "{a}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+        (a["status"] == "complete" || a["status"] == "failed").then_some(a)
+    });
     assert_eq!(answer["match"], true, "{answer}");
     assert_eq!(answer["score"], 1.0, "{answer}");
     assert_eq!(answer["text"], "HELLO WORLD");
@@ -138,15 +133,10 @@ fn words_are_checked_after_ocr_through_the_poll_url() {
         json!({"expected_text": "hello world", "image": B64.encode(&other)}),
     );
     let poll = r.json()["poll"].as_str().unwrap().to_string();
-    let started = Instant::now();
-    let answer = loop {
+    let answer = e2e::wait_for("the stored OCR's verdict", Duration::from_secs(60), || {
         let a = host.call("GET", &poll, Some(&user), Body::None).json();
-        if a["status"] == "complete" {
-            break a;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "{a}");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+        (a["status"] == "complete").then_some(a)
+    });
     assert_eq!(answer["match"], false, "{answer}");
 
     // Someone else cannot read the verification.

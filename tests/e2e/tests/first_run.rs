@@ -25,13 +25,25 @@ struct Up {
 }
 
 fn start(state: &Path, port: u16, runtime_config: Option<&Path>) -> Up {
+    start_with(state, port, runtime_config, &[])
+}
+
+/// `scripts/up` with extra environment variables; its stdout and stderr lines arrive
+/// on one channel, which closes once nothing holds either pipe any more.
+fn start_with(
+    state: &Path,
+    port: u16,
+    runtime_config: Option<&Path>,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Up {
     let mut cmd = Command::new(e2e::workspace_root().join("scripts/up"));
     cmd.args(["--port", &port.to_string(), "--workers", "1", "--state-dir"])
         .arg(state)
         .env("SPIN", e2e::host_binary())
         .env_remove("SPIN_VARIABLE_LOG_SIGNING_KEY")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(Stdio::piped());
     if let Some(config) = runtime_config {
         cmd.arg("--runtime-config-file").arg(config);
     }
@@ -39,9 +51,16 @@ fn start(state: &Path, port: u16, runtime_config: Option<&Path>) -> Up {
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd.spawn().expect("scripts/up starts");
     let (tx, lines) = channel();
-    let stdout = child.stdout.take().unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let err_tx = tx.clone();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = err_tx.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
             let _ = tx.send(line);
         }
     });
@@ -79,32 +98,53 @@ impl Drop for Up {
 }
 
 /// Ctrl-C, as a user would; the script must stop everything and exit cleanly.
-fn interrupt(mut up: Up) {
+/// Returns every line it printed after `ready.`.
+fn interrupt(mut up: Up) -> Vec<String> {
     let pid = up.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-INT", &pid])
         .status()
         .unwrap()
         .success());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(s) = up.child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "scripts/up did not stop on Ctrl-C"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    while let Ok(line) = up.lines.try_recv() {
+    let status = e2e::wait_for(
+        "scripts/up to stop on Ctrl-C",
+        Duration::from_secs(60),
+        || up.child.try_wait().unwrap(),
+    );
+    // Everything it printed, to the end of both pipes.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut rest = Vec::new();
+    while let Ok(line) = up
+        .lines
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    {
         println!("up: {line}");
+        rest.push(line);
     }
     assert!(status.success(), "scripts/up exited with {status}");
     assert!(
         e2e::try_call(&format!("{}/", up.base), "GET", None, Body::None).is_err(),
         "the app was stopped too"
     );
+    rest
+}
+
+/// What serves the app but ignores SIGTERM (as a process stuck in a call might): a
+/// script that ignores the signal and then becomes the test host.
+fn deaf_host(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("deaf-host");
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\ntrap '' TERM\nexec '{}' \"$@\"\n",
+            e2e::host_binary().display()
+        ),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&path, perms).unwrap();
+    path
 }
 
 fn get(up: &Up, path: &str, token: Option<&str>) -> Value {
@@ -149,20 +189,11 @@ fn one_command_takes_a_fresh_clone_to_a_working_service_and_back() {
         String::from_utf8_lossy(&posted.body)
     );
     let id = posted.json()["id"].as_i64().unwrap();
-    let started = Instant::now();
-    let row = loop {
+    let row = e2e::wait_for("the memo's transcript", Duration::from_secs(180), || {
         let row = get(&up, &format!("/api/training-data/{id}"), Some(&token));
-        if row["status"] == "complete" {
-            break row;
-        }
         assert_ne!(row["status"], "failed", "{row}");
-        assert!(
-            started.elapsed() < Duration::from_secs(180),
-            "still {}",
-            row["status"]
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+        (row["status"] == "complete").then_some(row)
+    });
     let transcript = row["extracted_text"].as_str().unwrap().to_lowercase();
     assert!(
         transcript.contains("thank you") && transcript.contains("order"),
@@ -212,4 +243,34 @@ fn one_command_takes_a_fresh_clone_to_a_working_service_and_back() {
         vkey.as_str()
     );
     interrupt(up);
+}
+
+#[test]
+fn ctrl_c_kills_what_ignores_sigterm_after_the_grace_period_and_says_so() {
+    let state = tempfile::tempdir().unwrap();
+    let bin = tempfile::tempdir().unwrap();
+    let port = e2e::sqld::free_port().unwrap();
+    let host = deaf_host(bin.path());
+    let up = start_with(
+        state.path(),
+        port,
+        None,
+        &[
+            ("SPIN", host.as_os_str()),
+            ("TDS_STOP_GRACE", std::ffi::OsStr::new("1")),
+        ],
+    );
+    let printed = interrupt(up);
+    let killed = format!("stop: app on port {port} (pid");
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.starts_with(&killed)
+                && l.ends_with("did not exit within 1 s of SIGTERM: killed")),
+        "{printed:?}"
+    );
+    assert!(
+        !printed.iter().any(|l| l.starts_with("stop: worker")),
+        "the worker stops on SIGTERM by itself: {printed:?}"
+    );
 }

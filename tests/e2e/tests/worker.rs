@@ -12,7 +12,7 @@ use e2e::{Body, TestHost};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ADMIN: &str = "worker-admin";
 const WORKER: &str = "worker-secret";
@@ -208,11 +208,11 @@ fn a_killed_worker_s_job_is_finished_once_by_another_after_the_lease_expires() {
         "doomed",
         &["--lease-seconds", "3", "--whisper-threads", "1"],
     );
-    let started = Instant::now();
-    while host.row(ADMIN, memo)["status"] != "processing" {
-        assert!(started.elapsed() < Duration::from_secs(30), "never claimed");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    e2e::wait_for(
+        "the doomed worker to claim the memo",
+        Duration::from_secs(60),
+        || (host.row(ADMIN, memo)["status"] == "processing").then_some(()),
+    );
     drop(first); // SIGKILL mid-job: no completion, no release.
     assert_eq!(host.row(ADMIN, memo)["status"], "processing");
 
@@ -313,11 +313,14 @@ fn two_workers_on_one_queue_never_process_the_same_job() {
         );
     }
     // Each job's log line follows its report by a moment.
-    let started = Instant::now();
-    while a.jobs().len() + b.jobs().len() < n && started.elapsed() < Duration::from_secs(15) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let (ja, jb) = (a.jobs(), b.jobs());
+    let (ja, jb) = e2e::wait_for(
+        &format!("{n} job lines from the two workers"),
+        Duration::from_secs(60),
+        || {
+            let (ja, jb) = (a.jobs(), b.jobs());
+            (ja.len() + jb.len() >= n).then_some((ja, jb))
+        },
+    );
     assert!(
         !ja.is_empty() && !jb.is_empty(),
         "both workers took jobs: {} / {}",
