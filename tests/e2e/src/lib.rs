@@ -23,13 +23,24 @@ use std::time::{Duration, Instant};
 /// passed: how a test waits for what another thread or process does (a log line, a
 /// finished job, a server coming up), never with a fixed sleep.
 #[track_caller]
-pub fn wait_for<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+pub fn wait_for<T>(what: &str, limit: Duration, probe: impl FnMut() -> Option<T>) -> T {
+    match poll_until(limit, probe) {
+        Some(found) => found,
+        None => panic!("waited {limit:?} for {what}"),
+    }
+}
+
+/// Polls `probe` until it answers `Some`, or `None` once `limit` has passed (for a
+/// caller that gathers its own evidence before failing).
+pub fn poll_until<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + limit;
     loop {
         if let Some(found) = probe() {
-            return found;
+            return Some(found);
         }
-        assert!(Instant::now() < deadline, "waited {limit:?} for {what}");
+        if Instant::now() >= deadline {
+            return None;
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -267,12 +278,18 @@ impl TestHost {
 
     /// Starts the app on `backend`: one instance on SQLite, or sqld with two instances.
     pub fn app_on(backend: Backend, env: &[(&str, &str)]) -> Result<Self> {
+        if backend == Backend::LibSql {
+            return Self::app_on_sqld(sqld::Sqld::start()?, env);
+        }
+        build_components(APP_COMPONENTS)?;
+        Self::start_with(&host_binary(), &workspace_root().join("spin.toml"), env)
+    }
+
+    /// Starts the app with two instances on `server` (a sqld started with other flags
+    /// than the project's, say).
+    pub fn app_on_sqld(server: sqld::Sqld, env: &[(&str, &str)]) -> Result<Self> {
         build_components(APP_COMPONENTS)?;
         let manifest = workspace_root().join("spin.toml");
-        if backend == Backend::Sqlite {
-            return Self::start_with(&host_binary(), &manifest, env);
-        }
-        let server = sqld::Sqld::start()?;
         let config = server.runtime_config()?;
         // A port picked free can be taken by a parallel test before the instance binds
         // it: pick new ones then.

@@ -32,9 +32,29 @@ pub fn free_port() -> Result<u16> {
         .port())
 }
 
+/// The project's sqld flags (`scripts/lib/sqld-flags`, one per line), or those of
+/// `TDS_SQLD_FLAGS` (space-separated, may be empty) to try another configuration.
+pub fn project_flags() -> Vec<String> {
+    match std::env::var("TDS_SQLD_FLAGS") {
+        Ok(flags) => flags.split_whitespace().map(String::from).collect(),
+        Err(_) => include_str!("../../../scripts/lib/sqld-flags")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect(),
+    }
+}
+
 impl Sqld {
-    /// Starts sqld on a fresh database and waits until it answers `/health`.
+    /// Starts sqld with the project's flags on a fresh database and waits until it
+    /// answers `/health`.
     pub fn start() -> Result<Self> {
+        Self::start_with(&project_flags())
+    }
+
+    /// Starts sqld with `flags` on a fresh database and waits until it answers.
+    pub fn start_with(flags: &[String]) -> Result<Self> {
         let binary = binary();
         if !binary.is_file() {
             bail!("no sqld at {}: run scripts/prepare-sqld", binary.display());
@@ -49,6 +69,7 @@ impl Sqld {
             .arg("--db-path")
             .arg(dir.path().join("db"))
             .args(["--http-listen-addr", &addr, "--no-welcome"])
+            .args(flags)
             .env(
                 "RUST_LOG",
                 std::env::var("TDS_SQLD_LOG").unwrap_or_else(|_| "info".into()),

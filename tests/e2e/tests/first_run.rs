@@ -106,11 +106,21 @@ fn interrupt(mut up: Up) -> Vec<String> {
         .status()
         .unwrap()
         .success());
-    let status = e2e::wait_for(
-        "scripts/up to stop on Ctrl-C",
-        Duration::from_secs(60),
-        || up.child.try_wait().unwrap(),
-    );
+    let status = e2e::poll_until(Duration::from_secs(60), || up.child.try_wait().unwrap());
+    let Some(status) = status else {
+        // What is still running, and what the script said since `ready.`.
+        let ps = Command::new("ps")
+            .args(["-e", "-o", "pgid=,pid=,stat=,wchan:24=,etime=,args="])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let tree: Vec<&str> = ps
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some(pid.as_str()))
+            .collect();
+        let said: Vec<String> = up.lines.try_iter().collect();
+        panic!("scripts/up did not stop within 60 s of Ctrl-C; still running:\n{tree:#?}\nit printed: {said:#?}");
+    };
     // Everything it printed, to the end of both pipes.
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut rest = Vec::new();

@@ -13,6 +13,11 @@
 //! - scale-out: 2 instances × 16 clients of text contributions while 2 workers drain
 //!   voice and OCR jobs, on the built-in SQLite (1 instance) and on libSQL (sqld), with
 //!   the invariants checked afterwards.
+//! - sqld-stall [RUNS [EACH [default|N]...]]: the 8-writer contention (EACH posts per
+//!   writer, default 25) on 2 instances of one sqld, RUNS times (default 30) for each
+//!   sqld configuration (sqld's autocheckpoint, a TRUNCATE checkpoint every N s;
+//!   default: default 5 60): runs, stalls (a request unanswered after 30 s; sqld's
+//!   threads dumped with gdb), 503s and latency percentiles.
 //! - worker: Whisper real-time factor (2/10/30 s clips, 1 and 2 threads), OCR of a
 //!   1920×1080 screenshot, and jobs/minute through the whole claim→complete loop.
 
@@ -750,6 +755,12 @@ fn main() -> anyhow::Result<()> {
     if which == "scale-out" || which == "all" {
         scale_out()?;
     }
+    if which == "sqld-stall" {
+        let args: Vec<String> = std::env::args().skip(2).collect();
+        let number = |i: usize, default| args.get(i).map_or(Ok(default), |n| n.parse());
+        let intervals: Vec<&str> = args.iter().skip(2).map(String::as_str).collect();
+        sqld_stall(number(0, 30)?, number(1, 25)?, &intervals)?;
+    }
     Ok(())
 }
 
@@ -993,5 +1004,112 @@ fn review() -> anyhow::Result<()> {
     println!("\n| request | statements (handler) |\n|---|---|");
     println!("| GET /api/review/next | {next_statements} |");
     println!("| POST /api/training-data/{{id}}/review (accept) | {decide_statements} |");
+    Ok(())
+}
+
+/// The 8-writer contention of `scale_out.rs` (8 clients × `each` text posts over two
+/// instances of one sqld), `runs` times per sqld configuration: sqld's default
+/// autocheckpoint (`default`) or a TRUNCATE checkpoint every N seconds (`N`). A request
+/// unanswered after 30 s is a stall: sqld's threads are dumped (stderr) and the run
+/// ends there.
+fn sqld_stall(runs: usize, each: usize, intervals: &[&str]) -> anyhow::Result<()> {
+    let admin = "bench";
+    let intervals = if intervals.is_empty() {
+        &["default", "5", "60"][..]
+    } else {
+        intervals
+    };
+    println!("\n| sqld setting | runs | requests per run | stalls | requests | 503 | p50 ms | p99 ms | max ms | largest WAL MiB |\n|---|---|---|---|---|---|---|---|---|---|");
+    for interval in intervals {
+        let (label, flags) = match *interval {
+            "default" => ("autocheckpoint (sqld's default)".to_string(), vec![]),
+            n => (
+                format!("TRUNCATE every {n} s"),
+                vec![format!("--checkpoint-interval-s={n}")],
+            ),
+        };
+        let (mut stalls, mut unavailable, mut latencies, mut wal_max) = (0, 0, Vec::new(), 0);
+        for run in 0..runs {
+            let host = TestHost::app_on_sqld(
+                e2e::sqld::Sqld::start_with(&flags)?,
+                &[("SPIN_VARIABLE_ADMIN_TOKEN", admin)],
+            )?;
+            let user = host.new_user(admin, "busy");
+            let bases = host.bases();
+            let wal = host.database_path().with_file_name("data-wal");
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let results: Vec<Result<(u16, Duration), String>> = std::thread::scope(|s| {
+                let sampler = s.spawn(|| {
+                    let mut largest = 0;
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    largest
+                });
+                let handles: Vec<_> = (0..8)
+                    .map(|w| {
+                        let (bases, user) = (&bases, &user);
+                        s.spawn(move || {
+                            let agent = ureq::AgentBuilder::new()
+                                .timeout(Duration::from_secs(30))
+                                .build();
+                            let mut mine = Vec::new();
+                            for i in 0..each {
+                                let url = format!("{}/api/unified-input", bases[(w + i) % 2]);
+                                let t = Instant::now();
+                                let r = agent
+                                    .post(&url)
+                                    .set("authorization", &format!("Bearer {user}"))
+                                    .send_json(json!({"modality": "text", "text": format!("writer {w} item {i}")}));
+                                let status = match r {
+                                    Ok(r) => Ok(r.status()),
+                                    Err(ureq::Error::Status(s, _)) => Ok(s),
+                                    Err(e) => Err(format!("{e}")),
+                                };
+                                let stalled = status.is_err();
+                                mine.push(status.map(|s| (s, t.elapsed())));
+                                if stalled {
+                                    break;
+                                }
+                            }
+                            mine
+                        })
+                    })
+                    .collect();
+                let results = handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap())
+                    .collect();
+                done.store(true, std::sync::atomic::Ordering::Relaxed);
+                wal_max = wal_max.max(sampler.join().unwrap());
+                results
+            });
+            if results.iter().any(Result::is_err) {
+                stalls += 1;
+                eprintln!("{label}: run {run} stalled\n{}", host.sqld_thread_dump());
+            }
+            for (status, took) in results.into_iter().flatten() {
+                assert!(status == 201 || status == 503, "unexpected status {status}");
+                unavailable += usize::from(status == 503);
+                latencies.push(took);
+            }
+        }
+        latencies.sort();
+        let pct = |p: f64| {
+            latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)]
+                .as_secs_f64()
+                * 1e3
+        };
+        println!(
+            "| {label} | {runs} | {} | {stalls} | {} | {unavailable} | {:.0} | {:.0} | {:.0} | {:.1} |",
+            8 * each,
+            latencies.len(),
+            pct(0.5),
+            pct(0.99),
+            pct(1.0),
+            wal_max as f64 / (1024.0 * 1024.0)
+        );
+    }
     Ok(())
 }
