@@ -49,6 +49,18 @@ fn start_with(
     }
     // Its own process group, so a failing test can stop everything it started.
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // SIGINT at its default, as at a terminal: a runner that starts the tests in the
+    // background (`cmd &` in a script) hands them SIGINT ignored, and bash cannot trap
+    // a signal ignored on entry, so Ctrl-C would never reach the script's trap.
+    // SAFETY: `signal` is async-signal-safe, as the code between fork and exec must be.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            if libc::signal(libc::SIGINT, libc::SIG_DFL) == libc::SIG_ERR {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
     let mut child = cmd.spawn().expect("scripts/up starts");
     let (tx, lines) = channel();
     let stderr = BufReader::new(child.stderr.take().unwrap());
