@@ -427,6 +427,28 @@ impl TestHost {
         r.json()
     }
 
+    /// Contributes `text` as the 41st of 80 text rows, the others 300-byte fillers, so
+    /// the table's pages split while it exists (erasure tests then scan the files for
+    /// every copy); returns its row.
+    pub fn contribute_among_fillers(&self, token: &str, text: &str) -> serde_json::Value {
+        let mut target = serde_json::Value::Null;
+        for i in 0..80 {
+            let body = if i == 40 {
+                text.to_string()
+            } else {
+                format!("filler row {i} {}", "x".repeat(300))
+            };
+            let row = self.contribute(
+                token,
+                serde_json::json!({ "modality": "text", "text": body }),
+            );
+            if i == 40 {
+                target = row;
+            }
+        }
+        target
+    }
+
     /// Plays a worker over the job API: claims the next job of `kind` (`ocr`,
     /// `transcribe`) with the worker token and completes it with `text`; returns the
     /// contribution it was for.

@@ -5,7 +5,7 @@
 //! search matches nothing.
 
 use e2e::{Backend, Body, TestHost};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::io::Read;
 
 const ADMIN: &str = "hard-admin";
@@ -119,19 +119,7 @@ fn erased_content_leaves_the_database_file_and_its_wal() {
     let host = TestHost::app_on(Backend::Sqlite, &[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)]).unwrap();
     let token = host.new_user(ADMIN, "Ada");
     let secret = "the erased sentence that must not stay in any page";
-    let mut target = Value::Null;
-    // Enough rows around it that the table's pages split while it exists.
-    for i in 0..80 {
-        let text = if i == 40 {
-            secret.to_string()
-        } else {
-            format!("filler row {i} {}", "x".repeat(300))
-        };
-        let row = host.contribute(&token, json!({ "modality": "text", "text": text }));
-        if i == 40 {
-            target = row;
-        }
-    }
+    let target = host.contribute_among_fillers(&token, secret);
     let id = target["id"].as_i64().unwrap();
     let hash = target["content_hash"].as_str().unwrap().to_string();
     let code = target["verify_url"]

@@ -47,19 +47,7 @@ fn an_erasure_leaves_sqlds_database_and_wal_at_its_next_checkpoint_but_not_its_r
     let host = TestHost::app_on_sqld(server, &[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)]).unwrap();
     let token = host.new_user(ADMIN, "deleter");
     let secret = "a sentence that must leave the table pages";
-    let mut target = serde_json::Value::Null;
-    // Enough rows around it that the table's pages split while it exists.
-    for i in 0..80 {
-        let text = if i == 40 {
-            secret.to_string()
-        } else {
-            format!("filler row {i} {}", "x".repeat(300))
-        };
-        let row = host.contribute(&token, json!({ "modality": "text", "text": text }));
-        if i == 40 {
-            target = row;
-        }
-    }
+    let target = host.contribute_among_fillers(&token, secret);
     let id = target["id"].as_i64().unwrap();
     // Two calls, two instances: the delete is answered by the other one.
     let r = host.call(
