@@ -79,6 +79,20 @@ export async function launchBrowser(extraArgs = []) {
 }
 
 /** Where page screenshots for the README go. */
+/**
+ * Waits until `fn(arg)`, evaluated in the page, is truthy, polling until `timeout` ms.
+ * Playwright's waitForFunction polls with an eval inside the page, which the pages'
+ * CSP forbids: it then fails unless the very first check already holds, a race.
+ * page.evaluate goes through the DevTools protocol, which the CSP does not govern.
+ */
+export async function waitInPage(page, fn, arg, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  while (!(await page.evaluate(fn, arg))) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeout} ms in the page for: ${fn}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export function docsPath(name) {
   mkdirSync(join(root, "docs"), { recursive: true });
   return join(root, "docs", name);

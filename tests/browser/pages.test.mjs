@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, startWorker } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, startWorker, waitInPage } from "./harness.mjs";
 
 const ADMIN = "pages-admin";
 const WORKER = "pages-worker";
@@ -290,7 +290,7 @@ test("/screenshot: paste and pick an image, upload it, and read the OCR text", {
     document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
   }, readFileSync(pastePng).toString("base64"));
   await page.locator("#drop[data-source=pasted]").waitFor({ timeout: 5000 });
-  await page.waitForFunction(() => document.getElementById("preview").naturalWidth === 320);
+  await waitInPage(page, () => document.getElementById("preview").naturalWidth === 320);
   assert.equal(await page.locator("#upload").isEnabled(), true);
 
   // A file of the wrong type is refused before any upload.
@@ -300,7 +300,7 @@ test("/screenshot: paste and pick an image, upload it, and read the OCR text", {
   // The chosen file replaces the pasted one, then goes up and comes back read.
   await page.setInputFiles("#file", invoicePng);
   await page.locator("#drop[data-source=chosen]").waitFor({ timeout: 5000 });
-  await page.waitForFunction(() => document.getElementById("preview").naturalWidth === 900);
+  await waitInPage(page, () => document.getElementById("preview").naturalWidth === 900);
   assert.match(await page.locator("#file-info").innerText(), /invoice\.png · image\/png/);
   await page.click("#upload");
   try {

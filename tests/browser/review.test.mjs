@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, startWorker } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, startWorker, waitInPage } from "./harness.mjs";
 
 const ADMIN = "review-admin";
 const WORKER = "review-worker";
@@ -78,10 +78,10 @@ test("/me: the contributor fixes the transcript, opts a row out, deletes one and
   const order = await page.locator("#rows > li").evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
   assert.deepEqual(order, [doomed, keepOut, voiceId]);
   // The memo plays from a blob: URL fetched with the token.
-  await page.waitForFunction((id) => {
+  await waitInPage(page, (id) => {
     const a = document.querySelector(`li[data-id="${id}"] audio`);
     return a && a.src.startsWith("blob:") && a.readyState >= 1 && a.duration > 1;
-  }, voiceId, { timeout: 10000 });
+  }, voiceId);
   const machine = await voice.locator("textarea").inputValue();
   assert.ok(machine.length > 10, `machine transcript: ${machine}`);
   assert.match(await voice.locator(".provenance").innerText(), /written by the machine, version 1/);
@@ -133,10 +133,10 @@ test("/review: a reviewer accepts, skips, rejects and corrects with the keyboard
   assert.equal(await id.innerText(), `#${voiceId}`);
   assert.equal(await page.locator("#item-text").inputValue(), fixed);
   assert.equal(await page.locator("#remaining-count").innerText(), "3");
-  await page.waitForFunction(() => {
+  await waitInPage(page, () => {
     const a = document.querySelector("#item-media audio");
     return a && a.src.startsWith("blob:") && a.readyState >= 1;
-  }, null, { timeout: 10000 });
+  });
   for (const key of ["A", "R", "E", "S"]) {
     assert.ok((await page.locator(`button[aria-keyshortcuts="${key}"]`).innerText()).startsWith(key));
   }
