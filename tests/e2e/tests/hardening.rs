@@ -115,7 +115,7 @@ fn the_dataset_card_cannot_be_injected_into() {
 
 #[test]
 fn erased_content_leaves_the_database_file_and_its_wal() {
-    // Spin's built-in SQLite: the file is the host's. (libSQL: README, "Data rights".)
+    // Spin's built-in SQLite: the file is the host's. (libSQL: README, "Your data".)
     let host = TestHost::app_on(Backend::Sqlite, &[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)]).unwrap();
     let token = host.new_user(ADMIN, "Ada");
     let secret = "the erased sentence that must not stay in any page";

@@ -98,7 +98,7 @@ fn an_erasure_leaves_sqlds_database_and_wal_at_its_next_checkpoint_but_not_its_r
         }
     }
     // sqld's replication log keeps the page images it wrote, the row's first ones too,
-    // until the log is compacted (README, "Data rights": upstream, no switch turns it
+    // until the log is compacted (README, "Your data": upstream, no switch turns it
     // off).
     assert!(text_in.iter().any(|f| f == "wallog"), "{text_in:?}");
     let rows: i64 = rusqlite::Connection::open(&data)
