@@ -8,13 +8,13 @@ use crate::api::Client;
 use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use domain::proof::checkpoint::verify_checkpoint;
-use domain::proof::merkle::{leaf_hash, root};
-use domain::proof::tiles::{self, TileNodes, TilePath};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
+use tlog::checkpoint::verify_checkpoint;
+use tlog::merkle::{leaf_hash, root};
+use tlog::tiles::{self, TileNodes, TilePath};
 
 /// What a publish changed on disk.
 #[derive(Default, Debug)]
@@ -53,7 +53,7 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
         .context("summary without verifier key")?;
     let note = String::from_utf8(api.get_bytes("/checkpoint")?)?;
     let checkpoint = verify_checkpoint(&note, key)
-        .map_err(|e| anyhow::anyhow!("the app's checkpoint does not verify: {}", e.0))?;
+        .map_err(|e| anyhow::anyhow!("the app's checkpoint does not verify: {e}"))?;
     let size = checkpoint.size;
 
     let mut files: HashMap<String, Vec<u8>> = HashMap::new();

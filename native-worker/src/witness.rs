@@ -8,10 +8,10 @@
 
 use crate::api::Client;
 use anyhow::{bail, Context, Result};
-use domain::proof::cosignature::WitnessKey;
 use domain::wire::witness::{Cosignature, Target, Targets};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use tlog::cosignature::WitnessKey;
 
 /// Longest pause before a failing witness is asked again.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
@@ -113,7 +113,7 @@ fn submit(
     targets: &Targets,
     w: &Target,
 ) -> Result<u64> {
-    let key = WitnessKey::parse(&w.verifier_key).map_err(|e| anyhow::anyhow!(e.0))?;
+    let key = WitnessKey::parse(&w.verifier_key).map_err(|e| anyhow::anyhow!(e))?;
     let size = targets.tree_size;
     let mut old = w.cosigned_size;
     for _ in 0..2 {
@@ -191,9 +191,9 @@ fn store(api: &Client, key: &WitnessKey, targets: &Targets, answer: &str) -> Res
     let prefix = format!("\u{2014} {} ", key.name);
     let mut signed_at = None;
     for line in answer.lines().filter(|l| l.starts_with(&prefix)) {
-        let ts = key.verify(&targets.checkpoint, line).map_err(|e| {
-            anyhow::anyhow!("it returned a cosignature that does not verify: {}", e.0)
-        })?;
+        let ts = key
+            .verify(&targets.checkpoint, line)
+            .map_err(|e| anyhow::anyhow!("it returned a cosignature that does not verify: {e}"))?;
         api.post_json(
             "/api/witnesses/cosignatures",
             &Cosignature {

@@ -1,7 +1,7 @@
 //! Settings read from Spin variables, with the documented defaults.
 
 use crate::error::ApiError;
-use crate::proof::cosignature::WitnessKey;
+use tlog::cosignature::WitnessKey;
 
 /// Default largest accepted media file: 25 MiB.
 pub const DEFAULT_MAX_MEDIA_BYTES: usize = 25 * 1024 * 1024;
@@ -68,7 +68,7 @@ fn witnesses(value: &str) -> Result<Vec<Witness>, ApiError> {
         let (vkey, url) = entry
             .split_once(char::is_whitespace)
             .ok_or_else(|| bad(format!("{entry:?} has no URL after the key")))?;
-        let key = WitnessKey::parse(vkey).map_err(|e| bad(e.0))?;
+        let key = WitnessKey::parse(vkey).map_err(|e| bad(e.to_string()))?;
         let url = url.trim().trim_end_matches('/').to_string();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(bad(format!("{url:?} is not an http(s) URL")));
@@ -168,12 +168,12 @@ impl Settings {
     }
 
     /// The checkpoint signing key, if configured; a malformed key is a 503 naming it.
-    pub fn log_key(&self) -> Result<Option<crate::proof::checkpoint::LogKey>, ApiError> {
+    pub fn log_key(&self) -> Result<Option<tlog::checkpoint::LogKey>, ApiError> {
         self.log_signing_key
             .as_deref()
             .map(|k| {
-                crate::proof::checkpoint::LogKey::parse(k, &self.log_origin)
-                    .map_err(|e| ApiError::unavailable(e.0))
+                tlog::checkpoint::LogKey::parse(k, &self.log_origin)
+                    .map_err(|e| ApiError::unavailable(e.to_string()))
             })
             .transpose()
     }

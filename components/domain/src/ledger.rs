@@ -3,11 +3,11 @@
 //! O(log n) node reads, and keeps signed checkpoints.
 
 use crate::db::{Db, DbError};
-use crate::proof::checkpoint::LogKey;
-use crate::proof::merkle::{self, Hash, NeededNodes, Nodes};
-use crate::proof::tiles::{self, TilePath};
 use crate::store::merkle as store;
 use crate::store::merkle::StoredCheckpoint;
+use tlog::checkpoint::LogKey;
+use tlog::merkle::{self, Hash, NeededNodes, Nodes};
+use tlog::tiles::{self, TilePath};
 
 /// Leaf format version, the first line of every leaf.
 pub const LEAF_VERSION: &str = "tds-leaf/v1";
@@ -136,7 +136,7 @@ pub fn current_checkpoint(
 mod tests {
     use super::*;
     use crate::native_sqlite::SqliteDb;
-    use crate::proof::merkle::{leaf_hash, verify_consistency, verify_inclusion};
+    use tlog::merkle::{leaf_hash, verify_consistency, verify_inclusion};
 
     /// A contribution row for leaves to point at.
     fn contribution(db: &SqliteDb) -> i64 {
@@ -270,8 +270,7 @@ mod tests {
         assert_eq!(first.size, 1);
         let again = current_checkpoint(&db, Some(&key), "t").unwrap().unwrap();
         assert_eq!(again.note, first.note, "no new checkpoint without growth");
-        let cp =
-            crate::proof::checkpoint::verify_checkpoint(&first.note, &key.verifier_key()).unwrap();
+        let cp = tlog::checkpoint::verify_checkpoint(&first.note, &key.verifier_key()).unwrap();
         assert_eq!(cp.root, root(&db, 1).unwrap());
     }
 }

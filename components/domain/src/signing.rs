@@ -7,8 +7,8 @@
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::proof::checkpoint::LogKey;
 use crate::store::secrets;
+use tlog::checkpoint::LogKey;
 
 /// The `app_secrets` name of the generated key's seed.
 const GENERATED: &str = "log_signing_key";
@@ -31,7 +31,7 @@ pub fn log_key(db: &dyn Db, settings: &Settings) -> Result<LogKey, ApiError> {
     let seed: [u8; 32] = seed
         .try_into()
         .map_err(|_| ApiError::internal("the stored log key is not a 32-byte seed"))?;
-    LogKey::from_seed(seed, &settings.log_origin).map_err(|e| ApiError::unavailable(e.0))
+    LogKey::from_seed(seed, &settings.log_origin).map_err(|e| ApiError::unavailable(e.to_string()))
 }
 
 /// Verifier keys of earlier keys whose checkpoints this database holds: the
@@ -46,8 +46,8 @@ pub fn retired_verifier_keys(db: &dyn Db, settings: &Settings) -> Result<Vec<Str
     let Ok(seed) = <[u8; 32]>::try_from(seed) else {
         return Ok(Vec::new());
     };
-    let generated =
-        LogKey::from_seed(seed, &settings.log_origin).map_err(|e| ApiError::unavailable(e.0))?;
+    let generated = LogKey::from_seed(seed, &settings.log_origin)
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok((generated.verifier_key() != current.verifier_key())
         .then(|| generated.verifier_key())
         .into_iter()

@@ -513,14 +513,8 @@ fn delete_erases_content_and_keeps_proofs_verifiable() {
         .json();
     let b = |v: &Value| B64.decode(v.as_str().unwrap()).unwrap();
     let proof: Vec<Vec<u8>> = inc["proof"].as_array().unwrap().iter().map(b).collect();
-    domain::proof::merkle::verify_inclusion(
-        3,
-        4,
-        &b(&inc["leaf_hash"]),
-        &proof,
-        &b(&after["root_hash"]),
-    )
-    .unwrap();
+    tlog::merkle::verify_inclusion(3, 4, &b(&inc["leaf_hash"]), &proof, &b(&after["root_hash"]))
+        .unwrap();
     let verify = host.call(
         "GET",
         text_row["verify_url"]

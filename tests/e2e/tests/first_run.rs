@@ -6,8 +6,6 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use domain::proof::checkpoint::verify_checkpoint;
-use domain::proof::merkle::{leaf_hash, verify_inclusion};
 use e2e::{call, Backend, Body};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -15,6 +13,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+use tlog::checkpoint::verify_checkpoint;
+use tlog::merkle::{leaf_hash, verify_inclusion};
 
 /// A running `scripts/up`.
 struct Up {

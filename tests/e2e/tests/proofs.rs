@@ -3,13 +3,13 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use domain::proof::checkpoint::verify_checkpoint;
 use domain::proof::encodings::upc_check_digit;
-use domain::proof::merkle::{verify_consistency, verify_inclusion};
 use e2e::{Body, Resp, TestHost};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use tlog::checkpoint::verify_checkpoint;
+use tlog::merkle::{verify_consistency, verify_inclusion};
 
 const ADMIN: &str = "proof-admin";
 /// A fixed Ed25519 seed (base64 of 32 bytes) for signing checkpoints in tests.
@@ -512,7 +512,7 @@ fn a_key_set_later_takes_over_and_the_generated_key_stays_listed() {
     let new = second
         .call("GET", "/api/proofs/checkpoint", None, Body::None)
         .json();
-    let configured = domain::proof::checkpoint::LogKey::parse(KEY, "test.example/log")
+    let configured = tlog::checkpoint::LogKey::parse(KEY, "test.example/log")
         .unwrap()
         .verifier_key();
     assert_eq!(new["verifier_key"], configured.as_str());

@@ -5,15 +5,15 @@
 use age::secrecy::ExposeSecret;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use domain::proof::checkpoint::verify_checkpoint;
-use domain::proof::merkle::{
-    consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency, verify_inclusion,
-};
-use domain::proof::tiles::{self, TileNodes};
 use e2e::{Body, TestHost};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
+use tlog::checkpoint::verify_checkpoint;
+use tlog::merkle::{
+    consistency_proof, inclusion_proof, leaf_hash, root, verify_consistency, verify_inclusion,
+};
+use tlog::tiles::{self, TileNodes};
 
 const ADMIN: &str = "publish-admin";
 const WORKER: &str = "publish-worker";
@@ -68,7 +68,7 @@ fn verify_from_files(site: &Path, index: u64) -> Result<Vec<u8>, String> {
     let read = |p: &str| std::fs::read(site.join(p)).ok();
     let note = String::from_utf8(read("checkpoint").ok_or("no checkpoint")?).unwrap();
     let key = String::from_utf8(read("key.txt").ok_or("no key")?).unwrap();
-    let cp = verify_checkpoint(&note, key.trim()).map_err(|e| e.0)?;
+    let cp = verify_checkpoint(&note, key.trim()).map_err(|e| e.to_string())?;
     let t = index / tiles::WIDTH;
     let bundle =
         read(&tiles::entries_path(t, tiles::tile_width(0, t, cp.size))).ok_or("no bundle")?;
@@ -83,7 +83,7 @@ fn verify_from_files(site: &Path, index: u64) -> Result<Vec<u8>, String> {
         .map(|h| h.to_vec())
         .collect();
     verify_inclusion(index, cp.size, &leaf_hash(&leaf), &proof, &cp.root)
-        .map_err(|e| e.0.to_string())?;
+        .map_err(|e| e.to_string())?;
     Ok(leaf)
 }
 

@@ -7,9 +7,6 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use domain::proof::checkpoint::LogKey;
-use domain::proof::cosignature::WitnessKey;
-use domain::proof::tiles;
 use e2e::witness::AicsWitness;
 use e2e::{Body, TestHost};
 use serde_json::{json, Value};
@@ -19,6 +16,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use tlog::checkpoint::LogKey;
+use tlog::cosignature::WitnessKey;
+use tlog::tiles;
 
 const ADMIN: &str = "tlog-admin";
 const WORKER: &str = "tlog-worker";

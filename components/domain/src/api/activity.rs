@@ -93,7 +93,7 @@ pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             )?);
             let signed = keys
                 .iter()
-                .find_map(|k| crate::proof::checkpoint::verify_checkpoint(&cp.note, k).ok());
+                .find_map(|k| tlog::checkpoint::verify_checkpoint(&cp.note, k).ok());
             let recorded = signed.as_ref().and_then(|c| {
                 c.extensions
                     .iter()

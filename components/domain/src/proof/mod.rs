@@ -1,9 +1,6 @@
-//! Proofs for contributions: encodings of a content hash, salted commitments, the
-//! RFC 6962 Merkle log, its tiles, its signed checkpoints and witnesses' cosignatures.
+//! Proofs for contributions that are the app's own: encodings of a content hash (BIP-39
+//! words, an Ethereum-style checksum, a UPC) and salted commitments. The log they go
+//! into (Merkle tree, tiles, checkpoints, cosignatures) is the `tlog` crate.
 
-pub mod checkpoint;
 pub mod commitment;
-pub mod cosignature;
 pub mod encodings;
-pub mod merkle;
-pub mod tiles;

@@ -1,8 +1,8 @@
 //! The Merkle log's tables: `log_leaves`, `merkle_nodes` and `checkpoints`.
 
 use crate::db::{Db, DbError, Value};
-use crate::proof::merkle::{Hash, NodeId};
 use std::collections::HashMap;
+use tlog::merkle::{Hash, NodeId};
 
 /// Number of leaves in the log.
 pub fn size(db: &dyn Db) -> Result<u64, DbError> {

@@ -1,10 +1,10 @@
 //! Proof endpoints: `POST /api/qr-to-proof`, the public `GET /api/proofs/checkpoint`
 //! and `GET /api/proofs/consistency`, and the owner's `GET /api/proofs/{id}/inclusion`,
-//! `/qr.svg` and `/upc.svg`; `tlog` serves the log as C2SP tlog-tiles; `verify` is the public page a QR
+//! `/qr.svg` and `/upc.svg`; `tiled_log` serves the log as C2SP tlog-tiles; `verify` is the public page a QR
 //! code leads to, `publish` the feed the worker builds the static log site from.
 
 pub mod publish;
-pub mod tlog;
+pub mod tiled_log;
 pub mod verify;
 pub mod witness;
 
@@ -149,8 +149,8 @@ fn b64_list(hashes: &[[u8; 32]]) -> Vec<String> {
 /// `GET /api/proofs/checkpoint` (public): the latest signed checkpoint (JSON, or the
 /// note itself for `Accept: text/plain`).
 pub fn checkpoint(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
-    let (key, cp) = tlog::signed_checkpoint(ctx)?;
-    let note = tlog::cosigned_note(ctx, &cp)?;
+    let (key, cp) = tiled_log::signed_checkpoint(ctx)?;
+    let note = tiled_log::cosigned_note(ctx, &cp)?;
     let wants_text = req
         .headers()
         .get(http::header::ACCEPT)
@@ -245,7 +245,7 @@ fn inclusion_proof(
             "leaf_index": index,
             "tree_size": size,
             "leaf_data": B64.encode(&leaf.data),
-            "leaf_hash": B64.encode(crate::proof::merkle::leaf_hash(&leaf.data)),
+            "leaf_hash": B64.encode(tlog::merkle::leaf_hash(&leaf.data)),
             "root_hash": B64.encode(ledger::root(ctx.db, size)?),
             "proof": b64_list(&ledger::inclusion(ctx.db, index, size)?),
             "checkpoint": merkle::checkpoint_at(ctx.db, size)?.map(|c| c.note),

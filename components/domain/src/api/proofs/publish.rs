@@ -2,7 +2,7 @@
 //! token: `GET /api/publish/summary` (signed checkpoint, verifier key, deletion list,
 //! aggregate counts, hashed verify codes) and `POST /api/publish/mark` (rows now
 //! published under a checkpoint root). The tiles and leaves come from the public
-//! tlog-tiles API (`tlog`).
+//! tlog-tiles API (`tiled_log`).
 
 use crate::api::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 /// `GET /api/publish/summary`: what the static site shows besides the leaves.
 pub fn summary(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin_or_worker(ctx, req)?;
-    let (key, checkpoint) = super::tlog::signed_checkpoint(ctx)?;
+    let (key, checkpoint) = super::tiled_log::signed_checkpoint(ctx)?;
     let (by_modality, by_day) = contributions::public_counts(ctx.db)?;
     let to_map = |pairs: Vec<(String, i64)>| {
         pairs

@@ -7,12 +7,13 @@ use crate::api::{base_url, json, Context, Params, Request, Response};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
-use crate::proof::{commitment, encodings, merkle as tree};
+use crate::proof::{commitment, encodings};
 use crate::store::{contributions, merkle};
 use crate::web::{escape, page, VERIFIER_JS};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::{json, Value};
+use tlog::merkle as tree;
 
 /// `GET /verify/{code}`: the proof page of one contribution.
 pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
@@ -46,7 +47,7 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
     let proof_bytes: Vec<Vec<u8>> = proof.iter().map(|h| h.to_vec()).collect();
     let signed = checkpoint.as_ref().filter(|c| c.size == size);
     let note = signed
-        .map(|c| super::tlog::cosigned_note(ctx, c))
+        .map(|c| super::tiled_log::cosigned_note(ctx, c))
         .transpose()?;
     let verified = tree::verify_inclusion(index, size, &leaf_hash, &proof_bytes, &root).is_ok()
         && signed.is_none_or(|c| c.root == root);

@@ -15,7 +15,7 @@ use serde_json::json;
 /// `GET /api/witnesses`: the latest checkpoint and each witness's state.
 pub fn targets(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin_or_worker(ctx, req)?;
-    let (_, cp) = super::tlog::signed_checkpoint(ctx)?;
+    let (_, cp) = super::tiled_log::signed_checkpoint(ctx)?;
     let mut list = Vec::new();
     for w in &ctx.settings.log_witnesses {
         list.push(Target {
@@ -60,7 +60,7 @@ pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
     let signed_at = witness
         .key
         .verify(&cp.note, &body.line)
-        .map_err(|e| ApiError::invalid(e.0))?;
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
     let now = crate::clock::now();
     transaction(ctx.db, || {
         witnesses::insert(

@@ -168,13 +168,54 @@ pub fn append_needs(index: u64) -> Vec<NodeId> {
 }
 
 /// Why a proof was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProofError(pub &'static str);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofError {
+    /// A hash (leaf, root or proof node) is not 32 bytes.
+    HashLength,
+    /// The leaf index is not below the tree size.
+    IndexOutsideTree,
+    /// The proof has more hashes than the sizes need.
+    TooLong,
+    /// The proof has fewer hashes than the sizes need.
+    TooShort,
+    /// The inclusion proof leads to another root (transparency-dev's `RootMismatchError`).
+    RootMismatch,
+    /// A consistency proof's first size exceeds its second.
+    FirstLarger,
+    /// Consistency with the empty tree has nothing to prove.
+    EmptyFirst,
+    /// Equal sizes were given a non-empty proof.
+    EqualSizesNeedEmptyProof,
+    /// Equal sizes, different roots.
+    EqualSizesRootsDiffer,
+    /// Different sizes were given no proof.
+    EmptyProof,
+    /// The consistency proof leads to other roots.
+    RootsMismatch,
+}
+
+impl std::fmt::Display for ProofError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ProofError::HashLength => "a hash is not 32 bytes",
+            ProofError::IndexOutsideTree => "leaf index is outside the tree",
+            ProofError::TooLong => "proof is too long",
+            ProofError::TooShort => "proof is too short",
+            ProofError::RootMismatch => "computed root does not match",
+            ProofError::FirstLarger => "first size is larger than second",
+            ProofError::EmptyFirst => "consistency with the empty tree is not proven",
+            ProofError::EqualSizesNeedEmptyProof => "equal sizes need an empty proof",
+            ProofError::EqualSizesRootsDiffer => "roots differ for equal sizes",
+            ProofError::EmptyProof => "empty proof",
+            ProofError::RootsMismatch => "computed roots do not match",
+        })
+    }
+}
+
+impl std::error::Error for ProofError {}
 
 fn to_hash(bytes: &[u8]) -> Result<Hash, ProofError> {
-    bytes
-        .try_into()
-        .map_err(|_| ProofError("a hash is not 32 bytes"))
+    bytes.try_into().map_err(|_| ProofError::HashLength)
 }
 
 /// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
@@ -188,14 +229,14 @@ pub fn verify_inclusion(
     let leaf = to_hash(leaf)?;
     let root = to_hash(root)?;
     if index >= size {
-        return Err(ProofError("leaf index is outside the tree"));
+        return Err(ProofError::IndexOutsideTree);
     }
     let (mut f, mut s) = (index, size - 1);
     let mut r = leaf;
     for p in proof {
         let p = to_hash(p)?;
         if s == 0 {
-            return Err(ProofError("proof is too long"));
+            return Err(ProofError::TooLong);
         }
         if f & 1 == 1 || f == s {
             r = node_hash(&p, &r);
@@ -210,10 +251,10 @@ pub fn verify_inclusion(
         s >>= 1;
     }
     if s != 0 {
-        return Err(ProofError("proof is too short"));
+        return Err(ProofError::TooShort);
     }
     if r != root {
-        return Err(ProofError("computed root does not match"));
+        return Err(ProofError::RootMismatch);
     }
     Ok(())
 }
@@ -227,26 +268,26 @@ pub fn verify_consistency(
     proof: &[Vec<u8>],
 ) -> Result<(), ProofError> {
     if first > second {
-        return Err(ProofError("first size is larger than second"));
+        return Err(ProofError::FirstLarger);
     }
     if first == 0 {
-        return Err(ProofError("consistency with the empty tree is not proven"));
+        return Err(ProofError::EmptyFirst);
     }
     if first == second {
         if !proof.is_empty() {
-            return Err(ProofError("equal sizes need an empty proof"));
+            return Err(ProofError::EqualSizesNeedEmptyProof);
         }
         return if first_root == second_root {
             Ok(())
         } else {
-            Err(ProofError("roots differ for equal sizes"))
+            Err(ProofError::EqualSizesRootsDiffer)
         };
     }
     let first_root = to_hash(first_root)?;
     let second_root = to_hash(second_root)?;
     let proof: Vec<Hash> = proof.iter().map(|p| to_hash(p)).collect::<Result<_, _>>()?;
     if proof.is_empty() {
-        return Err(ProofError("empty proof"));
+        return Err(ProofError::EmptyProof);
     }
     let mut path = proof.as_slice();
     let seed;
@@ -264,7 +305,7 @@ pub fn verify_consistency(
     let (mut fr, mut sr) = (seed, seed);
     for c in path {
         if s == 0 {
-            return Err(ProofError("proof is too long"));
+            return Err(ProofError::TooLong);
         }
         if f & 1 == 1 || f == s {
             fr = node_hash(c, &fr);
@@ -280,10 +321,10 @@ pub fn verify_consistency(
         s >>= 1;
     }
     if s != 0 {
-        return Err(ProofError("proof is too short"));
+        return Err(ProofError::TooShort);
     }
     if fr != first_root || sr != second_root {
-        return Err(ProofError("computed roots do not match"));
+        return Err(ProofError::RootsMismatch);
     }
     Ok(())
 }
@@ -292,6 +333,35 @@ pub fn verify_consistency(
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn rejections_are_typed_and_say_why() {
+        let leaf = leaf_hash(b"a");
+        let other = leaf_hash(b"b");
+        assert_eq!(
+            verify_inclusion(1, 1, &leaf, &[], &leaf),
+            Err(ProofError::IndexOutsideTree)
+        );
+        assert_eq!(
+            verify_inclusion(0, 1, &leaf[..31], &[], &leaf),
+            Err(ProofError::HashLength)
+        );
+        let mismatch = verify_inclusion(0, 1, &leaf, &[], &other).unwrap_err();
+        assert_eq!(mismatch, ProofError::RootMismatch);
+        assert_eq!(mismatch.to_string(), "computed root does not match");
+        assert_eq!(
+            verify_inclusion(0, 2, &leaf, &[], &leaf),
+            Err(ProofError::TooShort)
+        );
+        assert_eq!(
+            verify_consistency(2, 1, &leaf, &leaf, &[]),
+            Err(ProofError::FirstLarger)
+        );
+        assert_eq!(
+            verify_consistency(1, 1, &leaf, &other, &[]),
+            Err(ProofError::EqualSizesRootsDiffer)
+        );
+    }
 
     /// A tree built by appending, storing every perfect subtree.
     fn tree(leaves: u64) -> HashMap<NodeId, Hash> {

@@ -3,7 +3,7 @@
 //! it adds to a checkpoint, stating that, as of that time, this is the largest
 //! consistent tree it has seen of the log.
 
-use super::checkpoint::{split_note, typed_key_id, valid_name, NoteError};
+use crate::checkpoint::{split_note, typed_key_id, valid_name, NoteError};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Verifier as _, VerifyingKey};
@@ -23,7 +23,10 @@ pub struct WitnessKey {
 impl WitnessKey {
     /// Parses a verifier key of type 0x04, checking its key ID.
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
-        let bad = |why: &str| NoteError(format!("witness key {vkey:?}: {why}"));
+        let bad = |why| NoteError::WitnessKey {
+            key: vkey.to_string(),
+            why,
+        };
         let parts: Vec<&str> = vkey.trim().splitn(3, '+').collect();
         let [name, id, key] = parts.as_slice() else {
             return Err(bad("not <name>+<key id>+<base64 key>"));
@@ -51,10 +54,9 @@ impl WitnessKey {
     /// The key of the cosigner `name` with Ed25519 public key `public`.
     pub fn new(name: &str, public: [u8; 32]) -> Result<Self, NoteError> {
         if !valid_name(name) {
-            return Err(NoteError(format!("{name:?} is not a key name")));
+            return Err(NoteError::KeyName(name.to_string()));
         }
-        VerifyingKey::from_bytes(&public)
-            .map_err(|_| NoteError("not an Ed25519 public key".into()))?;
+        VerifyingKey::from_bytes(&public).map_err(|_| NoteError::PublicKey)?;
         Ok(Self {
             name: name.to_string(),
             key_id: typed_key_id(name, ALG_COSIGNATURE_V1, &public),
@@ -77,7 +79,10 @@ impl WitnessKey {
     /// Checks one signature line (`— <name> base64(key id || timestamp || signature)`)
     /// over the checkpoint `note`; the cosignature's timestamp (POSIX seconds).
     pub fn verify(&self, note: &str, line: &str) -> Result<u64, NoteError> {
-        let bad = |why: &str| NoteError(format!("cosignature of {}: {why}", self.name));
+        let bad = |why| NoteError::Cosignature {
+            witness: self.name.clone(),
+            why,
+        };
         let blob = line
             .trim_end_matches('\n')
             .strip_prefix(&format!("\u{2014} {} ", self.name))

@@ -16,9 +16,57 @@ pub struct LogKey {
     key: SigningKey,
 }
 
-/// Why a key or note was rejected.
+/// Why a key, a signed note or a cosignature was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteError(pub String);
+pub enum NoteError {
+    /// `log_signing_key` is not a usable Ed25519 signing key (why).
+    SigningKey(&'static str),
+    /// The log's origin is not a key name.
+    Origin,
+    /// A checkpoint verifier key is malformed, not Ed25519 or not its own ID (why).
+    VerifierKey(&'static str),
+    /// A checkpoint note is malformed (why).
+    Note(&'static str),
+    /// No signature line of the note verifies under the given key.
+    NoValidSignature,
+    /// A witness's verifier key was rejected: the key as given, and why.
+    WitnessKey {
+        /// The verifier key as given.
+        key: String,
+        /// Why it was rejected.
+        why: &'static str,
+    },
+    /// A cosigner's name is not a key name.
+    KeyName(String),
+    /// 32 bytes that are not an Ed25519 public key.
+    PublicKey,
+    /// A witness's cosignature line does not verify: whose, and why.
+    Cosignature {
+        /// The witness's name.
+        witness: String,
+        /// Why the line was rejected.
+        why: &'static str,
+    },
+}
+
+impl std::fmt::Display for NoteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoteError::SigningKey(why) => write!(f, "log_signing_key: {why}"),
+            NoteError::Origin => {
+                f.write_str("log_origin must be a non-empty name without '+', spaces or newlines")
+            }
+            NoteError::VerifierKey(why) | NoteError::Note(why) => f.write_str(why),
+            NoteError::NoValidSignature => f.write_str("no valid signature from this key"),
+            NoteError::WitnessKey { key, why } => write!(f, "witness key {key:?}: {why}"),
+            NoteError::KeyName(name) => write!(f, "{name:?} is not a key name"),
+            NoteError::PublicKey => f.write_str("not an Ed25519 public key"),
+            NoteError::Cosignature { witness, why } => write!(f, "cosignature of {witness}: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for NoteError {}
 
 fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
     typed_key_id(name, ALG_ED25519, public)
@@ -45,7 +93,7 @@ impl LogKey {
     /// seed signed under `default_name`.
     pub fn parse(text: &str, default_name: &str) -> Result<Self, NoteError> {
         let text = text.trim();
-        let bad = |why: &str| NoteError(format!("log_signing_key: {why}"));
+        let bad = NoteError::SigningKey;
         if let Some(rest) = text.strip_prefix("PRIVATE+KEY+") {
             let parts: Vec<&str> = rest.splitn(3, '+').collect();
             let [name, id, key] = parts.as_slice() else {
@@ -76,9 +124,7 @@ impl LogKey {
     /// The key with Ed25519 seed `seed`, signing under `name`.
     pub fn from_seed(seed: [u8; 32], name: &str) -> Result<Self, NoteError> {
         if !valid_name(name) {
-            return Err(NoteError(
-                "log_origin must be a non-empty name without '+', spaces or newlines".into(),
-            ));
+            return Err(NoteError::Origin);
         }
         Ok(Self {
             name: name.to_string(),
@@ -147,7 +193,7 @@ pub fn split_note(note: &str) -> Option<(String, &str)> {
 
 /// Verifies a signed checkpoint note against a verifier key string.
 pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, NoteError> {
-    let bad = |why: &str| NoteError(why.to_string());
+    let bad = NoteError::VerifierKey;
     let parts: Vec<&str> = verifier_key.splitn(3, '+').collect();
     let [name, id, key] = parts.as_slice() else {
         return Err(bad("malformed verifier key"));
@@ -163,7 +209,7 @@ pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, N
         return Err(bad("verifier key id does not match"));
     }
     let vk = VerifyingKey::from_bytes(&public).map_err(|_| bad("invalid public key"))?;
-    let (body, sigs) = split_note(note).ok_or_else(|| bad("note has no signature block"))?;
+    let (body, sigs) = split_note(note).ok_or(NoteError::Note("note has no signature block"))?;
     let prefix = format!("\u{2014} {name} ");
     let verified = sigs
         .lines()
@@ -177,19 +223,19 @@ pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, N
             })
         });
     if !verified {
-        return Err(bad("no valid signature from this key"));
+        return Err(NoteError::NoValidSignature);
     }
     let mut lines = body.lines();
     let origin = lines.next().unwrap_or_default().to_string();
     let size = lines
         .next()
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("bad tree size line"))?;
+        .ok_or(NoteError::Note("bad tree size line"))?;
     let root: [u8; 32] = lines
         .next()
         .and_then(|r| B64.decode(r).ok())
         .and_then(|r| r.try_into().ok())
-        .ok_or_else(|| bad("bad root hash line"))?;
+        .ok_or(NoteError::Note("bad root hash line"))?;
     let extensions = lines.map(String::from).collect();
     Ok(Checkpoint {
         origin,
@@ -219,6 +265,30 @@ mod tests {
             }
         }
         assert!(found, "some seed gives a key with '+' in its base64");
+    }
+
+    #[test]
+    fn rejections_are_typed_and_say_why() {
+        let k = key();
+        let note = k.sign_checkpoint(1, &[0u8; 32], &[]);
+        let stranger = LogKey::parse(&B64.encode([8u8; 32]), "example.org/log").unwrap();
+        assert_eq!(
+            verify_checkpoint(&note, &stranger.verifier_key()),
+            Err(NoteError::NoValidSignature)
+        );
+        assert_eq!(
+            verify_checkpoint("no blank line", &k.verifier_key()),
+            Err(NoteError::Note("note has no signature block"))
+        );
+        assert_eq!(
+            LogKey::parse("PRIVATE+KEY+x", "o").err(),
+            Some(NoteError::SigningKey(
+                "expected PRIVATE+KEY+<name>+<id>+<key>"
+            ))
+        );
+        let origin = LogKey::from_seed([1; 32], "has space").err().unwrap();
+        assert_eq!(origin, NoteError::Origin);
+        assert!(origin.to_string().starts_with("log_origin must be"));
     }
 
     #[test]

@@ -8,10 +8,10 @@ use crate::api::{Context, Params, Request, Response};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
-use crate::proof::checkpoint::LogKey;
-use crate::proof::tiles::TilePath;
 use crate::store::merkle::StoredCheckpoint;
 use crate::store::witnesses;
+use tlog::checkpoint::LogKey;
+use tlog::tiles::TilePath;
 
 /// The log's key and its latest checkpoint, signing a new one first when the log
 /// grew: 404 while the log is empty.

@@ -3,7 +3,7 @@
 //! `Nodes` source that reads perfect-subtree hashes back out of tiles, so proofs can
 //! be computed from the static files alone.
 
-use super::merkle::{node_hash, Hash, NodeId, Nodes};
+use crate::merkle::{node_hash, Hash, NodeId, Nodes};
 
 /// Tile height: each tile holds up to 2^8 hashes.
 pub const HEIGHT: u32 = 8;
@@ -172,9 +172,8 @@ pub fn parse_bundle(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
 }
 
 /// Every hash tile of a tree: (path, contents), computed from all leaf hashes (the
-/// reference the stored log's tiles are tested against).
-#[cfg(test)]
-pub(crate) fn all_tiles(leaf_hashes: &[Hash]) -> Vec<(String, Vec<u8>)> {
+/// reference a stored log's tiles are tested against).
+pub fn all_tiles(leaf_hashes: &[Hash]) -> Vec<(String, Vec<u8>)> {
     let size = leaf_hashes.len() as u64;
     let mut out = Vec::new();
     let mut level_nodes: Vec<Hash> = leaf_hashes.to_vec();
@@ -268,7 +267,7 @@ impl<F: FnMut(&str) -> Option<Vec<u8>>> Nodes for TileNodes<F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proof::merkle::{inclusion_proof, leaf_hash, root, verify_inclusion};
+    use crate::merkle::{inclusion_proof, leaf_hash, root, verify_inclusion};
     use std::collections::HashMap;
 
     #[test]

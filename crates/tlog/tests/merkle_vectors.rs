@@ -3,9 +3,9 @@
 //! tampered case must be rejected, exactly as `wantErr` says.
 
 use base64::Engine as _;
-use domain::proof::merkle::{verify_consistency, verify_inclusion};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use tlog::merkle::{verify_consistency, verify_inclusion};
 
 fn cases(kind: &str) -> Vec<(PathBuf, Value)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
