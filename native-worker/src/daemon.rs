@@ -6,20 +6,20 @@
 //! job is a failed job, never a crash; an unreachable app is retried.
 
 use crate::api::Client;
-use crate::extract::{Engines, Extraction, Failure};
+use crate::extract::{Engines, Failure};
 use crate::ocr::OcrConfig;
 use crate::transcribe::Transcriber;
 use anyhow::Result;
-use domain::wire::jobs::{self as wire, Lease};
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
+use wire::jobs::{self as protocol, Extraction, JobKind, Lease};
 
 /// How the daemon runs.
 pub struct Options {
     pub worker_id: String,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<JobKind>,
     pub concurrency: usize,
     pub lease_seconds: u64,
     pub idle_max: Duration,
@@ -66,7 +66,7 @@ fn worker_loop(client: &Client, options: &Options, stop: &AtomicBool, slot: usiz
     let worker = format!("{}/{slot}", options.worker_id);
     let mut idle = Duration::from_millis(100);
     while !stop.load(Ordering::SeqCst) {
-        let claim = wire::Claim {
+        let claim = protocol::Claim {
             worker_id: worker.clone(),
             kinds: Some(options.kinds.clone()),
             lease_seconds: Some(options.lease_seconds as i64),
@@ -114,7 +114,7 @@ fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &s
                 error: format!("could not fetch the input: {e:#}"),
                 retryable: true,
             })
-            .and_then(|bytes| engines.extract(&job.kind, &job.modality, &job.mime, &bytes));
+            .and_then(|bytes| engines.extract(job.kind, job.modality, &job.mime, &bytes));
         drop(done_tx);
         result
     });
@@ -126,7 +126,7 @@ fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &s
         ),
         Err(f) => client.post_status(
             &format!("/api/jobs/{}/fail", job.id),
-            &wire::Failure {
+            &protocol::Failure {
                 lease_token: job.lease_token.clone(),
                 error: f.error.clone(),
                 engine: None,
@@ -163,16 +163,11 @@ fn process(client: &Client, options: &Options, engines: &mut Engines, worker: &s
     log(line);
 }
 
-fn completion(job: &Lease, x: &Extraction, duration_ms: u64) -> wire::Completion {
-    wire::Completion {
+fn completion(job: &Lease, found: &Extraction, duration_ms: u64) -> protocol::Completion {
+    protocol::Completion {
         lease_token: job.lease_token.clone(),
-        text: Some(x.text.clone()),
-        language: x.language.clone(),
-        confidence: x.confidence,
-        engine: x.engine.clone(),
-        model: x.model.clone(),
+        found: found.clone(),
         duration_ms: Some(duration_ms as i64),
-        segments: x.segments.clone(),
     }
 }
 
@@ -180,7 +175,7 @@ fn completion(job: &Lease, x: &Extraction, duration_ms: u64) -> wire::Completion
 fn heartbeat(client: &Client, job: &Lease, lease_seconds: u64, done: mpsc::Receiver<()>) {
     let every = Duration::from_millis(lease_seconds * 1000 / 3).max(Duration::from_millis(200));
     while let Err(mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(every) {
-        let body = wire::Heartbeat {
+        let body = protocol::Heartbeat {
             lease_token: job.lease_token.clone(),
             lease_seconds: Some(lease_seconds as i64),
         };

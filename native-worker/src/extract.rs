@@ -3,21 +3,12 @@
 
 use crate::ocr::{self, OcrEngine};
 use crate::transcribe::Transcriber;
-use serde_json::Value;
 use std::sync::Arc;
+use wire::jobs::{Extraction, JobKind};
+use wire::media::Modality;
 
 /// Below this OCR confidence a drawing's "words" are taken for strokes, not text.
 pub const MIN_DRAWING_CONFIDENCE: f64 = 0.5;
-
-/// The text extracted from one input, as the app's `complete` call takes it.
-pub struct Extraction {
-    pub text: String,
-    pub language: Option<String>,
-    pub confidence: Option<f64>,
-    pub engine: String,
-    pub model: String,
-    pub segments: Option<Value>,
-}
 
 /// Why a job failed, and whether retrying could help.
 pub struct Failure {
@@ -51,17 +42,14 @@ impl Engines {
     /// Runs the job of `kind` on `bytes` from a `modality` contribution.
     pub fn extract(
         &mut self,
-        kind: &str,
-        modality: &str,
+        kind: JobKind,
+        modality: Modality,
         mime: &str,
         bytes: &[u8],
     ) -> Result<Extraction, Failure> {
         match kind {
-            "transcribe" => self.transcribe(mime, bytes),
-            "ocr" => self.ocr(modality, bytes),
-            other => Err(Failure::permanent(format!(
-                "this worker cannot run '{other}' jobs"
-            ))),
+            JobKind::Transcribe => self.transcribe(mime, bytes),
+            JobKind::Ocr => self.ocr(modality, bytes),
         }
     }
 
@@ -86,7 +74,7 @@ impl Engines {
         })
     }
 
-    fn ocr(&mut self, modality: &str, bytes: &[u8]) -> Result<Extraction, Failure> {
+    fn ocr(&mut self, modality: Modality, bytes: &[u8]) -> Result<Extraction, Failure> {
         let engine = self
             .ocr
             .as_mut()
@@ -98,14 +86,14 @@ impl Engines {
         // without a letter or digit it is not text.
         // Strokes of a sketch read at low confidence ("OO)" for a circle, 0.25) are
         // not words either: the shape the app recognised stays the drawing's text.
-        let unsure =
-            modality == "drawing" && found.confidence.is_some_and(|c| c < MIN_DRAWING_CONFIDENCE);
+        let unsure = modality == Modality::Drawing
+            && found.confidence.is_some_and(|c| c < MIN_DRAWING_CONFIDENCE);
         if unsure || !found.text.chars().any(char::is_alphanumeric) {
             found.text.clear();
         }
         // A drawing may hold only shapes (already recognised by the app); a
         // screenshot without text has nothing to train on.
-        if found.text.is_empty() && modality != "drawing" {
+        if found.text.is_empty() && modality != Modality::Drawing {
             return Err(Failure::permanent("no text found in the image"));
         }
         Ok(Extraction {

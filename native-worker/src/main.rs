@@ -24,6 +24,8 @@ mod witness;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
+use wire::jobs::JobKind;
+use wire::media::Modality;
 
 #[derive(Parser)]
 #[command(version, about = "Native worker of the training-data service")]
@@ -53,9 +55,10 @@ struct RunArgs {
         long,
         env = "TDS_KINDS",
         value_delimiter = ',',
-        default_value = "transcribe,ocr"
+        value_parser = parse_kind,
+        default_values_t = JobKind::ALL.to_vec()
     )]
-    kinds: Vec<String>,
+    kinds: Vec<JobKind>,
     /// Jobs run at once.
     #[arg(long, env = "TDS_CONCURRENCY", default_value_t = 1)]
     concurrency: usize,
@@ -293,18 +296,17 @@ fn limit_openmp_threads() {
     }
 }
 
+/// A `--kinds` entry as a job kind.
+fn parse_kind(name: &str) -> Result<JobKind, String> {
+    JobKind::parse(name)
+        .ok_or_else(|| format!("unknown job kind '{name}' ({})", JobKind::names(", ")))
+}
+
 /// Loads the engines the requested kinds need, then runs the daemon.
 fn run(args: RunArgs) -> anyhow::Result<()> {
     let concurrency = args.concurrency.max(1);
-    let wants = |kind: &str| args.kinds.iter().any(|k| k == kind);
-    if let Some(k) = args
-        .kinds
-        .iter()
-        .find(|k| *k != "transcribe" && *k != "ocr")
-    {
-        anyhow::bail!("unknown job kind '{k}' (transcribe, ocr)");
-    }
-    let transcriber = match wants("transcribe") {
+    let wants = |kind: JobKind| args.kinds.contains(&kind);
+    let transcriber = match wants(JobKind::Transcribe) {
         true => Some(args.engines.transcriber(cores() / concurrency)?),
         false => None,
     };
@@ -314,7 +316,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     });
     let options = daemon::Options {
         worker_id,
-        ocr: wants("ocr").then(|| args.engines.ocr()),
+        ocr: wants(JobKind::Ocr).then(|| args.engines.ocr()),
         kinds: args.kinds,
         concurrency,
         lease_seconds: args.lease_seconds.clamp(2, 3600),
@@ -328,7 +330,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
 fn extract_file(file: &std::path::Path, repeat: usize, args: &EngineArgs) -> anyhow::Result<()> {
     use anyhow::Context;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let mime = domain::media::sniff(&bytes).context("not a recognised audio or image file")?;
+    let mime = wire::media::sniff(&bytes).context("not a recognised audio or image file")?;
     let voice = mime.starts_with("audio/");
     let load = std::time::Instant::now();
     let mut engines = extract::Engines {
@@ -344,11 +346,14 @@ fn extract_file(file: &std::path::Path, repeat: usize, args: &EngineArgs) -> any
         },
     };
     let load_ms = load.elapsed().as_secs_f64() * 1000.0;
-    let (kind, modality) = if voice {
-        ("transcribe", "voice")
+    let modality = if voice {
+        Modality::Voice
     } else {
-        ("ocr", "screenshot")
+        Modality::Screenshot
     };
+    let kind = modality
+        .job_kind()
+        .context("a medium always has a job kind")?;
     for _ in 0..repeat.max(1) {
         let started = std::time::Instant::now();
         let result = engines.extract(kind, modality, mime, &bytes);

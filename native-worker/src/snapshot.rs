@@ -6,9 +6,9 @@ use crate::api::Client;
 use crate::hashing::HashingWriter;
 use anyhow::{bail, Context, Result};
 use domain::db::{Db, Value as Sql};
-use domain::wire::snapshot::{Line, Record, FORMAT};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+use wire::snapshot::{Line, Record, FORMAT};
 
 /// Takes a snapshot into `out_dir`.
 pub fn take(api: &Client, out_dir: &Path, recipient: &str) -> Result<()> {
@@ -117,7 +117,7 @@ pub fn restore(identity: &Path, file: &Path, into: &Path) -> Result<()> {
                 let values: Vec<Sql> = row
                     .r
                     .into_iter()
-                    .map(|c| c.into_value().context("a blob that is not base64"))
+                    .map(|c| Sql::from_cell(c).context("a blob that is not base64"))
                     .collect::<Result<_>>()?;
                 db.execute(&insert, &values)
                     .map_err(|e| anyhow::anyhow!("restoring {table}: {}", e.0))?;

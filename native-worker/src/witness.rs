@@ -8,10 +8,10 @@
 
 use crate::api::Client;
 use anyhow::{bail, Context, Result};
-use domain::wire::witness::{Cosignature, Target, Targets};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tlog::cosignature::WitnessKey;
+use wire::witness::{Cosignature, Target, Targets};
 
 /// Longest pause before a failing witness is asked again.
 const MAX_BACKOFF: Duration = Duration::from_secs(600);

@@ -56,35 +56,64 @@ pub struct Context<'a> {
     pub outbound: &'a dyn Outbound,
 }
 
-/// The client's IP address (Spin's `spin-client-addr`, port removed) and user agent.
-pub fn client_info(req: &Request) -> (Option<String>, Option<String>) {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let ip = header("spin-client-addr").map(|a| match a.parse::<std::net::SocketAddr>() {
-        Ok(sock) => sock.ip().to_string(),
-        Err(_) => a,
-    });
-    (ip, header("user-agent"))
+/// Where a request came from, as the activity log records it: the client's IP address
+/// (Spin's `spin-client-addr`, port removed) and user agent. Handlers take it from the
+/// request; use-cases get it without seeing HTTP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Client IP address.
+    pub ip_address: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
 }
 
-/// An activity entry for this request.
-pub fn activity(
-    req: &Request,
-    log_type: &'static str,
-    user_id: Option<i64>,
-    action_data: serde_json::Value,
-) -> crate::store::activity::Entry {
-    let (ip_address, user_agent) = client_info(req);
-    crate::store::activity::Entry {
-        log_type,
-        user_id,
-        action_data,
-        ip_address,
-        user_agent,
+impl Origin {
+    /// The origin of `req`.
+    pub fn of(req: &Request) -> Self {
+        let header = |name: &str| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let ip_address =
+            header("spin-client-addr").map(|a| match a.parse::<std::net::SocketAddr>() {
+                Ok(sock) => sock.ip().to_string(),
+                Err(_) => a,
+            });
+        Self {
+            ip_address,
+            user_agent: header("user-agent"),
+        }
+    }
+
+    /// An activity entry from this origin.
+    pub fn activity(
+        &self,
+        log_type: &'static str,
+        user_id: Option<i64>,
+        action_data: serde_json::Value,
+    ) -> crate::store::activity::Entry {
+        crate::store::activity::Entry {
+            log_type,
+            user_id,
+            action_data,
+            ip_address: self.ip_address.clone(),
+            user_agent: self.user_agent.clone(),
+        }
+    }
+
+    /// Appends one entry from this origin to the activity log (call it inside the
+    /// transaction whose writes it records, so both land or neither does).
+    pub fn log(
+        &self,
+        db: &dyn Db,
+        log_type: &'static str,
+        user_id: Option<i64>,
+        action_data: serde_json::Value,
+        now: &str,
+    ) -> Result<(), DbError> {
+        crate::activity_chain::append(db, &self.activity(log_type, user_id, action_data), now)
     }
 }
 
@@ -99,6 +128,6 @@ impl Context<'_> {
         action_data: serde_json::Value,
         now: &str,
     ) -> Result<(), DbError> {
-        crate::activity_chain::append(self.db, &activity(req, log_type, user_id, action_data), now)
+        Origin::of(req).log(self.db, log_type, user_id, action_data, now)
     }
 }

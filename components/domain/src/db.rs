@@ -52,6 +52,39 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbError(pub String);
 
+/// A value as the snapshot format writes it (blobs as base64).
+impl From<&Value> for wire::snapshot::Cell {
+    fn from(value: &Value) -> Self {
+        use base64::Engine as _;
+        match value {
+            Value::Integer(i) => Self::Integer(*i),
+            Value::Real(r) => Self::Real(*r),
+            Value::Text(t) => Self::Text(t.clone()),
+            Value::Blob(b) => Self::Blob {
+                b64: base64::engine::general_purpose::STANDARD.encode(b),
+            },
+            Value::Null => Self::Null,
+        }
+    }
+}
+
+impl Value {
+    /// A snapshot cell as a value again; a blob that is not base64 is an error.
+    pub fn from_cell(cell: wire::snapshot::Cell) -> Result<Self, base64::DecodeError> {
+        use base64::Engine as _;
+        use wire::snapshot::Cell;
+        Ok(match cell {
+            Cell::Null => Value::Null,
+            Cell::Integer(i) => Value::Integer(i),
+            Cell::Real(r) => Value::Real(r),
+            Cell::Text(t) => Value::Text(t),
+            Cell::Blob { b64 } => {
+                Value::Blob(base64::engine::general_purpose::STANDARD.decode(b64)?)
+            }
+        })
+    }
+}
+
 impl DbError {
     /// Whether the database was busy or locked by another writer: worth retrying,
     /// never a fault of the request. Spin relays SQLite's message (`database is
@@ -396,5 +429,30 @@ mod retry_tests {
             db.inner.seen.borrow().len() > 2,
             "it retried before giving up"
         );
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use wire::snapshot::Cell;
+
+    #[test]
+    fn values_round_trip_through_snapshot_cells() {
+        let values = [
+            Value::Integer(1),
+            Value::Real(2.5),
+            Value::Text("Ada".into()),
+            Value::Blob(vec![0, 1]),
+            Value::Null,
+        ];
+        for v in values {
+            assert_eq!(Value::from_cell(Cell::from(&v)).unwrap(), v);
+        }
+        assert_eq!(
+            Cell::from(&Value::Blob(vec![0, 1])),
+            Cell::Blob { b64: "AAE=".into() }
+        );
+        assert!(Value::from_cell(Cell::Blob { b64: "!".into() }).is_err());
     }
 }

@@ -3,11 +3,12 @@
 
 use crate::config::Settings;
 use crate::error::ApiError;
-use crate::media::{self, Modality};
+use crate::media;
 use crate::shapes;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
+use wire::media::Modality;
 
 /// Largest accepted `metadata` object, serialized.
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
@@ -227,7 +228,7 @@ pub fn check_text(text: &str, settings: &Settings) -> Result<(), ApiError> {
 }
 
 fn validate(fields: Fields, settings: &Settings) -> Result<NewContribution, ApiError> {
-    let modality = Modality::parse(
+    let modality = media::parse_modality(
         fields
             .modality
             .as_deref()

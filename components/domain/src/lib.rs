@@ -13,21 +13,19 @@ pub mod export;
 pub mod hashing;
 pub mod input;
 pub mod ledger;
-pub mod lifecycle;
 pub mod lore;
 pub mod media;
 pub mod migrations;
 pub mod proof;
 pub mod quality;
 pub mod review;
-pub mod rights;
 pub mod router;
 pub mod routes;
 pub mod shapes;
 pub mod signing;
 pub mod store;
+pub mod usecase;
 pub mod web;
-pub mod wire;
 
 #[cfg(feature = "native-sqlite")]
 pub mod native_sqlite;

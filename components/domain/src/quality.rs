@@ -4,9 +4,10 @@
 
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::lifecycle::Status;
 use crate::store::quality::{self, ScanRow};
 use serde_json::{json, Map, Value};
+use wire::lifecycle::Status;
+use wire::media::Modality;
 
 /// The classes of a scan, in the order a row is tested against them.
 pub const CLASSES: [&str; 5] = ["orphaned", "empty", "complete", "incomplete", "in_progress"];
@@ -237,16 +238,14 @@ fn apply(
     match action {
         Action::Delete if !confirm => Ok("would delete"),
         Action::Delete => {
-            crate::rights::erase_contribution(db, id, now)?;
+            crate::usecase::erasure::erase_contribution(db, id, now)?;
             Ok("deleted")
         }
         _ if jobs::has_fresh_job(db, id)? => Ok("skipped: already queued"),
         _ if !confirm => Ok("would requeue"),
         _ => {
-            let kind = if modality == "voice" {
-                "transcribe"
-            } else {
-                "ocr"
+            let Some(kind) = Modality::parse(modality).and_then(Modality::job_kind) else {
+                return Ok("skipped: nothing to extract");
             };
             jobs::enqueue(db, kind, id, now)?;
             contributions::mark_pending(db, id, now)?;

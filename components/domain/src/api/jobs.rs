@@ -1,22 +1,13 @@
 //! The worker protocol (worker token only): `POST /api/jobs/claim`,
-//! `GET /api/jobs/{id}/input`, `POST /api/jobs/{id}/heartbeat|complete|fail`.
-//! At-least-once with idempotent effects: claiming is atomic (one write transaction),
-//! an expired lease can be claimed again (attempt + 1), a stale lease token or a second
-//! completion answers 409 and changes nothing, retryable failures back off
-//! exponentially with jitter, and after `max_attempts` the job is `dead` and its
-//! contribution `failed` with the last error kept for the quality report.
+//! `GET /api/jobs/{id}/input`, `POST /api/jobs/{id}/heartbeat|complete|fail`. Each
+//! handler checks the token and the body, calls `usecase::jobs` (which owns the
+//! state machine and its transactions) and renders the wire message it returns.
 
-use super::{json, json_body, Context, Params, Request, Response};
+use super::{json, json_body, Context, Origin, Params, Request, Response};
 use crate::auth::require_worker;
-use crate::db::transaction;
 use crate::error::ApiError;
-use crate::lifecycle::{JobState, Status};
-use crate::review::versions::{record_machine, Extraction};
-use crate::store::{contributions, jobs};
-use crate::wire::jobs::{
-    Claim, Completed, Completion, Extended, Failed, Failure, Heartbeat, Lease,
-};
-use serde_json::json;
+use crate::usecase::jobs::{self, Attempt, ClaimRequest};
+use wire::jobs::{Claim, Completion, Extraction, Failure, Heartbeat, JobKind};
 
 /// Default, shortest and longest lease.
 const DEFAULT_LEASE: i64 = 300;
@@ -69,54 +60,19 @@ pub fn claim(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiEr
             "worker_id (1 to 100 characters) is required",
         ));
     }
-    let kinds = body
-        .kinds
-        .unwrap_or_else(|| vec!["transcribe".into(), "ocr".into()]);
-    if kinds.is_empty() || kinds.iter().any(|k| k != "transcribe" && k != "ocr") {
-        return Err(ApiError::invalid("kinds must list transcribe and/or ocr"));
+    let kinds = body.kinds.unwrap_or_else(|| JobKind::ALL.to_vec());
+    if kinds.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "kinds must list {}",
+            JobKind::names(" and/or ")
+        )));
     }
-    let lease = lease_seconds(body.lease_seconds)?;
-    let now = crate::clock::now();
-    // An idle worker's poll only reads: the write lock (which every other writer then
-    // waits for) is taken only when a job is due, and the claim re-checks inside it.
-    if jobs::next_due(ctx.db, &kinds, &now)?.is_none() {
-        return Ok(no_content());
-    }
-    let claimed = transaction(ctx.db, || {
-        while let Some(job) = jobs::next_due(ctx.db, &kinds, &now)? {
-            if job.attempts >= job.max_attempts {
-                // An expired lease on the last attempt: the job is out of attempts.
-                let error = "the lease expired on the last attempt";
-                jobs::finish(ctx.db, job.id, JobState::Dead, Some(error), &now)?;
-                contributions::set_status(
-                    ctx.db,
-                    job.contribution_id,
-                    Status::Failed,
-                    Some(error),
-                    &now,
-                )?;
-                continue;
-            }
-            let token = crate::proof::commitment::new_verification_code();
-            let expires = crate::clock::from_now(lease as f64);
-            jobs::lease(ctx.db, job.id, &worker, &token, &expires, &now)?;
-            contributions::set_status(ctx.db, job.contribution_id, Status::Processing, None, &now)?;
-            let (modality, mime) =
-                contributions::media_info(ctx.db, job.contribution_id)?.unwrap_or_default();
-            return Ok::<_, ApiError>(Some(Lease {
-                id: job.id,
-                kind: job.kind,
-                contribution_id: job.contribution_id,
-                attempt: job.attempts + 1,
-                lease_token: token,
-                lease_expires_at: expires,
-                modality,
-                mime,
-            }));
-        }
-        Ok(None)
-    })?;
-    match claimed {
+    let ask = ClaimRequest {
+        worker: &worker,
+        kinds: &kinds,
+        lease_seconds: lease_seconds(body.lease_seconds)?,
+    };
+    match jobs::claim(ctx.db, &ask)? {
         None => Ok(no_content()),
         Some(lease) => Ok(typed(200, &lease)),
     }
@@ -126,9 +82,7 @@ pub fn claim(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiEr
 pub fn input(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     require_worker(ctx, req)?;
     let id = params.id("id", "job")?;
-    let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
-    let (mime, data) = contributions::input(ctx.db, job.contribution_id)?
-        .ok_or_else(|| ApiError::not_found("the job's input is gone (deleted)"))?;
+    let (mime, data) = jobs::input(ctx.db, id)?;
     Ok(http::Response::builder()
         .status(200)
         .header("content-type", mime)
@@ -136,142 +90,57 @@ pub fn input(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
         .unwrap_or_default())
 }
 
-/// The job, if `token` is its live lease; 409 otherwise (stale, finished, expired).
-fn live_lease(ctx: &Context, id: i64, token: &str, now: &str) -> Result<jobs::Job, ApiError> {
-    let job = jobs::get(ctx.db, id)?.ok_or_else(|| ApiError::not_found(format!("no job {id}")))?;
-    let live = job.state == JobState::Leased
-        && job.lease_token.as_deref() == Some(token)
-        && job.lease_expires_at.as_deref().is_some_and(|e| e > now);
-    if !live {
-        return Err(ApiError::conflict(format!(
-            "job {id} is not leased with this token (state {})",
-            job.state.as_str()
-        )));
-    }
-    Ok(job)
-}
-
 /// `POST /api/jobs/{id}/heartbeat`: extends a live lease.
 pub fn heartbeat(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let (id, body) = report(ctx, req, params, |b: &Heartbeat| &b.lease_token)?;
-    let token = body.lease_token.as_str();
     let lease = lease_seconds(body.lease_seconds)?;
-    let now = crate::clock::now();
-    let expires = crate::clock::from_now(lease as f64);
-    transaction(ctx.db, || {
-        live_lease(ctx, id, token, &now)?;
-        jobs::extend(ctx.db, id, &expires, &now)?;
-        Ok::<_, ApiError>(())
-    })?;
     Ok(typed(
         200,
-        &Extended {
-            id,
-            lease_expires_at: expires,
-        },
+        &jobs::extend(ctx.db, id, &body.lease_token, lease)?,
     ))
 }
 
 /// `POST /api/jobs/{id}/complete`: the extracted text; the contribution is complete.
 pub fn complete(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let (id, body) = report(ctx, req, params, |b: &Completion| &b.lease_token)?;
-    let token = body.lease_token.as_str();
-    let text = body
-        .text
-        .clone()
-        .ok_or_else(|| ApiError::invalid("text is required (empty if nothing was found)"))?;
-    if text.len() > MAX_TEXT {
+    let found: &Extraction = &body.found;
+    if found.text.len() > MAX_TEXT {
         return Err(ApiError::too_large(format!(
             "text is {} bytes; the limit is {MAX_TEXT}",
-            text.len()
+            found.text.len()
         )));
     }
-    let engine = body.engine.clone();
-    if engine.is_empty() {
+    if found.engine.is_empty() {
         return Err(ApiError::invalid("engine is required"));
     }
-    let model = body.model.clone();
-    if body.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+    if found.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
         return Err(ApiError::invalid("confidence must be between 0 and 1"));
     }
-    let now = crate::clock::now();
-    let contribution = transaction(ctx.db, || {
-        let job = live_lease(ctx, id, token, &now)?;
-        jobs::finish(ctx.db, id, JobState::Done, None, &now)?;
-        let row = contributions::get(ctx.db, job.contribution_id)?.ok_or_else(|| {
-            ApiError::conflict(format!("contribution {} was deleted", job.contribution_id))
-        })?;
-        let found = Extraction {
-            text: text.trim(),
-            engine: &engine,
-            model: &model,
-            confidence: body.confidence,
-        };
-        record_machine(ctx.db, &row, &found, &now)?;
-        let data = json!({
-            "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": engine, "model": model,
-            "language": body.language, "duration_ms": body.duration_ms, "segments": body.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
-        });
-        ctx.log_activity(req, "extraction_completed", None, data, &now)?;
-        Ok::<_, ApiError>(job.contribution_id)
-    })?;
-    Ok(typed(
-        200,
-        &Completed {
-            id,
-            state: JobState::Done,
-            contribution_id: contribution,
-        },
-    ))
+    let origin = Origin::of(req);
+    let done = jobs::complete(
+        ctx.db,
+        &origin,
+        id,
+        &body.lease_token,
+        found,
+        body.duration_ms,
+    )?;
+    Ok(typed(200, &done))
 }
 
 /// `POST /api/jobs/{id}/fail`: a failed attempt, retried later or given up on.
 pub fn fail(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let (id, body) = report(ctx, req, params, |b: &Failure| &b.lease_token)?;
-    let token = body.lease_token.as_str();
-    let error = body.error.clone();
-    if error.is_empty() {
+    if body.error.is_empty() {
         return Err(ApiError::invalid("error is required"));
     }
-    let retryable = body.retryable;
-    let now = crate::clock::now();
-    let (state, not_before) = transaction(ctx.db, || {
-        let job = live_lease(ctx, id, token, &now)?;
-        let data = json!({ "job_id": id, "contribution_id": job.contribution_id, "engine": body.engine, "error": error, "attempt": job.attempts });
-        ctx.log_activity(req, "extraction_failed", None, data, &now)?;
-        if retryable && job.attempts < job.max_attempts {
-            // Exponential back-off with ±50 % jitter: 2, 4, 8 … seconds.
-            let jitter = 0.5 + f64::from(crate::hashing::random_bytes(1)[0]) / 255.0;
-            let delay = 2f64.powi(job.attempts.clamp(1, 12) as i32) * jitter;
-            let not_before = crate::clock::from_now(delay);
-            jobs::retry_later(ctx.db, id, &error, &not_before, &now)?;
-            contributions::set_status(
-                ctx.db,
-                job.contribution_id,
-                Status::Pending,
-                Some(&error),
-                &now,
-            )?;
-            return Ok::<_, ApiError>((JobState::Pending, Some(not_before)));
-        }
-        jobs::finish(ctx.db, id, JobState::Dead, Some(&error), &now)?;
-        contributions::set_status(
-            ctx.db,
-            job.contribution_id,
-            Status::Failed,
-            Some(&error),
-            &now,
-        )?;
-        Ok((JobState::Dead, None))
-    })?;
-    Ok(typed(
-        200,
-        &Failed {
-            id,
-            state,
-            not_before,
-        },
-    ))
+    let attempt = Attempt {
+        error: &body.error,
+        engine: body.engine.as_deref(),
+        retryable: body.retryable,
+    };
+    let failed = jobs::fail(ctx.db, &Origin::of(req), id, &body.lease_token, &attempt)?;
+    Ok(typed(200, &failed))
 }
 
 /// `204 No Content`: no job is due.

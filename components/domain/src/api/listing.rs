@@ -4,16 +4,15 @@
 //! see and change only their rows; another user's row is a 404, as if it did not
 //! exist. A reviewer sees the media of the one row they hold a lease on.
 
-use super::{base_url, json, json_body, query, Context, Params, Request, Response};
+use super::{base_url, json, json_body, query, Context, Origin, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
-use crate::db::transaction;
 use crate::error::ApiError;
-use crate::lifecycle::{ReviewState, Status};
-use crate::media::Modality;
 use crate::store::contributions::{self, Contribution, Filter};
 use crate::store::{review_leases, text_versions};
+use crate::usecase::text::{self, Edit, Editor};
 use base64::Engine as _;
 use serde_json::json;
+use wire::lifecycle::{ReviewState, Status};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -53,37 +52,15 @@ pub fn patch(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
         crate::input::check_text(text, &ctx.settings)?;
     }
     let author = caller.actor().unwrap_or_default();
-    let now = crate::clock::now();
-    transaction(ctx.db, || {
-        // Read again under the write lock: a worker or another edit may have come first.
-        let row = contributions::get(ctx.db, row.id)?
-            .ok_or_else(|| ApiError::not_found(format!("no contribution {}", row.id)))?;
-        if let Some(included) = body.included_in_training {
-            contributions::set_included(ctx.db, row.id, included, &now)?;
-            let kind = if included { "opt_in" } else { "opt_out" };
-            let data = json!({ "contribution_id": row.id });
-            ctx.log_activity(req, kind, caller.user_id(), data, &now)?;
-        }
-        if let Some(text) = &body.text {
-            if row.status != Status::Complete {
-                return Err(ApiError::conflict(format!(
-                    "contribution {} is {}: its text can be corrected once extraction is complete",
-                    row.id,
-                    row.status.as_str()
-                )));
-            }
-            if let Some(version) =
-                crate::review::versions::correct(ctx.db, &row, text, &author, &now)?
-            {
-                let data =
-                    json!({ "contribution_id": row.id, "text_version": version, "by": author });
-                ctx.log_activity(req, "text_corrected", caller.user_id(), data, &now)?;
-            }
-        }
-        Ok::<_, ApiError>(())
-    })?;
-    let row = contributions::get(ctx.db, row.id)?
-        .ok_or_else(|| ApiError::not_found("the row vanished"))?;
+    let editor = Editor {
+        user_id: caller.user_id(),
+        author: &author,
+    };
+    let change = Edit {
+        included_in_training: body.included_in_training,
+        text: body.text.as_deref(),
+    };
+    let row = text::edit(ctx.db, &Origin::of(req), row.id, &editor, &change)?;
     Ok(json(
         200,
         &super::views::contribution(&row, &base_url(ctx, req), false),
@@ -100,14 +77,7 @@ pub fn delete(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
             "this contribution cannot be deleted by its owner; ask an admin",
         ));
     }
-    let now = crate::clock::now();
-    transaction(ctx.db, || {
-        crate::rights::erase_contribution(ctx.db, row.id, &now)?;
-        let data = json!({ "contribution_id": row.id, "leaf_index": row.leaf_index });
-        ctx.log_activity(req, "contribution_deleted", caller.user_id(), data, &now)?;
-        Ok::<_, ApiError>(())
-    })?;
-    crate::rights::flush_erased(ctx.db);
+    crate::usecase::erasure::delete_contribution(ctx.db, &Origin::of(req), caller.user_id(), &row)?;
     Ok(http::Response::builder()
         .status(204)
         .body(Vec::new())
@@ -223,9 +193,9 @@ pub fn parse_filter(
     let mut limit = DEFAULT_LIMIT;
     for (key, value) in params {
         match key.as_str() {
-            "modality" => filter.modality = Some(Modality::parse(value)?.as_str().to_string()),
+            "modality" => filter.modality = Some(crate::media::parse_modality(value)?),
             "status" => {
-                let names = Status::ALL.map(Status::as_str);
+                let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
                 filter.status = Some(one_of(key, value, &names, Status::parse)?);
             }
             "user_id" => {
@@ -243,7 +213,7 @@ pub fn parse_filter(
                 }
             }
             "reviewed" => {
-                let names = ReviewState::ALL.map(ReviewState::as_str);
+                let names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
                 filter.review_state = Some(one_of(key, value, &names, ReviewState::parse)?);
             }
             "q" if value.chars().any(char::is_control) => {

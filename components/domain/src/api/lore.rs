@@ -7,11 +7,11 @@ use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::lifecycle::Status;
 use crate::lore::{self, ollama, Analysis, Generated};
 use crate::store::{contributions, lore as store};
 use crate::web::{escape, page};
 use serde_json::{json, Value};
+use wire::lifecycle::Status;
 
 /// `GET /api/users/{id}/lore`: the profile as JSON.
 pub fn get(ctx: &Context, _: &Request, params: &Params) -> Result<Response, ApiError> {

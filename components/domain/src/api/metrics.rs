@@ -4,11 +4,11 @@
 use super::{json, query, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::error::ApiError;
-use crate::media::MODALITIES;
 use crate::store::{activity, contributions, jobs, quality};
 use crate::web::charts;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+use wire::media::Modality;
 
 /// Default and largest window.
 const DEFAULT_DAYS: i64 = 14;
@@ -76,7 +76,7 @@ pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
     };
     let logins = per_day(activity::count_per_day(ctx.db, "user_login", &since)?);
     let scans = per_day(activity::count_per_day(ctx.db, "qr_scan", &since)?);
-    let mut by_modality: BTreeMap<String, Vec<f64>> = MODALITIES
+    let mut by_modality: BTreeMap<String, Vec<f64>> = Modality::ALL
         .iter()
         .map(|m| (m.as_str().to_string(), zeros.clone()))
         .collect();

@@ -4,6 +4,7 @@
 //! a row is shown, shared by several.
 
 pub mod activity;
+pub mod errors;
 pub mod export;
 pub mod jobs;
 pub mod listing;
@@ -18,8 +19,8 @@ pub mod views;
 pub mod web;
 
 pub use crate::context::{
-    activity, client_info, ChunkSource, Context, Handler, Params, Reply, Request, Response,
-    StaticHandler, StreamingHandler,
+    ChunkSource, Context, Handler, Origin, Params, Reply, Request, Response, StaticHandler,
+    StreamingHandler,
 };
 use crate::error::ApiError;
 

@@ -6,11 +6,11 @@ use super::{json, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::media::Modality;
 use crate::quality::{self, Action};
 use crate::store::quality as store;
 use serde::Deserialize;
 use serde_json::json;
+use wire::media::Modality;
 
 /// Default age after which a pending extraction counts as incomplete.
 pub const DEFAULT_STALE_MINUTES: i64 = 60;
@@ -44,7 +44,7 @@ pub fn scan(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     let modality = body
         .modality
         .as_deref()
-        .map(Modality::parse)
+        .map(crate::media::parse_modality)
         .transpose()?
         .map(Modality::as_str);
     let stale = body.stale_after_minutes.unwrap_or(DEFAULT_STALE_MINUTES);
@@ -108,7 +108,7 @@ pub fn execute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Api
         Ok::<_, ApiError>(results)
     })?;
     if confirm {
-        crate::rights::flush_erased(ctx.db);
+        crate::usecase::erasure::flush_erased(ctx.db);
     }
     Ok(json(
         200,

@@ -6,7 +6,6 @@ use super::{base_url, json, json_body, query, Context, Params, Request, Response
 use crate::auth::require_reviewer;
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::media::Modality;
 use crate::review::decision::{self, Decision, Outcome};
 use crate::review::queue::{
     self, Ask, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS,
@@ -23,7 +22,7 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     let (mut modality, mut after, mut lease_seconds) = (None, None, DEFAULT_LEASE_SECONDS);
     for (key, value) in query(req) {
         match key.as_str() {
-            "modality" => modality = Some(Modality::parse(&value)?.as_str()),
+            "modality" => modality = Some(crate::media::parse_modality(&value)?),
             "after" => {
                 after = Some(value.parse::<i64>().map_err(|_| {
                     ApiError::invalid("after must be a contribution id (an integer)")

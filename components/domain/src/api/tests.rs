@@ -378,7 +378,8 @@ fn an_idle_worker_poll_only_reads() {
 
 #[test]
 fn a_new_extraction_never_replaces_a_correction() {
-    use crate::review::versions::{record_machine, Extraction};
+    use crate::usecase::text::record_machine;
+    use wire::jobs::Extraction;
     let db = SqliteDb::migrated();
     let c = ctx(&db);
     let (_, ada) = new_user(&c, "Ada");
@@ -386,10 +387,11 @@ fn a_new_extraction_never_replaces_a_correction() {
     let extract = |text: &str| {
         let row = crate::store::contributions::get(&db, id).unwrap().unwrap();
         let found = Extraction {
-            text,
-            engine: "tesseract",
-            model: "eng",
+            text: text.into(),
+            engine: "tesseract".into(),
+            model: "eng".into(),
             confidence: Some(0.5),
+            ..Extraction::default()
         };
         record_machine(&db, &row, &found, &crate::clock::now()).unwrap()
     };

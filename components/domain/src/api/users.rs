@@ -2,7 +2,7 @@
 //! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me`
 //! erases every contribution of the caller and revokes the token.
 
-use super::{json, json_body, Context, Params, Request, Response};
+use super::{json, json_body, Context, Origin, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -89,19 +89,7 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
 /// profile, and revokes the token.
 pub fn delete_me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let uid = contributor(ctx, req)?;
-    let now = crate::clock::now();
-    let erased = transaction(ctx.db, || {
-        let ids = contributions::ids_of_user(ctx.db, uid)?;
-        for id in &ids {
-            crate::rights::erase_contribution(ctx.db, *id, &now)?;
-        }
-        users::close(ctx.db, uid)?;
-        crate::store::lore::delete(ctx.db, uid)?;
-        let data = json!({ "erased_contributions": ids.len() });
-        ctx.log_activity(req, "account_deleted", Some(uid), data, &now)?;
-        Ok::<_, ApiError>(ids.len())
-    })?;
-    crate::rights::flush_erased(ctx.db);
+    let erased = crate::usecase::erasure::close_account(ctx.db, &Origin::of(req), uid)?;
     Ok(json(
         200,
         &json!({ "erased_contributions": erased, "token_revoked": true }),

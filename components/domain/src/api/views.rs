@@ -5,6 +5,7 @@
 
 use crate::store::contributions::Contribution;
 use serde_json::{json, Value};
+use wire::media::Modality;
 
 /// The public verify URL of `row`, if it has a verification code.
 pub fn verify_url(row: &Contribution, base_url: &str) -> Option<String> {
@@ -60,7 +61,8 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
 
 /// Where the row's media bytes are served (`None` for text rows, which have none).
 pub fn media_url(row: &Contribution, base_url: &str) -> Option<String> {
-    (row.modality != "text").then(|| format!("{base_url}/api/training-data/{}/media", row.id))
+    (row.modality != Modality::Text)
+        .then(|| format!("{base_url}/api/training-data/{}/media", row.id))
 }
 
 /// What a reviewer sees of a leased row: the media and the text to check, never the

@@ -42,7 +42,7 @@ pub fn of(rows: &[Contribution], key: &[u8]) -> Vec<(&'static str, Values)> {
         |f: &dyn Fn(&Contribution) -> Option<String>| Values::Text(rows.iter().map(f).collect());
     vec![
         ("id", Values::Int64(rows.iter().map(|r| r.id).collect())),
-        ("modality", text(&|r| Some(r.modality.clone()))),
+        ("modality", text(&|r| Some(r.modality.to_string()))),
         ("text", text(&|r| r.extracted_text.clone())),
         (
             "text_source",

@@ -13,9 +13,9 @@ use super::parquet::{self, Media, MediaCell};
 use super::CardOptions;
 use crate::context::Context;
 use crate::error::ApiError;
-use crate::media::MODALITIES;
 use crate::store::contributions::{self, Contribution};
 use std::collections::{BTreeMap, VecDeque};
+use wire::media::Modality;
 
 /// Media bytes after which a shard is closed (the shard in hand, one chunk of the
 /// response, stays near this size; a single larger file makes a shard of its own).
@@ -157,11 +157,11 @@ impl Bundle {
 
     /// Takes a page of rows: its `all` shard, then its rows per modality.
     pub fn queue(&mut self, rows: Vec<Contribution>) {
-        for modality in MODALITIES {
+        for modality in Modality::ALL {
             let name = modality.as_str();
             let of: Vec<Contribution> = rows
                 .iter()
-                .filter(|r| r.modality == name)
+                .filter(|r| r.modality == *modality)
                 .cloned()
                 .collect();
             if !of.is_empty() {
@@ -229,7 +229,7 @@ impl Bundle {
     /// The configs in card order: `all` first, then the modalities.
     fn configs(&self) -> Vec<(&'static str, Written)> {
         std::iter::once(ALL)
-            .chain(MODALITIES.iter().map(|m| m.as_str()))
+            .chain(Modality::ALL.iter().map(|m| m.as_str()))
             .filter_map(|c| self.written.get(c).map(|w| (c, *w)))
             .collect()
     }

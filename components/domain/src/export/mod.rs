@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use wire::media::Modality;
 
 /// Rows read per page (per chunk of output).
 pub const PAGE_ROWS: usize = 500;
@@ -200,19 +201,19 @@ pub fn escape_line(text: &str) -> String {
         .replace('\r', "\\r")
 }
 
-fn default_prompt(modality: &str) -> &'static str {
+fn default_prompt(modality: Modality) -> &'static str {
     match modality {
-        "voice" => "Transcribe this voice memo.",
-        "screenshot" => "Read the text in this screenshot.",
-        "drawing" => "Describe this drawing.",
-        _ => "Write a short text.",
+        Modality::Voice => "Transcribe this voice memo.",
+        Modality::Screenshot => "Read the text in this screenshot.",
+        Modality::Drawing => "Describe this drawing.",
+        Modality::Text => "Write a short text.",
     }
 }
 
 fn chat_line(row: &Contribution, chat: &ChatOptions) -> Value {
     let prompt = match &chat.prompt {
-        Some(t) => t.replace("{modality}", &row.modality),
-        None => default_prompt(&row.modality).to_string(),
+        Some(t) => t.replace("{modality}", row.modality.as_str()),
+        None => default_prompt(row.modality).to_string(),
     };
     let mut messages = Vec::new();
     if !chat.system.is_empty() {

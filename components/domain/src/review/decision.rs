@@ -3,13 +3,14 @@
 //! else about an already decided row, or a lease that is not the caller's, is a
 //! conflict.
 
-use super::{versions, wer};
+use super::wer;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::lifecycle::{ReviewState, Status};
 use crate::store::contributions::Contribution;
 use crate::store::{contributions, review_leases, text_versions};
+use crate::usecase::text as versions;
 use serde::Deserialize;
+use wire::lifecycle::{ReviewState, Status};
 
 /// What a reviewer decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

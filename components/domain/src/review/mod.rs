@@ -1,6 +1,6 @@
-//! People in the loop. A row's text is a history of versions (`versions`): what the
-//! engine extracted, what a text contribution said, and every correction since; the
-//! current one is what lists and exports show. Reviewers lease rows one at a time
+//! People in the loop. A row's text is a history of versions (`usecase::text`): what
+//! the engine extracted, what a text contribution said, and every correction since;
+//! the current one is what lists and exports show. Reviewers lease rows one at a time
 //! (`queue`), accept or reject them once (`decision`), and the word error rate
 //! between the machine text and the accepted text (`wer`) measures the engines.
 //!
@@ -9,5 +9,4 @@
 
 pub mod decision;
 pub mod queue;
-pub mod versions;
 pub mod wer;

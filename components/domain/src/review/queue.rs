@@ -4,9 +4,10 @@
 //! skips (`after`) or lets the lease expire, when the row is free for anyone.
 
 use crate::db::{Db, DbError};
-use crate::lifecycle::{ReviewState, Status};
 use crate::store::contributions::{self, Contribution};
 use crate::store::review_leases;
+use wire::lifecycle::{ReviewState, Status};
+use wire::media::Modality;
 
 /// Default lease on a row, in seconds.
 pub const DEFAULT_LEASE_SECONDS: i64 = 600;
@@ -22,7 +23,7 @@ pub struct Ask<'a> {
     /// The reviewer's own user id: nobody reviews their own rows.
     pub own_user: Option<i64>,
     /// Only this modality.
-    pub modality: Option<&'a str>,
+    pub modality: Option<Modality>,
     /// Skip to rows after this id (the page's "skip"); the queue wraps around.
     pub after: Option<i64>,
     /// How long the lease lasts.
@@ -41,7 +42,7 @@ pub struct Leased {
 }
 
 /// Whether a row is still one the queue would hand out.
-fn waiting(row: &Contribution, modality: Option<&str>) -> bool {
+fn waiting(row: &Contribution, modality: Option<Modality>) -> bool {
     row.review_state == ReviewState::Unreviewed
         && row.status == Status::Complete
         && row.included_in_training

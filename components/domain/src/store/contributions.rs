@@ -1,7 +1,8 @@
 //! The `training_contributions` table.
 
 use crate::db::{Db, DbError, Row, Value};
-use crate::lifecycle::{ReviewState, Status, TextSource};
+use wire::lifecycle::{ReviewState, Status, TextSource};
+use wire::media::Modality;
 
 /// Columns every read selects, in one place.
 const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
@@ -17,7 +18,7 @@ pub struct Contribution {
     /// Owner; `None` for anonymous contributions.
     pub user_id: Option<i64>,
     /// `voice`, `screenshot`, `drawing` or `text`.
-    pub modality: String,
+    pub modality: Modality,
     /// Where its text extraction stands.
     pub status: Status,
     /// Real media type of the content.
@@ -79,7 +80,8 @@ impl Contribution {
         Self {
             id: r.int("id"),
             user_id: r.opt_int("user_id"),
-            modality: r.text("modality"),
+            // The schema's CHECK admits only the four names.
+            modality: Modality::parse(&r.text("modality")).unwrap_or(Modality::Text),
             // The schema's CHECK admits only the four names.
             status: Status::parse(&r.text("status")).unwrap_or(Status::Pending),
             mime: r.text("mime"),
@@ -121,7 +123,7 @@ pub struct NewRow<'a> {
     /// Owner (`None`: anonymous).
     pub user_id: Option<i64>,
     /// Modality name.
-    pub modality: &'a str,
+    pub modality: Modality,
     /// Initial status.
     pub status: Status,
     /// Media type.
@@ -168,7 +170,7 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
         ),
         &[
             row.user_id.into(),
-            row.modality.into(),
+            row.modality.as_str().into(),
             row.status.as_str().into(),
             row.mime.into(),
             row.byte_size.into(),
@@ -230,7 +232,7 @@ pub struct Filter {
     /// Only this owner's rows.
     pub user_id: Option<i64>,
     /// Only this modality.
-    pub modality: Option<String>,
+    pub modality: Option<Modality>,
     /// Only this status.
     pub status: Option<Status>,
     /// Extracted text contains this (case-insensitive for ASCII).
@@ -556,12 +558,14 @@ pub fn input(db: &dyn Db, id: i64) -> Result<Option<(String, Vec<u8>)>, DbError>
 }
 
 /// The `(modality, mime)` of a live contribution, without loading its bytes.
-pub fn media_info(db: &dyn Db, id: i64) -> Result<Option<(String, String)>, DbError> {
+pub fn media_info(db: &dyn Db, id: i64) -> Result<Option<(Modality, String)>, DbError> {
     let rows = db.execute(
         "SELECT modality, mime FROM training_contributions WHERE id = ? AND deleted_at IS NULL",
         &[id.into()],
     )?;
-    Ok(rows.first().map(|r| (r.text("modality"), r.text("mime"))))
+    Ok(rows
+        .first()
+        .and_then(|r| Some((Modality::parse(&r.text("modality"))?, r.text("mime")))))
 }
 
 /// Sets a contribution's extraction status (`processing`, `failed`), keeping the error.
@@ -658,7 +662,7 @@ fn queue_index(by_modality: bool, placeholder: &str) -> (&'static str, String) {
 /// not owned by `not_owner`, that nobody holds a live lease on at `now`.
 pub fn next_for_review(
     db: &dyn Db,
-    modality: Option<&str>,
+    modality: Option<Modality>,
     after: i64,
     not_owner: Option<i64>,
     now: &str,
@@ -671,7 +675,7 @@ pub fn next_for_review(
              AND IFNULL(user_id, 0) <> ?2 AND NOT EXISTS \
              (SELECT 1 FROM review_leases l WHERE l.contribution_id = c.id AND l.expires_at > ?4) ORDER BY id LIMIT 1"
         ),
-        &[after.into(), not_owner.unwrap_or(0).into(), modality.unwrap_or("").into(), now.into()],
+        &[after.into(), not_owner.unwrap_or(0).into(), modality.map_or("", Modality::as_str).into(), now.into()],
     )?;
     Ok(rows.first().map(|r| r.int("id")))
 }
@@ -681,11 +685,11 @@ pub fn next_for_review(
 /// by `contributions_user`), so neither count walks the whole table.
 pub fn review_queue_length(
     db: &dyn Db,
-    modality: Option<&str>,
+    modality: Option<Modality>,
     not_owner: Option<i64>,
 ) -> Result<u64, DbError> {
     let (index, modality_clause) = queue_index(modality.is_some(), "?");
-    let params: Vec<Value> = modality.map(Value::from).into_iter().collect();
+    let params: Vec<Value> = modality.map(|m| m.as_str().into()).into_iter().collect();
     let count = |sql: String, params: &[Value]| -> Result<u64, DbError> {
         let rows = db.execute(&sql, params)?;
         Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))

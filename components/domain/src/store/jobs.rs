@@ -1,14 +1,25 @@
 //! The `jobs` table: extraction work queued for the native worker.
 
 use crate::db::{Db, DbError, Value};
-use crate::lifecycle::JobState;
+use wire::jobs::JobKind;
+use wire::lifecycle::JobState;
 
 /// Queues a pending job of `kind` for a contribution; returns its id.
-pub fn enqueue(db: &dyn Db, kind: &str, contribution_id: i64, now: &str) -> Result<i64, DbError> {
+pub fn enqueue(
+    db: &dyn Db,
+    kind: JobKind,
+    contribution_id: i64,
+    now: &str,
+) -> Result<i64, DbError> {
     let rows = db.execute(
         "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at) \
          VALUES (?, ?, 'pending', ?, ?) RETURNING id",
-        &[kind.into(), contribution_id.into(), now.into(), now.into()],
+        &[
+            kind.as_str().into(),
+            contribution_id.into(),
+            now.into(),
+            now.into(),
+        ],
     )?;
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
@@ -59,8 +70,8 @@ pub struct Job {
     pub id: i64,
     /// Contribution id.
     pub contribution_id: i64,
-    /// Kind.
-    pub kind: String,
+    /// What the job does.
+    pub kind: JobKind,
     /// State.
     pub state: JobState,
     /// Attempts so far.
@@ -82,8 +93,8 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<Job>, DbError> {
     Ok(rows.first().map(|r| Job {
         id: r.int("id"),
         contribution_id: r.int("contribution_id"),
-        kind: r.text("kind"),
-        // The schema's CHECK admits only the five names.
+        // The schema's CHECKs admit only the enums' names.
+        kind: JobKind::parse(&r.text("kind")).unwrap_or(JobKind::Transcribe),
         state: JobState::parse(&r.text("state")).unwrap_or(JobState::Pending),
         attempts: r.int("attempts"),
         max_attempts: r.int("max_attempts"),
@@ -94,9 +105,9 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<Job>, DbError> {
 
 /// The next due job of one of `kinds`: pending and past its back-off, or leased with
 /// an expired lease. Call inside a write transaction.
-pub fn next_due(db: &dyn Db, kinds: &[String], now: &str) -> Result<Option<Job>, DbError> {
+pub fn next_due(db: &dyn Db, kinds: &[JobKind], now: &str) -> Result<Option<Job>, DbError> {
     let placeholders = vec!["?"; kinds.len()].join(", ");
-    let mut params: Vec<Value> = kinds.iter().map(|k| Value::Text(k.clone())).collect();
+    let mut params: Vec<Value> = kinds.iter().map(|k| k.as_str().into()).collect();
     params.extend([Value::from(now), Value::from(now)]);
     let rows = db.execute(
         &format!(

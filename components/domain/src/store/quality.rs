@@ -2,8 +2,8 @@
 //! contributions, blobs and jobs.
 
 use crate::db::{Db, DbError};
-use crate::lifecycle::Status;
 use serde_json::{json, Value};
+use wire::lifecycle::Status;
 
 /// What a scan needs to know about one live contribution.
 pub struct ScanRow {

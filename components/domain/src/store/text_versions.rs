@@ -1,8 +1,8 @@
 //! The `text_versions` table: every version of a row's text, oldest first.
 
 use crate::db::{Db, DbError, Row};
-use crate::lifecycle::TextSource;
 use serde::Serialize;
+use wire::lifecycle::TextSource;
 
 /// One version of a row's text, as `GET /api/training-data/{id}/versions` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

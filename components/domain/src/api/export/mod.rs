@@ -5,15 +5,15 @@
 pub mod snapshot;
 
 use crate::api::listing::parse_filter;
-use crate::api::{activity, base_url, query, Context, Params, Reply, Request};
+use crate::api::{base_url, query, Context, Origin, Params, Reply, Request};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
-use crate::lifecycle::Status;
 use crate::store::{activity as activity_log, contributions, lore, secrets, text_versions, users};
 use serde_json::json;
 use std::io::Write as _;
+use wire::lifecycle::Status;
 
 /// `GET /api/training-data/export?format=…`: every matching complete, opted-in row,
 /// streamed in the chosen format.
@@ -53,7 +53,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     let pseudonym_key = transaction(ctx.db, || {
         secrets::get_or_create(ctx.db, "export_pseudonym")
     })?;
-    let mut entry = activity(req, "export", caller.user_id(), json!({}));
+    let mut entry = Origin::of(req).activity("export", caller.user_id(), json!({}));
     let described = json!({ "format": format!("{format:?}").to_lowercase(), "filters": req.uri().query().unwrap_or("") });
     let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
         let now = crate::clock::now();

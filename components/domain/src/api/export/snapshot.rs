@@ -8,8 +8,8 @@ use crate::auth::require_admin;
 use crate::db::{transaction, ReadTransaction};
 use crate::error::ApiError;
 use crate::store::snapshots;
-use crate::wire::snapshot::{Cell, End, Header, Line, Record, Row, TableStart, FORMAT};
 use serde_json::json;
+use wire::snapshot::{Cell, End, Header, Line, Record, Row, TableStart, FORMAT};
 
 /// Rows read per chunk.
 const PAGE: u64 = 1000;

@@ -9,8 +9,8 @@ use crate::auth::require_admin_or_worker;
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::store::{merkle, witnesses};
-use crate::wire::witness::{Cosignature, Stored, Target, Targets};
 use serde_json::json;
+use wire::witness::{Cosignature, Stored, Target, Targets};
 
 /// `GET /api/witnesses`: the latest checkpoint and each witness's state.
 pub fn targets(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {

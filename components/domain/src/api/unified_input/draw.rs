@@ -3,15 +3,14 @@
 //! needs OCR, so the image is stored as a drawing contribution whose job the worker
 //! runs, and the poll URL compares the words once they are there.
 
-use super::ingest;
 use crate::api::{json, json_body, listing::visible_row, Context, Params, Request, Response};
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::input::{checked_strokes, stroke_points, verification_drawing};
-use crate::lifecycle::Status;
 use crate::shapes;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use wire::lifecycle::Status;
 
 /// A text match needs at least this similarity (1 = identical after normalising).
 pub const TEXT_MATCH_THRESHOLD: f64 = 0.8;
@@ -72,7 +71,12 @@ pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             })?;
             let metadata = json!({ "draw_verify": { "expected_text": expected } });
             let new = verification_drawing(image, body.strokes, metadata, &ctx.settings)?;
-            let stored = ingest(ctx, req, caller, &new)?;
+            let stored = crate::usecase::intake::contribute(
+                ctx.db,
+                &crate::context::Origin::of(req),
+                caller,
+                &new,
+            )?;
             let mut answer = poll(&stored.row)?;
             if !stored.row.status.is_final() {
                 *answer.status_mut() = http::StatusCode::ACCEPTED;

@@ -116,7 +116,7 @@ fn frame(title: &str, current: &str, body: &str, script: &str) -> String {
 
 /// A `<select>` of the modalities with an "any" first option labelled `any`.
 fn modality_select(id: &str, any: &str) -> String {
-    let options: String = crate::media::MODALITIES
+    let options: String = wire::media::Modality::ALL
         .iter()
         .map(|m| format!("<option value=\"{0}\">{0}</option>", m.as_str()))
         .collect();

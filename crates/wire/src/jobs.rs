@@ -4,7 +4,18 @@
 //! clear 422 rather than a parser's message.
 
 use crate::lifecycle::JobState;
+use crate::media::Modality;
 use serde::{Deserialize, Serialize};
+
+names! {
+    /// What a job does with its input.
+    pub enum JobKind {
+        /// Whisper speech-to-text of a voice memo.
+        Transcribe = "transcribe",
+        /// OCR of a screenshot or drawing.
+        Ocr = "ocr",
+    }
+}
 
 /// `POST /api/jobs/claim`: lease the next due job of these kinds.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -12,9 +23,9 @@ pub struct Claim {
     /// Who claims (1 to 100 characters); kept on the lease.
     #[serde(default)]
     pub worker_id: String,
-    /// `transcribe` and/or `ocr`; both when absent.
+    /// The kinds this worker runs; every kind when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kinds: Option<Vec<String>>,
+    pub kinds: Option<Vec<JobKind>>,
     /// Lease length in seconds (1 to 3600); 300 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_seconds: Option<i64>,
@@ -25,12 +36,12 @@ pub struct Claim {
 pub struct Lease {
     /// Job id.
     pub id: i64,
-    /// `transcribe` or `ocr`.
-    pub kind: String,
+    /// What to do with the input.
+    pub kind: JobKind,
     /// The contribution it extracts text from.
     pub contribution_id: i64,
-    /// The contribution's modality (`voice`, `screenshot`, `drawing`).
-    pub modality: String,
+    /// The contribution's modality (never `text`: text needs no extraction).
+    pub modality: Modality,
     /// The media type of the input (`GET /api/jobs/{id}/input`).
     pub mime: String,
     /// Attempt number (1 for the first try).
@@ -61,33 +72,41 @@ pub struct Extended {
     pub lease_expires_at: String,
 }
 
-/// `POST /api/jobs/{id}/complete`: the extracted text and how it was found.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Completion {
-    /// The live lease's token.
-    #[serde(default)]
-    pub lease_token: String,
+/// What an engine found in one input: the one extraction type, made by the worker's
+/// engines, carried by [`Completion`] and recorded by the app as a text version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
     /// The text (empty when nothing was found; absent is an error).
-    #[serde(default)]
-    pub text: Option<String>,
+    pub text: String,
     /// Spoken or written language, when known.
     #[serde(default)]
     pub language: Option<String>,
     /// Engine's confidence in 0..=1, when it gives one.
     #[serde(default)]
     pub confidence: Option<f64>,
-    /// The engine (`whisper`, `tesseract`, …); required.
+    /// The engine (`whisper.cpp`, `tesseract`, …); required.
     #[serde(default)]
     pub engine: String,
     /// The model the engine ran.
     #[serde(default)]
     pub model: String,
-    /// How long extraction took.
-    #[serde(default)]
-    pub duration_ms: Option<i64>,
     /// Timed segments of a transcript, as the engine gave them.
     #[serde(default)]
     pub segments: Option<serde_json::Value>,
+}
+
+/// `POST /api/jobs/{id}/complete`: the extraction and how long it took.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The live lease's token.
+    #[serde(default)]
+    pub lease_token: String,
+    /// What was found, its fields at the top level of the message.
+    #[serde(flatten)]
+    pub found: Extraction,
+    /// How long extraction took.
+    #[serde(default)]
+    pub duration_ms: Option<i64>,
 }
 
 /// The completion's answer.
@@ -137,9 +156,9 @@ mod tests {
     fn a_lease_round_trips_and_missing_required_fields_read_as_empty() {
         let lease = Lease {
             id: 7,
-            kind: "ocr".into(),
+            kind: JobKind::Ocr,
             contribution_id: 3,
-            modality: "screenshot".into(),
+            modality: Modality::Screenshot,
             mime: "image/png".into(),
             attempt: 1,
             lease_token: "t".into(),
@@ -156,5 +175,25 @@ mod tests {
         })
         .unwrap();
         assert_eq!(failed["state"], "dead");
+    }
+
+    #[test]
+    fn a_completion_carries_the_extraction_flat_and_requires_its_text() {
+        let wire = r#"{"lease_token":"t","text":"Hi","engine":"whisper.cpp","model":"tiny.en","confidence":0.9,"duration_ms":12}"#;
+        let c: Completion = serde_json::from_str(wire).unwrap();
+        assert_eq!(c.found.text, "Hi");
+        assert_eq!(c.found.confidence, Some(0.9));
+        assert_eq!(c.duration_ms, Some(12));
+        let back = serde_json::to_value(&c).unwrap();
+        assert_eq!(back["engine"], "whisper.cpp");
+        assert!(back.get("found").is_none());
+        let missing = serde_json::from_str::<Completion>(r#"{"lease_token":"t","engine":"e"}"#);
+        assert!(missing
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `text`"));
+        let kinds: Claim = serde_json::from_str(r#"{"worker_id":"w","kinds":["ocr"]}"#).unwrap();
+        assert_eq!(kinds.kinds, Some(vec![JobKind::Ocr]));
+        assert!(serde_json::from_str::<Claim>(r#"{"kinds":["paint"]}"#).is_err());
     }
 }

@@ -1,0 +1,56 @@
+//! The one place the use-cases' typed errors become problem+json: each variant's
+//! status and detail. A database failure maps as `ApiError::from(DbError)` does
+//! (503 with `Retry-After` when busy, else 500).
+
+use crate::error::ApiError;
+use crate::usecase::erasure::ErasureError;
+use crate::usecase::intake::IntakeError;
+use crate::usecase::jobs::JobError;
+use crate::usecase::text::TextError;
+
+impl From<JobError> for ApiError {
+    fn from(e: JobError) -> Self {
+        match e {
+            JobError::NotFound(id) => ApiError::not_found(format!("no job {id}")),
+            JobError::NotLeased(id, state) => ApiError::conflict(format!(
+                "job {id} is not leased with this token (state {state})"
+            )),
+            JobError::ContributionDeleted(id) => {
+                ApiError::conflict(format!("contribution {id} was deleted"))
+            }
+            JobError::InputGone => ApiError::not_found("the job's input is gone (deleted)"),
+            JobError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<TextError> for ApiError {
+    fn from(e: TextError) -> Self {
+        match e {
+            TextError::NotFound(id) => ApiError::not_found(format!("no contribution {id}")),
+            TextError::NotComplete(id, status) => ApiError::conflict(format!(
+                "contribution {id} is {status}: its text can be corrected once extraction is complete"
+            )),
+            TextError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(e: IntakeError) -> Self {
+        match e {
+            IntakeError::DuplicateVanished => {
+                ApiError::internal("a duplicate was reported but not found")
+            }
+            IntakeError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ErasureError> for ApiError {
+    fn from(e: ErasureError) -> Self {
+        match e {
+            ErasureError::Db(e) => e.into(),
+        }
+    }
+}

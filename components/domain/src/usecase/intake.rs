@@ -1,0 +1,156 @@
+//! A contribution arrives: in one transaction its blob (media), its row with a salted
+//! commitment, its first text version (text) or extraction job (media), its leaf in
+//! the contribution log and its `contribution_created` activity entry. The same
+//! content from the same owner is not stored twice: the existing row comes back.
+
+use super::db_failures;
+use super::text;
+use crate::auth::Caller;
+use crate::context::Origin;
+use crate::db::{transaction, Db, DbError};
+use crate::input::NewContribution;
+use crate::proof::{commitment, encodings};
+use crate::store::contributions::{self, Contribution, NewRow};
+use crate::store::{blobs, jobs, merkle};
+use serde_json::json;
+use wire::lifecycle::{Status, TextSource};
+
+/// Why a contribution was not stored.
+#[derive(Debug)]
+pub enum IntakeError {
+    /// The row reported as a duplicate could not be read back.
+    DuplicateVanished,
+    /// The database failed.
+    Db(DbError),
+}
+
+db_failures!(IntakeError);
+
+/// A contribution as stored.
+pub struct Stored {
+    /// The new row, or the caller's existing row with the same content.
+    pub row: Contribution,
+    /// Its extraction job, if it has one.
+    pub job_id: Option<i64>,
+    /// True when the same content from the same owner was already there.
+    pub duplicate: bool,
+}
+
+/// Stores a validated contribution from `caller` (or finds the owner's duplicate).
+pub fn contribute(
+    db: &dyn Db,
+    origin: &Origin,
+    caller: Caller,
+    new: &NewContribution,
+) -> Result<Stored, IntakeError> {
+    let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
+    let salt = commitment::new_salt();
+    let commitment = commitment::commitment(&salt, &hash_bytes);
+    let code = commitment::new_verification_code();
+    let ethereum_checksum = encodings::ethereum_checksum(&new.content);
+    let now = crate::clock::now();
+    let owner = caller.user_id();
+    let job_kind = new.modality.job_kind();
+    let blob = job_kind.map(|_| content_hash.as_str());
+    let (row, job_id, duplicate) = transaction(db, || {
+        if blob.is_some() {
+            blobs::put(db, &content_hash, new.mime, &new.content, &now)?;
+        }
+        let leaf_index = merkle::size(db)?;
+        let inserted = contributions::insert_unless_duplicate(
+            db,
+            &NewRow {
+                user_id: owner,
+                modality: new.modality,
+                status: if job_kind.is_some() {
+                    Status::Pending
+                } else {
+                    Status::Complete
+                },
+                mime: new.mime,
+                byte_size: new.content.len() as i64,
+                content_hash: &content_hash,
+                blob_sha256: blob,
+                extracted_text: new.initial_text(),
+                text_source: job_kind.is_none().then_some(TextSource::Contributor),
+                strokes: new.strokes.as_deref(),
+                metadata: &new.metadata,
+                now: &now,
+                commitment: &commitment,
+                commitment_salt: &salt,
+                ethereum_checksum: &ethereum_checksum,
+                leaf_index,
+                verification_code: &code,
+            },
+        )?;
+        let Some(row) = inserted else {
+            let existing = contributions::find_by_owner_and_hash(db, owner, &content_hash)?
+                .ok_or(IntakeError::DuplicateVanished)?;
+            let job = jobs::latest_for(db, existing.id)?;
+            return Ok::<_, IntakeError>((existing, job, true));
+        };
+        let job = match job_kind {
+            Some(kind) => Some(jobs::enqueue(db, kind, row.id, &now)?),
+            None => {
+                text::record_contributed(db, &row, caller.actor(), &now)?;
+                None
+            }
+        };
+        crate::ledger::append(db, leaf_index, row.id, &commitment, &now)?;
+        let data = json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index });
+        origin.log(db, "contribution_created", owner, data, &now)?;
+        Ok((row, job, false))
+    })?;
+    Ok(Stored {
+        row,
+        job_id,
+        duplicate,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use crate::store::{contributions, jobs, merkle, text_versions};
+    use wire::lifecycle::{Status, TextSource};
+
+    #[test]
+    fn text_is_complete_at_once_with_its_first_version_leaf_and_entry() {
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada");
+        let stored = fixture::text(&db, ada, "Thank you for your order.");
+        assert!(!stored.duplicate);
+        assert_eq!(stored.job_id, None);
+        let row = contributions::get(&db, stored.row.id).unwrap().unwrap();
+        assert_eq!(row.status, Status::Complete);
+        assert_eq!(row.text_source, Some(TextSource::Contributor));
+        let history = text_versions::list(&db, row.id).unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(
+            history[0].author.as_deref(),
+            Some(format!("user:{ada}").as_str())
+        );
+        assert_eq!(merkle::size(&db).unwrap(), 1);
+        assert_eq!(row.leaf_index, Some(0));
+        assert_eq!(fixture::activity_types(&db), ["contribution_created"]);
+    }
+
+    #[test]
+    fn media_waits_for_its_job_and_a_duplicate_is_the_same_row_with_no_new_leaf() {
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada");
+        let first = fixture::screenshot(&db, ada, "invoice");
+        assert_eq!(first.row.status, Status::Pending);
+        let job = first.job_id.expect("a job");
+        assert_eq!(jobs::latest_for(&db, first.row.id).unwrap(), Some(job));
+        let again = fixture::screenshot(&db, ada, "invoice");
+        assert!(again.duplicate);
+        assert_eq!((again.row.id, again.job_id), (first.row.id, Some(job)));
+        assert_eq!(merkle::size(&db).unwrap(), 1);
+        // Another owner's identical bytes are their own contribution.
+        let grace = fixture::user(&db, "Grace");
+        let theirs = fixture::screenshot(&db, grace, "invoice");
+        assert!(!theirs.duplicate && theirs.row.id != first.row.id);
+        assert_eq!(merkle::size(&db).unwrap(), 2);
+    }
+}

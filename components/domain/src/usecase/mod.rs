@@ -1,0 +1,93 @@
+//! The use-case layer: one module per business operation, each owning its
+//! transaction and free of HTTP. Handlers in `api/` authenticate, parse, call one of
+//! these and render; these call the rules (`text`, `ledger`, `activity_chain`) and the
+//! SQL (`store/`). Each returns its own typed error; `api::errors` maps them all to
+//! problem+json in one place.
+//!
+//! - `intake`: a contribution arrives: row, blob, text version, job, log leaf, activity.
+//! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
+//! - `text`: a row's text versions and a person's correction.
+//! - `erasure`: deleting a contribution or a whole account.
+
+pub mod erasure;
+pub mod intake;
+pub mod jobs;
+pub mod text;
+
+/// Gives a use-case error enum its `Db(DbError)` variant's plumbing: `?` on a store call
+/// converts, and a busy database is retried by `db::transaction` like any other.
+macro_rules! db_failures {
+    ($error:ty) => {
+        impl From<$crate::db::DbError> for $error {
+            fn from(e: $crate::db::DbError) -> Self {
+                Self::Db(e)
+            }
+        }
+
+        impl $crate::db::MaybeBusy for $error {
+            fn is_busy(&self) -> bool {
+                matches!(self, Self::Db(e) if e.is_busy())
+            }
+        }
+    };
+}
+pub(crate) use db_failures;
+
+/// What the use-cases' unit tests share: a migrated in-memory SQLite database, users
+/// and contributions made through the use-cases themselves.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use super::intake::{self, Stored};
+    use crate::auth::Caller;
+    use crate::context::Origin;
+    use crate::input::NewContribution;
+    use crate::native_sqlite::SqliteDb;
+    use wire::media::Modality;
+
+    /// A fresh database with every migration applied.
+    pub fn db() -> SqliteDb {
+        SqliteDb::migrated()
+    }
+
+    /// A contributor named `name`; their id.
+    pub fn user(db: &SqliteDb, name: &str) -> i64 {
+        let hash = format!("hash-of-{name}");
+        crate::store::users::insert(db, name, "contributor", &hash, &crate::clock::now()).unwrap()
+    }
+
+    /// A text contribution by `uid`.
+    pub fn text(db: &SqliteDb, uid: i64, words: &str) -> Stored {
+        let new = NewContribution {
+            modality: Modality::Text,
+            content: words.as_bytes().to_vec(),
+            mime: "text/plain",
+            strokes: None,
+            metadata: "{}".into(),
+        };
+        intake::contribute(db, &Origin::default(), Caller::User(uid), &new).unwrap()
+    }
+
+    /// A screenshot by `uid` (PNG magic and `tag`, enough for the store).
+    pub fn screenshot(db: &SqliteDb, uid: i64, tag: &str) -> Stored {
+        let mut content = b"\x89PNG\r\n\x1a\n".to_vec();
+        content.extend_from_slice(tag.as_bytes());
+        let new = NewContribution {
+            modality: Modality::Screenshot,
+            content,
+            mime: "image/png",
+            strokes: None,
+            metadata: "{}".into(),
+        };
+        intake::contribute(db, &Origin::default(), Caller::User(uid), &new).unwrap()
+    }
+
+    /// The activity log's entry types, oldest first.
+    pub fn activity_types(db: &SqliteDb) -> Vec<String> {
+        use crate::db::Db as _;
+        db.execute("SELECT log_type FROM activity_log ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.text("log_type"))
+            .collect()
+    }
+}
