@@ -4,6 +4,7 @@
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::hashing::{constant_time_eq, random_bytes, sha256_hex};
+use crate::store::users::Role;
 use base64::Engine as _;
 
 /// The authenticated caller of a request.
@@ -173,7 +174,7 @@ pub fn require_reviewer(ctx: &Context, req: &http::Request<Vec<u8>>) -> Result<C
     let caller = authenticate(ctx, req, false)?;
     match caller {
         Caller::Admin => Ok(caller),
-        Caller::User(id) if crate::store::users::role(ctx.db, id)?.as_deref() == Some("reviewer") => {
+        Caller::User(id) if crate::store::users::role(ctx.db, id)? == Some(Role::Reviewer) => {
             Ok(caller)
         }
         _ => Err(ApiError::forbidden(

@@ -11,7 +11,6 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod hashing;
-pub mod input;
 pub mod ledger;
 pub mod lore;
 pub mod media;

@@ -4,7 +4,7 @@
 //! `jobs` is the job protocol, `snapshot` the database dump format, `witness` the
 //! witness loop; `media` and `lifecycle` are the closed sets those messages name
 //! (modalities and media types, statuses and states), each an enum whose serde name
-//! is its only spelling (`names!`).
+//! is its only spelling (`names!`, which the app's own closed sets use too).
 
 #[macro_use]
 mod names;

@@ -1,7 +1,9 @@
 //! `names!`: declares a closed set of API and database names as an enum, so each name
 //! is written once: serde, `as_str`, `parse`, `ALL` and `Display` all come from it.
 
-/// Declares `pub enum $name` whose variants are spelled `$text` in JSON and SQL.
+/// Declares `pub enum $name` whose variants are spelled `$text` in JSON and SQL (the
+/// app's own closed sets use it too; the crate using it depends on `serde`).
+#[macro_export]
 macro_rules! names {
     (
         $(#[$meta:meta])*

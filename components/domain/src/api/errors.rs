@@ -6,6 +6,8 @@ use crate::error::ApiError;
 use crate::usecase::erasure::ErasureError;
 use crate::usecase::intake::IntakeError;
 use crate::usecase::jobs::JobError;
+use crate::usecase::quality::QualityError;
+use crate::usecase::review::ReviewError;
 use crate::usecase::text::TextError;
 
 impl From<JobError> for ApiError {
@@ -51,6 +53,50 @@ impl From<ErasureError> for ApiError {
     fn from(e: ErasureError) -> Self {
         match e {
             ErasureError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReviewError> for ApiError {
+    fn from(e: ReviewError) -> Self {
+        let conflict = ApiError::conflict;
+        match e {
+            ReviewError::NotFound(id) => ApiError::not_found(format!("no contribution {id}")),
+            ReviewError::AlreadyDecided(id, state, mine) => {
+                let by = if mine {
+                    "by you, with another decision or text"
+                } else {
+                    "by another reviewer"
+                };
+                conflict(format!("contribution {id} was already {state} {by}"))
+            }
+            ReviewError::OptedOut(id) => conflict(format!(
+                "contribution {id} was opted out of training by its contributor; it is not reviewed"
+            )),
+            ReviewError::NotComplete(id, status) => conflict(format!(
+                "contribution {id} is {status}: only complete rows are reviewed"
+            )),
+            ReviewError::LeaseExpired(id, at) => conflict(format!(
+                "your lease on contribution {id} expired at {at}; GET /api/review/next to lease a row again"
+            )),
+            ReviewError::HeldByAnother(id, until) => conflict(format!(
+                "another reviewer holds contribution {id} until {until}"
+            )),
+            ReviewError::NoLease(id) => conflict(format!(
+                "you hold no lease on contribution {id} (it may have been corrected since): GET /api/review/next leases one"
+            )),
+            ReviewError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<QualityError> for ApiError {
+    fn from(e: QualityError) -> Self {
+        match e {
+            QualityError::NoScan => {
+                ApiError::conflict("no scan yet: POST /api/cleanup-voice-data first")
+            }
+            QualityError::Db(e) => e.into(),
         }
     }
 }

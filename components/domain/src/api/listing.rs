@@ -49,7 +49,7 @@ pub fn patch(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
         ));
     }
     if let Some(text) = &body.text {
-        crate::input::check_text(text, &ctx.settings)?;
+        super::check_text(text, &ctx.settings)?;
     }
     let author = caller.actor().unwrap_or_default();
     let editor = Editor {

@@ -3,14 +3,13 @@
 //! the user's own theme) and `GET /u/{id}/theme.css` show it. Only public-safe facts
 //! appear: the profile and contribution counts, never content or names.
 
-use super::{json, json_body, Context, Params, Request, Response};
+use super::{json, json_body, Context, Origin, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
-use crate::db::transaction;
 use crate::error::ApiError;
 use crate::lore::{self, ollama, Analysis, Generated};
 use crate::store::{contributions, lore as store};
 use crate::web::{escape, page};
-use serde_json::{json, Value};
+use serde_json::Value;
 use wire::lifecycle::Status;
 
 /// `GET /api/users/{id}/lore`: the profile as JSON.
@@ -88,26 +87,17 @@ pub fn generate(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Ap
     let (generated, generator, fallback) = write_story(ctx, &analysis);
     let theme = lore::theme(&analysis).css();
     let hex = analysis.color.to_string();
-    let now = crate::clock::now();
-    transaction(ctx.db, || {
-        store::upsert(
-            ctx.db,
-            &store::NewLore {
-                user_id: uid,
-                color: &hex,
-                archetype: &generated.archetype,
-                origin_story: &generated.origin_story,
-                powers: &generated.powers,
-                weaknesses: &generated.weaknesses,
-                theme_css: &theme,
-                generator: &generator,
-            },
-            &now,
-        )?;
-        let data = json!({ "color": hex, "archetype": generated.archetype, "generator": generator, "fallback": fallback });
-        ctx.log_activity(req, "lore_generated", Some(uid), data, &now)?;
-        Ok::<_, ApiError>(())
-    })?;
+    let kept = store::NewLore {
+        user_id: uid,
+        color: &hex,
+        archetype: &generated.archetype,
+        origin_story: &generated.origin_story,
+        powers: &generated.powers,
+        weaknesses: &generated.weaknesses,
+        theme_css: &theme,
+        generator: &generator,
+    };
+    crate::usecase::lore::keep(ctx.db, &Origin::of(req), &kept, fallback.as_deref())?;
     let mut answer = profile(ctx, uid)?;
     answer["sentiment"] = serde_json::to_value(analysis.sentiment).unwrap_or(Value::Null);
     answer["traits"] = serde_json::to_value(analysis.reading).unwrap_or(Value::Null);

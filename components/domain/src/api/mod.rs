@@ -62,7 +62,38 @@ pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, Api
     if req.body().is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
-    crate::input::decode_json(req.body())
+    decode_json(req.body())
+}
+
+/// A JSON body as `T`: 400 when it is not UTF-8 (wherever the bad bytes sit, also in
+/// fields that are ignored) or not JSON, 422 for a field of the wrong shape.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    serde_json::from_str(text).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
+        _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
+    })
+}
+
+/// A text contribution or a correction: not blank (422), at most `max_text_bytes`
+/// UTF-8 bytes (413).
+pub fn check_text(text: &str, settings: &crate::config::Settings) -> Result<(), ApiError> {
+    if text.trim().is_empty() {
+        return Err(ApiError::invalid("text must not be empty"));
+    }
+    if text.len() > settings.max_text_bytes {
+        return Err(ApiError::too_large(format!(
+            "the text is {} bytes; the limit is {} (max_text_bytes)",
+            text.len(),
+            settings.max_text_bytes
+        )));
+    }
+    Ok(())
 }
 
 /// The base of public links: the `public_base_url` setting, else the request's own

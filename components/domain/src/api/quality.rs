@@ -2,15 +2,14 @@
 //! contribution, `GET /api/cleanup-voice-data/report` details the latest scan and the
 //! score over time, `POST /api/cleanup-voice-data/execute` requeues or erases.
 
-use super::{json, Context, Params, Request, Response};
+use super::{json, Context, Origin, Params, Request, Response};
 use crate::auth::require_admin;
-use crate::db::transaction;
 use crate::error::ApiError;
-use crate::quality::{self, Action};
+use crate::quality::Action;
 use crate::store::quality as store;
+use crate::usecase::quality::{self, Cleanup};
 use serde::Deserialize;
 use serde_json::json;
-use wire::media::Modality;
 
 /// Default age after which a pending extraction counts as incomplete.
 pub const DEFAULT_STALE_MINUTES: i64 = 60;
@@ -45,21 +44,14 @@ pub fn scan(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
         .modality
         .as_deref()
         .map(crate::media::parse_modality)
-        .transpose()?
-        .map(Modality::as_str);
+        .transpose()?;
     let stale = body.stale_after_minutes.unwrap_or(DEFAULT_STALE_MINUTES);
     if stale < 0 {
         return Err(ApiError::invalid(
             "stale_after_minutes must not be negative",
         ));
     }
-    let now = crate::clock::now();
-    let summary = transaction(ctx.db, || {
-        let summary = quality::scan(ctx.db, modality, stale, &now)?;
-        let data = json!({ "scan_id": summary["scan_id"], "score": summary["overall"]["score"], "modality": modality });
-        ctx.log_activity(req, "cleanup_scan", None, data, &now)?;
-        Ok::<_, ApiError>(summary)
-    })?;
+    let summary = quality::scan(ctx.db, &Origin::of(req), modality, stale)?;
     Ok(json(200, &summary))
 }
 
@@ -95,21 +87,19 @@ pub fn execute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Api
     }
     let actions: Vec<Action> = names
         .iter()
-        .map(|n| Action::parse(n))
+        .map(|n| {
+            Action::parse(n).ok_or_else(|| {
+                ApiError::invalid(format!("unknown action {n:?}: use {}", Action::names(", ")))
+            })
+        })
         .collect::<Result<_, _>>()?;
     let confirm = body.confirm.unwrap_or(false);
-    let now = crate::clock::now();
-    let results = transaction(ctx.db, || {
-        let results = quality::execute(ctx.db, &actions, body.ids.as_deref(), confirm, &now)?;
-        if confirm {
-            let data = json!({ "actions": names, "results": results.len() });
-            ctx.log_activity(req, "cleanup_execute", None, data, &now)?;
-        }
-        Ok::<_, ApiError>(results)
-    })?;
-    if confirm {
-        crate::usecase::erasure::flush_erased(ctx.db);
-    }
+    let cleanup = Cleanup {
+        actions: &actions,
+        ids: body.ids.as_deref(),
+        confirm,
+    };
+    let results = quality::clean_up(ctx.db, &Origin::of(req), &cleanup)?;
     Ok(json(
         200,
         &json!({ "dry_run": !confirm, "results": results }),

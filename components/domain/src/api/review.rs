@@ -2,15 +2,11 @@
 //! reviewer, `POST /api/training-data/{id}/review` records the decision. Reviewers are
 //! users with role `reviewer`, or the admin.
 
-use super::{base_url, json, json_body, query, Context, Params, Request, Response};
+use super::{base_url, json, json_body, query, Context, Origin, Params, Request, Response};
 use crate::auth::require_reviewer;
-use crate::db::transaction;
 use crate::error::ApiError;
-use crate::review::decision::{self, Decision, Outcome};
-use crate::review::queue::{
-    self, Ask, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS,
-};
-use crate::store::contributions;
+use crate::review::queue::{Ask, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS};
+use crate::usecase::review::{self, Decision, Outcome, Reviewer};
 use serde_json::json;
 
 /// `GET /api/review/next?modality=&after=&lease_seconds=`: the row the caller holds,
@@ -53,9 +49,7 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
         after,
         lease_seconds,
     };
-    let now = crate::clock::now();
-    let leased = transaction(ctx.db, || queue::next(ctx.db, &ask, &now))?;
-    let Some(leased) = leased else {
+    let Some(leased) = review::next(ctx.db, &ask)? else {
         return Ok(http::Response::builder()
             .status(204)
             .body(Vec::new())
@@ -91,30 +85,21 @@ pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
                 "text is a correction to accept; a rejection carries none",
             ));
         }
-        crate::input::check_text(text, &ctx.settings)?;
+        super::check_text(text, &ctx.settings)?;
     }
-    let now = crate::clock::now();
-    let (outcome, row) = transaction(ctx.db, || {
-        let row = contributions::get(ctx.db, id)?
-            .ok_or_else(|| ApiError::not_found(format!("no contribution {id}")))?;
-        let outcome = decision::decide(
-            ctx.db,
-            &reviewer,
-            &row,
-            body.decision,
-            body.text.as_deref(),
-            &now,
-        )?;
-        let row = contributions::get(ctx.db, id)?.unwrap_or(row);
-        if outcome == Outcome::Recorded {
-            let data = json!({
-                "contribution_id": id, "decision": row.review_state, "text_version": row.text_version,
-                "corrected": body.text.is_some(), "by": reviewer,
-            });
-            ctx.log_activity(req, "review_decided", caller.user_id(), data, &now)?;
-        }
-        Ok::<_, ApiError>((outcome, row))
-    })?;
+    let who = Reviewer {
+        actor: &reviewer,
+        user_id: caller.user_id(),
+    };
+    let origin = Origin::of(req);
+    let (outcome, row) = review::decide(
+        ctx.db,
+        &origin,
+        &who,
+        id,
+        body.decision,
+        body.text.as_deref(),
+    )?;
     Ok(json(
         200,
         &json!({

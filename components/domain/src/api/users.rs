@@ -4,9 +4,10 @@
 
 use super::{json, json_body, Context, Origin, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
-use crate::db::transaction;
 use crate::error::ApiError;
-use crate::store::{contributions, users};
+use crate::store::contributions;
+use crate::store::users::{self, Role};
+use crate::usecase::accounts;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -18,9 +19,6 @@ struct NewUser {
     name: Option<String>,
     role: Option<String>,
 }
-
-/// The roles a user can have: every user contributes; a reviewer also reviews.
-const ROLES: [&str; 2] = ["contributor", "reviewer"];
 
 /// `POST /api/users` (admin): a new contributor (or, with `role: "reviewer"`, a
 /// reviewer) and its token, shown once.
@@ -36,26 +34,18 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             "name must be at most {MAX_NAME_CHARS} printable characters"
         )));
     }
-    let role = body.role.unwrap_or_else(|| ROLES[0].to_string());
-    if !ROLES.contains(&role.as_str()) {
-        return Err(ApiError::invalid(format!(
-            "role must be one of {} (got {role:?})",
-            ROLES.join(", ")
-        )));
-    }
+    let role = match body.role.as_deref() {
+        None => Role::Contributor,
+        Some(name) => Role::parse(name).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "role must be one of {} (got {name:?})",
+                Role::names(", ")
+            ))
+        })?,
+    };
     let token = new_token();
-    let created_at = crate::clock::now();
-    let id = transaction(ctx.db, || {
-        let id = users::insert(ctx.db, &name, &role, &token_hash(&token), &created_at)?;
-        ctx.log_activity(
-            req,
-            "user_created",
-            None,
-            json!({ "user_id": id, "role": role }),
-            &created_at,
-        )?;
-        Ok::<_, ApiError>(id)
-    })?;
+    let (id, created_at) =
+        accounts::create(ctx.db, &Origin::of(req), &name, role, &token_hash(&token))?;
     Ok(json(
         201,
         &json!({ "id": id, "name": name, "role": role, "token": token, "created_at": created_at }),
@@ -78,7 +68,9 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
     let (name, created_at, _) =
         users::get(ctx.db, uid)?.ok_or_else(|| ApiError::not_found("no such user"))?;
     let rows = contributions::ids_of_user(ctx.db, uid)?.len();
-    let role = users::role(ctx.db, uid)?.unwrap_or_default();
+    let role = users::role(ctx.db, uid)?
+        .map(Role::as_str)
+        .unwrap_or_default();
     Ok(json(
         200,
         &json!({ "id": uid, "name": name, "role": role, "created_at": created_at, "contributions": rows }),

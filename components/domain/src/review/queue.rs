@@ -51,7 +51,7 @@ fn waiting(row: &Contribution, modality: Option<Modality>) -> bool {
 
 /// Leases the reviewer's next row (run it inside a transaction); `None` when nothing
 /// waits.
-pub fn next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError> {
+pub fn lease_next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, DbError> {
     let expires_at = crate::clock::from_now(ask.lease_seconds as f64);
     let held = match ask.after {
         None => review_leases::held_by(db, ask.reviewer, now)?,

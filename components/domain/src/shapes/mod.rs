@@ -9,6 +9,7 @@ mod templates;
 mod tests;
 
 use serde::Serialize;
+use serde_json::Value as Json;
 
 /// One input point tagged with the stroke it belongs to, as $P needs to resample each
 /// stroke along its own path.
@@ -64,4 +65,23 @@ pub fn recognize(strokes: &[Stroke]) -> Option<Match> {
 /// The drawing's extracted text, e.g. `shape: circle (0.91)`.
 pub fn describe(m: &Match) -> String {
     format!("shape: {} ({:.2})", m.shape, m.score)
+}
+
+/// Validated strokes (compact JSON) as the recognizer's point lists.
+pub fn stroke_points(strokes: &str) -> Vec<Stroke> {
+    let parsed: Json = serde_json::from_str(strokes).unwrap_or(Json::Null);
+    let point = |p: &Json| match p {
+        Json::Array(a) => Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)),
+        Json::Object(o) => Some((o.get("x")?.as_f64()?, o.get("y")?.as_f64()?)),
+        _ => None,
+    };
+    parsed
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(Json::as_array)
+                .map(|stroke| stroke.iter().filter_map(point).collect())
+                .collect()
+        })
+        .unwrap_or_default()
 }

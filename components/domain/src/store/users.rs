@@ -2,12 +2,21 @@
 
 use crate::db::{Db, DbError, Value};
 
-/// Creates a user with the given role (`contributor` or `reviewer`) and token hash;
-/// returns the new id.
+wire::names! {
+    /// What a user may do: every user contributes; a reviewer also reviews.
+    pub enum Role {
+        /// Contributes (the default).
+        Contributor = "contributor",
+        /// Contributes and reviews others' rows.
+        Reviewer = "reviewer",
+    }
+}
+
+/// Creates a user with the given role and token hash; returns the new id.
 pub fn insert(
     db: &dyn Db,
     name: &str,
-    role: &str,
+    role: Role,
     token_hash: &str,
     created_at: &str,
 ) -> Result<i64, DbError> {
@@ -15,7 +24,7 @@ pub fn insert(
         "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         &[
             name.into(),
-            role.into(),
+            role.as_str().into(),
             token_hash.into(),
             created_at.into(),
         ],
@@ -47,10 +56,10 @@ pub fn mark_login_day(db: &dyn Db, id: i64, day: &str) -> Result<bool, DbError> 
     Ok(!rows.rows.is_empty())
 }
 
-/// A user's role (`contributor` or `reviewer`).
-pub fn role(db: &dyn Db, id: i64) -> Result<Option<String>, DbError> {
+/// A user's role.
+pub fn role(db: &dyn Db, id: i64) -> Result<Option<Role>, DbError> {
     let rows = db.execute("SELECT role FROM users WHERE id = ?", &[id.into()])?;
-    Ok(rows.first().map(|r| r.text("role")))
+    Ok(rows.first().and_then(|r| Role::parse(&r.text("role"))))
 }
 
 /// A user's public account fields: (name, created_at, active).

@@ -8,12 +8,47 @@ use super::text;
 use crate::auth::Caller;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
-use crate::input::NewContribution;
 use crate::proof::{commitment, encodings};
+use crate::shapes;
 use crate::store::contributions::{self, Contribution, NewRow};
 use crate::store::{blobs, jobs, merkle};
 use serde_json::json;
 use wire::lifecycle::{Status, TextSource};
+use wire::media::Modality;
+
+/// A contribution that passed every check and can be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewContribution {
+    /// Which kind of content.
+    pub modality: Modality,
+    /// The raw content: UTF-8 text or the media file's bytes.
+    pub content: Vec<u8>,
+    /// The content's real media type.
+    pub mime: &'static str,
+    /// Drawing strokes as compact JSON.
+    pub strokes: Option<String>,
+    /// Client metadata as a compact JSON object.
+    pub metadata: String,
+}
+
+impl NewContribution {
+    /// The text known at ingest: the text itself, or the shape a drawing's strokes make
+    /// (e.g. `shape: circle (0.91)`, kept until OCR finds words).
+    pub fn initial_text(&self) -> Option<String> {
+        match self.modality {
+            Modality::Text => Some(String::from_utf8_lossy(&self.content).into_owned()),
+            Modality::Drawing => self.shape().map(|m| shapes::describe(&m)),
+            _ => None,
+        }
+    }
+
+    /// The shape recognised in a drawing's strokes, if it has any.
+    pub fn shape(&self) -> Option<shapes::Match> {
+        self.strokes
+            .as_deref()
+            .and_then(|s| shapes::recognize(&shapes::stroke_points(s)))
+    }
+}
 
 /// Why a contribution was not stored.
 #[derive(Debug)]
@@ -132,7 +167,10 @@ mod tests {
         );
         assert_eq!(merkle::size(&db).unwrap(), 1);
         assert_eq!(row.leaf_index, Some(0));
-        assert_eq!(fixture::activity_types(&db), ["contribution_created"]);
+        assert_eq!(
+            fixture::activity_types(&db),
+            ["user_created", "contribution_created"]
+        );
     }
 
     #[test]

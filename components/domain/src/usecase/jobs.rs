@@ -300,7 +300,11 @@ mod tests {
         assert!(matches!(again, Err(JobError::NotLeased(_, JobState::Done))));
         assert_eq!(
             fixture::activity_types(&db),
-            ["contribution_created", "extraction_completed"]
+            [
+                "user_created",
+                "contribution_created",
+                "extraction_completed"
+            ]
         );
     }
 

@@ -4,14 +4,26 @@
 //! SQL (`store/`). Each returns its own typed error; `api::errors` maps them all to
 //! problem+json in one place.
 //!
+//! - `accounts`: a new contributor or reviewer.
 //! - `intake`: a contribution arrives: row, blob, text version, job, log leaf, activity.
 //! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
 //! - `text`: a row's text versions and a person's correction.
+//! - `lore`: a user's lore profile kept.
+//! - `proofs`: the log's checkpoint, QR scans, witnesses' cosignatures, publication.
+//! - `quality`: scanning every contribution and cleaning up what the scan found.
+//! - `review`: leasing the next row to review and recording a decision.
+//! - `snapshots`: an encrypted snapshot recorded.
 //! - `erasure`: deleting a contribution or a whole account.
 
+pub mod accounts;
 pub mod erasure;
 pub mod intake;
 pub mod jobs;
+pub mod lore;
+pub mod proofs;
+pub mod quality;
+pub mod review;
+pub mod snapshots;
 pub mod text;
 
 /// Gives a use-case error enum its `Db(DbError)` variant's plumbing: `?` on a store call
@@ -37,11 +49,12 @@ pub(crate) use db_failures;
 /// and contributions made through the use-cases themselves.
 #[cfg(test)]
 pub(crate) mod fixture {
+    use super::intake::NewContribution;
     use super::intake::{self, Stored};
     use crate::auth::Caller;
     use crate::context::Origin;
-    use crate::input::NewContribution;
     use crate::native_sqlite::SqliteDb;
+    use crate::store::users::Role;
     use wire::media::Modality;
 
     /// A fresh database with every migration applied.
@@ -52,7 +65,9 @@ pub(crate) mod fixture {
     /// A contributor named `name`; their id.
     pub fn user(db: &SqliteDb, name: &str) -> i64 {
         let hash = format!("hash-of-{name}");
-        crate::store::users::insert(db, name, "contributor", &hash, &crate::clock::now()).unwrap()
+        super::accounts::create(db, &Origin::default(), name, Role::Contributor, &hash)
+            .unwrap()
+            .0
     }
 
     /// A text contribution by `uid`.

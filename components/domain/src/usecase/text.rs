@@ -215,7 +215,12 @@ mod tests {
         );
         assert_eq!(
             fixture::activity_types(&db),
-            ["contribution_created", "opt_out", "text_corrected"]
+            [
+                "user_created",
+                "contribution_created",
+                "opt_out",
+                "text_corrected"
+            ]
         );
         // The same text again is no new version and no entry.
         let same = Edit {
@@ -224,7 +229,7 @@ mod tests {
         };
         edit(&db, &Origin::default(), id, &editor("user:1"), &same).unwrap();
         assert_eq!(text_versions::list(&db, id).unwrap().len(), 2);
-        assert_eq!(fixture::activity_types(&db).len(), 3);
+        assert_eq!(fixture::activity_types(&db).len(), 4);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! marker so truncation is detectable); `POST /api/admin/snapshots` records an
 //! encrypted snapshot's file hash and the checkpoint it matches.
 
-use crate::api::{json, json_body, ChunkSource, Context, Params, Reply, Request, Response};
+use crate::api::{json, json_body, ChunkSource, Context, Origin, Params, Reply, Request, Response};
 use crate::auth::require_admin;
-use crate::db::{transaction, ReadTransaction};
+use crate::db::ReadTransaction;
 use crate::error::ApiError;
 use crate::store::snapshots;
 use serde_json::json;
@@ -107,29 +107,23 @@ impl ChunkSource for Dump {
 /// `POST /api/admin/snapshots`: records an encrypted snapshot the admin made.
 pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiError> {
     require_admin(ctx, req)?;
+    let snapshot: Record = json_body(req)?;
     let Record {
         file_name: file,
         sha256: sha,
         tree_size: size,
         root_hash: root,
-    } = json_body(req)?;
+    } = &snapshot;
     if file.is_empty() {
         return Err(ApiError::invalid("file_name is required"));
     }
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::invalid("sha256 must be 64 hex digits"));
     }
-    if size < 0 {
+    if *size < 0 {
         return Err(ApiError::invalid("tree_size must not be negative"));
     }
-    let now = crate::clock::now();
-    let id = transaction(ctx.db, || {
-        let id = snapshots::insert(ctx.db, &file, &sha, size, &root, &now)?;
-        let data =
-            json!({ "snapshot_id": id, "file_name": file, "sha256": sha, "tree_size": size });
-        ctx.log_activity(req, "snapshot", None, data, &now)?;
-        Ok::<_, ApiError>(id)
-    })?;
+    let (id, now) = crate::usecase::snapshots::record(ctx.db, &Origin::of(req), &snapshot)?;
     Ok(Reply::Full(json(
         201,
         &json!({ "id": id, "file_name": file, "sha256": sha, "tree_size": size, "root_hash": root, "created_at": now }),

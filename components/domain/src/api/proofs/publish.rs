@@ -6,7 +6,6 @@
 
 use crate::api::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
-use crate::db::transaction;
 use crate::error::ApiError;
 use crate::hashing::sha256_hex;
 use crate::store::{contributions, merkle};
@@ -75,14 +74,13 @@ pub fn mark(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
             "root_hash is not the log's root at that size",
         ));
     }
-    let now = crate::clock::now();
     let root_hex = hex::encode(root);
-    let marked = transaction(ctx.db, || {
-        let marked = contributions::mark_published(ctx.db, size, &root_hex, &now)?;
-        let data = json!({ "tree_size": size, "root_hash": root_hex, "rows": marked });
-        ctx.log_activity(req, "published", None, data, &now)?;
-        Ok::<_, ApiError>(marked)
-    })?;
+    let marked = crate::usecase::proofs::mark_published(
+        ctx.db,
+        &crate::api::Origin::of(req),
+        size,
+        &root_hex,
+    )?;
     Ok(json(
         200,
         &json!({ "marked": marked, "tree_size": size, "snapshot_hash": root_hex }),

@@ -5,7 +5,6 @@
 //! `native-worker publish` mirrors exactly these bytes into the static site.
 
 use crate::api::{Context, Params, Request, Response};
-use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
 use crate::store::merkle::StoredCheckpoint;
@@ -17,11 +16,8 @@ use tlog::tiles::TilePath;
 /// grew: 404 while the log is empty.
 pub fn signed_checkpoint(ctx: &Context) -> Result<(LogKey, StoredCheckpoint), ApiError> {
     let key = crate::signing::log_key(ctx.db, &ctx.settings)?;
-    let now = crate::clock::now();
-    let cp = transaction(ctx.db, || {
-        ledger::current_checkpoint(ctx.db, Some(&key), &now).map_err(ApiError::from)
-    })?
-    .ok_or_else(|| ApiError::not_found("the log is empty: there is no checkpoint yet"))?;
+    let cp = crate::usecase::proofs::checkpoint(ctx.db, Some(&key))?
+        .ok_or_else(|| ApiError::not_found("the log is empty: there is no checkpoint yet"))?;
     Ok((key, cp))
 }
 

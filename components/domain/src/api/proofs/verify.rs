@@ -3,8 +3,7 @@
 //! inclusion in the latest checkpoint — never content, owner, text or anything derived
 //! from the unsalted content hash. Every view is logged as a QR scan.
 
-use crate::api::{base_url, json, Context, Params, Request, Response};
-use crate::db::transaction;
+use crate::api::{base_url, json, Context, Origin, Params, Request, Response};
 use crate::error::ApiError;
 use crate::ledger;
 use crate::proof::{commitment, encodings};
@@ -30,11 +29,8 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
         .ok_or_else(|| ApiError::not_found("this contribution has no log leaf"))?
         as u64;
     let key = Some(crate::signing::log_key(ctx.db, &ctx.settings)?);
-    let now = crate::clock::now();
-    let checkpoint = transaction(ctx.db, || {
-        ctx.log_activity(req, "qr_scan", None, json!({ "leaf_index": index }), &now)?;
-        ledger::current_checkpoint(ctx.db, key.as_ref(), &now).map_err(ApiError::from)
-    })?;
+    let checkpoint =
+        crate::usecase::proofs::scanned(ctx.db, &Origin::of(req), index, key.as_ref())?;
     let size = match &checkpoint {
         Some(c) if c.size > index => c.size,
         _ => merkle::size(ctx.db)?,

@@ -4,12 +4,11 @@
 //! `POST /api/witnesses/cosignatures` (a cosignature a witness returned, verified
 //! against its key and the stored checkpoint before it is kept).
 
-use crate::api::{json, json_body, Context, Params, Request, Response};
+use crate::api::{json, json_body, Context, Origin, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
-use crate::db::transaction;
 use crate::error::ApiError;
 use crate::store::{merkle, witnesses};
-use serde_json::json;
+use crate::usecase::proofs::{keep_cosignature, Cosigned};
 use wire::witness::{Cosignature, Stored, Target, Targets};
 
 /// `GET /api/witnesses`: the latest checkpoint and each witness's state.
@@ -61,21 +60,13 @@ pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
         .key
         .verify(&cp.note, &body.line)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
-    let now = crate::clock::now();
-    transaction(ctx.db, || {
-        witnesses::insert(
-            ctx.db,
-            &witness.key.name,
-            cp.size,
-            signed_at,
-            body.line.trim_end(),
-            &now,
-        )?;
-        let data =
-            json!({ "witness": witness.key.name, "tree_size": cp.size, "signed_at": signed_at });
-        ctx.log_activity(req, "witness_cosigned", None, data, &now)?;
-        Ok::<_, ApiError>(())
-    })?;
+    let cosigned = Cosigned {
+        witness: &witness.key.name,
+        tree_size: cp.size,
+        signed_at,
+        line: body.line.trim_end(),
+    };
+    keep_cosignature(ctx.db, &Origin::of(req), &cosigned)?;
     let stored = Stored {
         witness: witness.key.name.clone(),
         tree_size: cp.size,

@@ -3,11 +3,12 @@
 //! needs OCR, so the image is stored as a drawing contribution whose job the worker
 //! runs, and the poll URL compares the words once they are there.
 
+use super::body::{checked_strokes, verification_drawing};
 use crate::api::{json, json_body, listing::visible_row, Context, Params, Request, Response};
 use crate::auth::authenticate;
 use crate::error::ApiError;
-use crate::input::{checked_strokes, stroke_points, verification_drawing};
 use crate::shapes;
+use crate::shapes::stroke_points;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wire::lifecycle::Status;

@@ -1,8 +1,9 @@
 //! `POST /api/unified-input`: one endpoint for all four modalities: parses the body
-//! (`crate::input`) and stores it with `usecase::intake` (text is complete at once;
+//! (`body`) and stores it with `usecase::intake` (text is complete at once;
 //! media gets a blob and an extraction job). `draw` checks drawings against what was
 //! asked, storing them the same way.
 
+pub mod body;
 pub mod draw;
 
 use super::{base_url, json, Context, Origin, Params, Request, Response};
@@ -13,7 +14,7 @@ use crate::usecase::intake;
 /// `POST /api/unified-input`: stores one contribution (or finds its duplicate).
 pub fn contribute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
-    let new = crate::input::parse(req, &ctx.settings)?;
+    let new = body::parse(req, &ctx.settings)?;
     let stored = intake::contribute(ctx.db, &Origin::of(req), caller, &new)?;
     let mut body = super::views::contribution(&stored.row, &base_url(ctx, req), true);
     body["duplicate"] = stored.duplicate.into();

@@ -1,10 +1,12 @@
 //! Turns a `POST /api/unified-input` body (JSON with base64 `data`, or
-//! `multipart/form-data` with a `file` part) into a validated new contribution.
+//! `multipart/form-data` with a `file` part) into a validated new contribution
+//! (`usecase::intake::NewContribution`).
 
+use crate::api::check_text;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::media;
-use crate::shapes;
+use crate::usecase::intake::NewContribution;
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -14,40 +16,6 @@ use wire::media::Modality;
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 /// Largest accepted number of stroke points in a drawing.
 pub const MAX_STROKE_POINTS: usize = 100_000;
-
-/// A contribution that passed every check and can be stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewContribution {
-    /// Which kind of content.
-    pub modality: Modality,
-    /// The raw content: UTF-8 text or the media file's bytes.
-    pub content: Vec<u8>,
-    /// The content's real media type.
-    pub mime: &'static str,
-    /// Drawing strokes as compact JSON.
-    pub strokes: Option<String>,
-    /// Client metadata as a compact JSON object.
-    pub metadata: String,
-}
-
-impl NewContribution {
-    /// The text known at ingest: the text itself, or the shape a drawing's strokes make
-    /// (e.g. `shape: circle (0.91)`, kept until OCR finds words).
-    pub fn initial_text(&self) -> Option<String> {
-        match self.modality {
-            Modality::Text => Some(String::from_utf8_lossy(&self.content).into_owned()),
-            Modality::Drawing => self.shape().map(|m| shapes::describe(&m)),
-            _ => None,
-        }
-    }
-
-    /// The shape recognised in a drawing's strokes, if it has any.
-    pub fn shape(&self) -> Option<shapes::Match> {
-        self.strokes
-            .as_deref()
-            .and_then(|s| shapes::recognize(&stroke_points(s)))
-    }
-}
 
 /// A drawing sent for verification (`POST /api/draw/verify`): the same checks as a
 /// unified-input drawing, from base64 `image` and optional `strokes`.
@@ -65,25 +33,6 @@ pub fn verification_drawing(
         ..Fields::default()
     };
     validate(fields, settings)
-}
-
-/// Validated strokes (compact JSON) as the recognizer's point lists.
-pub fn stroke_points(strokes: &str) -> Vec<shapes::Stroke> {
-    let parsed: Json = serde_json::from_str(strokes).unwrap_or(Json::Null);
-    let point = |p: &Json| match p {
-        Json::Array(a) => Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)),
-        Json::Object(o) => Some((o.get("x")?.as_f64()?, o.get("y")?.as_f64()?)),
-        _ => None,
-    };
-    parsed
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .filter_map(Json::as_array)
-                .map(|stroke| stroke.iter().filter_map(point).collect())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The fields a client may send, whichever encoding carried them.
@@ -140,22 +89,7 @@ pub fn parse(
 }
 
 fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
-    decode_json(body)
-}
-
-/// A JSON body as `T`: 400 when it is not UTF-8 (wherever the bad bytes sit, also in
-/// fields that are ignored) or not JSON, 422 for a field of the wrong shape.
-pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let text = std::str::from_utf8(body).map_err(|e| {
-        ApiError::bad_request(format!(
-            "the body is not UTF-8 (invalid byte at offset {})",
-            e.valid_up_to()
-        ))
-    })?;
-    serde_json::from_str(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
-        _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
-    })
+    crate::api::decode_json(body)
 }
 
 fn parse_multipart(
@@ -209,22 +143,6 @@ fn too_large_media(size: usize, settings: &Settings) -> ApiError {
         "the file is {size} bytes; the limit is {} (max_media_bytes)",
         settings.max_media_bytes
     ))
-}
-
-/// A text contribution or a correction: not blank (422), at most `max_text_bytes`
-/// UTF-8 bytes (413).
-pub fn check_text(text: &str, settings: &Settings) -> Result<(), ApiError> {
-    if text.trim().is_empty() {
-        return Err(ApiError::invalid("text must not be empty"));
-    }
-    if text.len() > settings.max_text_bytes {
-        return Err(ApiError::too_large(format!(
-            "the text is {} bytes; the limit is {} (max_text_bytes)",
-            text.len(),
-            settings.max_text_bytes
-        )));
-    }
-    Ok(())
 }
 
 fn validate(fields: Fields, settings: &Settings) -> Result<NewContribution, ApiError> {
