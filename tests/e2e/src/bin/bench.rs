@@ -1,6 +1,6 @@
 //! Benchmarks through the test host, printed as Markdown rows for BENCHMARKS.md.
 //!
-//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|activity|publish|sqlite-modes|all]`
+//! `cargo run --release -p e2e --bin bench -- [host|ingest|proofs|export|activity|publish|sqlite-modes|statements|all]`
 //! - host: the host's own floor — a trivial component and one SQLite insert.
 //! - ingest: `POST /api/unified-input` text contributions through the real app.
 //! - proofs: proof cost per contribution, inclusion proofs and checkpoints at 1k/100k leaves.
@@ -10,6 +10,7 @@
 //! - review: the review loop at 100k waiting rows — `GET /api/review/next` + an accept
 //!   per second from 1 and 4 reviewers, and statements per request.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
+//! - statements: statements per request of ingest and the job protocol, counted natively.
 //! - scale-out: 2 instances × 16 clients of text contributions while 2 workers drain
 //!   voice and OCR jobs, on the built-in SQLite (1 instance) and on libSQL (sqld), with
 //!   the invariants checked afterwards.
@@ -755,6 +756,9 @@ fn main() -> anyhow::Result<()> {
     if which == "scale-out" || which == "all" {
         scale_out()?;
     }
+    if which == "statements" || which == "all" {
+        statements()?;
+    }
     if which == "sqld-stall" {
         let args: Vec<String> = std::env::args().skip(2).collect();
         let number = |i: usize, default| args.get(i).map_or(Ok(default), |n| n.parse());
@@ -887,6 +891,35 @@ struct CountingDb<'a> {
     statements: std::cell::Cell<usize>,
 }
 
+impl<'a> CountingDb<'a> {
+    fn new(inner: &'a dyn domain::db::Db) -> Self {
+        Self {
+            inner,
+            statements: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Runs `req` through `table`'s handler on this database with `settings` (no
+    /// outbound HTTP); the response and the statements the handler ran.
+    fn serve(
+        &self,
+        settings: &domain::config::Settings,
+        table: &[domain::router::Route<domain::context::Handler>],
+        req: &http::Request<Vec<u8>>,
+    ) -> (domain::context::Response, usize) {
+        let ctx = domain::context::Context {
+            db: self,
+            settings: settings.clone(),
+            outbound: &Offline,
+        };
+        self.statements.set(0);
+        let (handler, params) =
+            domain::router::resolve(table, req.method(), req.uri().path()).expect("a route");
+        let resp = handler(&ctx, req, &params).expect("an answer");
+        (resp, self.statements.get())
+    }
+}
+
 impl domain::db::Db for CountingDb<'_> {
     fn execute(
         &self,
@@ -905,6 +938,109 @@ impl domain::context::Outbound for Offline {
     fn post_json(&self, _: &str, _: &[u8], _: u64) -> Result<Vec<u8>, String> {
         Err("offline".into())
     }
+}
+
+/// Statements per request of the ingest and job endpoints, counted natively through
+/// the handlers the components serve (a migrated in-memory database; the adapter adds
+/// two statements per request on top): a text and a voice contribution, then a
+/// worker's claim (with a job due, and idle), heartbeat, completion and failure.
+fn statements() -> anyhow::Result<()> {
+    use domain::routes::{JOBS, UNIFIED_INPUT, USERS};
+    let db = domain::native_sqlite::SqliteDb::migrated();
+    let counting = CountingDb::new(&db);
+    let settings = domain::config::Settings {
+        admin_token: Some("bench".into()),
+        worker_token: Some("bench-worker".into()),
+        ..Default::default()
+    };
+    type Table = &'static [domain::router::Route<domain::context::Handler>];
+    let count = |table: Table, token: &str, method: &str, path: &str, body: serde_json::Value| {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(body.to_string().into_bytes())
+            .expect("a request");
+        let (resp, n) = counting.serve(&settings, table, &req);
+        let answer: serde_json::Value =
+            serde_json::from_slice(resp.body()).unwrap_or(serde_json::Value::Null);
+        (resp.status().as_u16(), answer, n)
+    };
+    let (_, user, _) = count(
+        USERS,
+        "bench",
+        "POST",
+        "/api/users",
+        json!({ "name": "bench" }),
+    );
+    let token = user["token"].as_str().unwrap_or_default().to_string();
+    let text = |n: usize| json!({ "modality": "text", "text": format!("note {n}") });
+    count(UNIFIED_INPUT, &token, "POST", "/api/unified-input", text(0));
+    let (_, _, text_n) = count(UNIFIED_INPUT, &token, "POST", "/api/unified-input", text(1));
+    use base64::Engine as _;
+    let wav = |tag: &str| {
+        let mut bytes = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+        bytes.extend_from_slice(tag.as_bytes());
+        json!({ "modality": "voice", "data": base64::engine::general_purpose::STANDARD.encode(bytes) })
+    };
+    let (_, _, voice_n) = count(
+        UNIFIED_INPUT,
+        &token,
+        "POST",
+        "/api/unified-input",
+        wav("a"),
+    );
+    let worker = "bench-worker";
+    let claim = json!({ "worker_id": "w", "lease_seconds": 60 });
+    let (_, lease, claim_n) = count(JOBS, worker, "POST", "/api/jobs/claim", claim.clone());
+    let (idle_status, _, idle_n) = count(JOBS, worker, "POST", "/api/jobs/claim", claim.clone());
+    let id = lease["id"].as_i64().unwrap_or_default();
+    let lease_token = lease["lease_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (_, _, heartbeat_n) = count(
+        JOBS,
+        worker,
+        "POST",
+        &format!("/api/jobs/{id}/heartbeat"),
+        json!({ "lease_token": lease_token }),
+    );
+    let (_, _, complete_n) = count(
+        JOBS,
+        worker,
+        "POST",
+        &format!("/api/jobs/{id}/complete"),
+        json!({ "lease_token": lease_token, "text": "Hello.", "engine": "whisper.cpp", "model": "tiny.en" }),
+    );
+    count(
+        UNIFIED_INPUT,
+        &token,
+        "POST",
+        "/api/unified-input",
+        wav("b"),
+    );
+    let (_, lease, _) = count(JOBS, worker, "POST", "/api/jobs/claim", claim);
+    let (_, _, fail_n) = count(
+        JOBS,
+        worker,
+        "POST",
+        &format!(
+            "/api/jobs/{}/fail",
+            lease["id"].as_i64().unwrap_or_default()
+        ),
+        json!({ "lease_token": lease["lease_token"], "error": "busy", "retryable": true }),
+    );
+    println!("\n| request | statements (handler; the adapter adds 2) |\n|---|---|");
+    println!("| POST /api/unified-input (text) | {text_n} |");
+    println!("| POST /api/unified-input (voice) | {voice_n} |");
+    println!("| POST /api/jobs/claim (a job is due) | {claim_n} |");
+    println!("| POST /api/jobs/claim (idle: {idle_status}) | {idle_n} |");
+    println!("| POST /api/jobs/{{id}}/heartbeat | {heartbeat_n} |");
+    println!("| POST /api/jobs/{{id}}/complete | {complete_n} |");
+    println!("| POST /api/jobs/{{id}}/fail (retryable) | {fail_n} |");
+    Ok(())
 }
 
 /// The review loop over 100,000 waiting rows (each with a machine version, as
@@ -966,17 +1102,10 @@ fn review() -> anyhow::Result<()> {
         row("next + accept", clients, total, result);
     }
     // Statements per request, counted natively through the same handlers.
-    let counting = CountingDb {
-        inner: &db,
-        statements: std::cell::Cell::new(0),
-    };
-    let ctx = domain::context::Context {
-        db: &counting,
-        settings: domain::config::Settings {
-            admin_token: Some(ADMIN.into()),
-            ..Default::default()
-        },
-        outbound: &Offline,
+    let counting = CountingDb::new(&db);
+    let settings = domain::config::Settings {
+        admin_token: Some(ADMIN.into()),
+        ..Default::default()
     };
     let count = |method: &str, path: &str, body: Option<serde_json::Value>| {
         let req = http::Request::builder()
@@ -986,12 +1115,7 @@ fn review() -> anyhow::Result<()> {
             .header("content-type", "application/json")
             .body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default())
             .unwrap();
-        counting.statements.set(0);
-        let (handler, params) =
-            domain::router::resolve(domain::routes::REVIEW, req.method(), req.uri().path())
-                .unwrap();
-        let resp = handler(&ctx, &req, &params).unwrap();
-        (resp, counting.statements.get())
+        counting.serve(&settings, domain::routes::REVIEW, &req)
     };
     let (next, next_statements) = count("GET", "/api/review/next", None);
     let leased: serde_json::Value = serde_json::from_slice(next.body())?;
