@@ -81,6 +81,7 @@ pub fn authenticate(
     req: &http::Request<Vec<u8>>,
     anonymous_ok: bool,
 ) -> Result<Caller, ApiError> {
+    ctx.set_login_due(None);
     let Some(token) = bearer(req)? else {
         if anonymous_ok && ctx.settings.allow_anonymous {
             return Ok(Caller::Anonymous);
@@ -99,32 +100,15 @@ pub fn authenticate(
     }
     match crate::store::users::find_active_by_token_hash(ctx.db, &token_hash(token))? {
         Some((id, last_login_day)) => {
-            record_daily_login(ctx, req, id, last_login_day.as_deref())?;
+            // The first use of a token each (UTC) day is a `user_login` in the activity
+            // log, recorded with the request's own writes (`Context::origin`).
+            let now = crate::clock::now();
+            let due = last_login_day.as_deref() != Some(&now[..10]);
+            ctx.set_login_due(due.then_some(id));
             Ok(Caller::User(id))
         }
         None => Err(ApiError::unauthorized("unknown or revoked token")),
     }
-}
-
-/// The first use of a token each (UTC) day is a `user_login` in the activity log.
-fn record_daily_login(
-    ctx: &Context,
-    req: &http::Request<Vec<u8>>,
-    id: i64,
-    last: Option<&str>,
-) -> Result<(), ApiError> {
-    let now = crate::clock::now();
-    let today = &now[..10];
-    if last == Some(today) {
-        return Ok(());
-    }
-    crate::db::transaction(ctx.db, || {
-        if crate::store::users::mark_login_day(ctx.db, id, today)? {
-            let data = serde_json::json!({ "day": today });
-            ctx.log_activity(req, "user_login", Some(id), data, &now)?;
-        }
-        Ok(())
-    })
 }
 
 /// Requires the worker token (the job API is the workers' alone). Unset: 503.

@@ -54,17 +54,24 @@ pub struct Context<'a> {
     pub settings: Settings,
     /// Outbound HTTP (reaches only the component's `allowed_outbound_hosts`).
     pub outbound: &'a dyn Outbound,
+    /// The user whose first request of the (UTC) day this is, as `auth::authenticate`
+    /// found: the request's first activity entry records the login in its own
+    /// transaction (`Origin::log`), else [`Context::run`] does after the handler.
+    login_due: std::cell::Cell<Option<i64>>,
 }
 
 /// Where a request came from, as the activity log records it: the client's IP address
-/// (Spin's `spin-client-addr`, port removed) and user agent. Handlers take it from the
-/// request; use-cases get it without seeing HTTP.
+/// (Spin's `spin-client-addr`, port removed) and user agent, and the user whose daily
+/// login is still to be recorded. Handlers take it from the request
+/// ([`Context::origin`]); use-cases get it without seeing HTTP.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     /// Client IP address.
     pub ip_address: Option<String>,
     /// Client user agent.
     pub user_agent: Option<String>,
+    /// A user's first request of the day: its `user_login` entry goes first.
+    pub login: Option<i64>,
 }
 
 impl Origin {
@@ -84,6 +91,7 @@ impl Origin {
         Self {
             ip_address,
             user_agent: header("user-agent"),
+            login: None,
         }
     }
 
@@ -104,7 +112,8 @@ impl Origin {
     }
 
     /// Appends one entry from this origin to the activity log (call it inside the
-    /// transaction whose writes it records, so both land or neither does).
+    /// transaction whose writes it records, so both land or neither does), after the
+    /// day's `user_login` when that is still due.
     pub fn log(
         &self,
         db: &dyn Db,
@@ -113,11 +122,68 @@ impl Origin {
         action_data: serde_json::Value,
         now: &str,
     ) -> Result<(), DbError> {
+        self.log_login(db, now)?;
         crate::activity_chain::append(db, &self.activity(log_type, user_id, action_data), now)
+    }
+
+    /// Records the day's `user_login` if it is due and not yet recorded (the marking
+    /// statement makes a second call a no-op). Call inside a write transaction.
+    pub fn log_login(&self, db: &dyn Db, now: &str) -> Result<(), DbError> {
+        let Some(uid) = self.login else {
+            return Ok(());
+        };
+        let today = &now[..10];
+        if crate::store::users::mark_login_day(db, uid, today)? {
+            let entry = self.activity("user_login", Some(uid), serde_json::json!({ "day": today }));
+            crate::activity_chain::append(db, &entry, now)?;
+        }
+        Ok(())
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// A request's context.
+    pub fn new(db: &'a dyn Db, settings: Settings, outbound: &'a dyn Outbound) -> Self {
+        Self {
+            db,
+            settings,
+            outbound,
+            login_due: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Notes whether this request is a user's first of the day (`auth::authenticate`).
+    pub fn set_login_due(&self, uid: Option<i64>) {
+        self.login_due.set(uid);
+    }
+
+    /// Where `req` came from, with the day's login if it is due.
+    pub fn origin(&self, req: &Request) -> Origin {
+        Origin {
+            login: self.login_due.get(),
+            ..Origin::of(req)
+        }
+    }
+
+    /// Runs a handler, then records the day's login if its transaction did not (a
+    /// request that wrote nothing, or failed): one small transaction, once a day per
+    /// user. A database failure there is logged; the handler's answer stands.
+    pub fn run<T>(
+        &self,
+        req: &Request,
+        handler: impl FnOnce() -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let answer = handler();
+        if self.login_due.get().is_some() {
+            let origin = self.origin(req);
+            let now = crate::clock::now();
+            if let Err(e) = crate::db::transaction(self.db, || origin.log_login(self.db, &now)) {
+                eprintln!("recording the day's login failed: {}", e.0);
+            }
+        }
+        answer
+    }
+
     /// Appends one entry for this request to the activity log (call it inside the
     /// transaction whose writes it records, so both land or neither does).
     pub fn log_activity(
@@ -128,6 +194,7 @@ impl Context<'_> {
         action_data: serde_json::Value,
         now: &str,
     ) -> Result<(), DbError> {
-        Origin::of(req).log(self.db, log_type, user_id, action_data, now)
+        self.origin(req)
+            .log(self.db, log_type, user_id, action_data, now)
     }
 }

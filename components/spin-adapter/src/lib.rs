@@ -92,12 +92,8 @@ pub fn serve(req: Request, table: &[Route<Handler>]) -> Response {
         let (handler, params) = resolve(table, req.method(), req.uri().path())?;
         let settings = settings()?;
         let db = SpinDb::open()?;
-        let ctx = Context {
-            db: &db,
-            settings,
-            outbound: &Outbound,
-        };
-        handler(&ctx, &req, &params)
+        let ctx = Context::new(&db, settings, &Outbound);
+        ctx.run(&req, || handler(&ctx, &req, &params))
     };
     run().unwrap_or_else(ApiError::into_response)
 }
@@ -156,12 +152,8 @@ pub async fn serve_streaming(
         Ok(p) => p,
         Err(e) => return send_full(out, e.into_response()).await,
     };
-    let ctx = Context {
-        db: &db,
-        settings,
-        outbound: &Outbound,
-    };
-    match handler(&ctx, &req, &params) {
+    let ctx = Context::new(&db, settings, &Outbound);
+    match ctx.run(&req, || handler(&ctx, &req, &params)) {
         Err(e) => send_full(out, e.into_response()).await,
         Ok(Reply::Full(response)) => send_full(out, response).await,
         Ok(Reply::Stream(mut source)) => {

@@ -3,7 +3,7 @@
 //! handler checks the token and the body, calls `usecase::jobs` (which owns the
 //! state machine and its transactions) and renders the wire message it returns.
 
-use super::{json, json_body, Context, Origin, Params, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_worker;
 use crate::error::ApiError;
 use crate::usecase::jobs::{self, Attempt, ClaimRequest};
@@ -116,7 +116,7 @@ pub fn complete(ctx: &Context, req: &Request, params: &Params) -> Result<Respons
     if found.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
         return Err(ApiError::invalid("confidence must be between 0 and 1"));
     }
-    let origin = Origin::of(req);
+    let origin = ctx.origin(req);
     let done = jobs::complete(
         ctx.db,
         &origin,
@@ -139,7 +139,7 @@ pub fn fail(ctx: &Context, req: &Request, params: &Params) -> Result<Response, A
         engine: body.engine.as_deref(),
         retryable: body.retryable,
     };
-    let failed = jobs::fail(ctx.db, &Origin::of(req), id, &body.lease_token, &attempt)?;
+    let failed = jobs::fail(ctx.db, &ctx.origin(req), id, &body.lease_token, &attempt)?;
     Ok(typed(200, &failed))
 }
 

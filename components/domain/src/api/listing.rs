@@ -4,7 +4,7 @@
 //! see and change only their rows; another user's row is a 404, as if it did not
 //! exist. A reviewer sees the media of the one row they hold a lease on.
 
-use super::{base_url, json, json_body, query, Context, Origin, Params, Request, Response};
+use super::{base_url, json, json_body, query, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
@@ -60,7 +60,7 @@ pub fn patch(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
         included_in_training: body.included_in_training,
         text: body.text.as_deref(),
     };
-    let row = text::edit(ctx.db, &Origin::of(req), row.id, &editor, &change)?;
+    let row = text::edit(ctx.db, &ctx.origin(req), row.id, &editor, &change)?;
     Ok(json(
         200,
         &super::views::contribution(&row, &base_url(ctx, req), false),
@@ -77,7 +77,7 @@ pub fn delete(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
             "this contribution cannot be deleted by its owner; ask an admin",
         ));
     }
-    crate::usecase::erasure::delete_contribution(ctx.db, &Origin::of(req), caller.user_id(), &row)?;
+    crate::usecase::erasure::delete_contribution(ctx.db, &ctx.origin(req), caller.user_id(), &row)?;
     Ok(http::Response::builder()
         .status(204)
         .body(Vec::new())

@@ -3,7 +3,7 @@
 //! the user's own theme) and `GET /u/{id}/theme.css` show it. Only public-safe facts
 //! appear: the profile and contribution counts, never content or names.
 
-use super::{json, json_body, Context, Origin, Params, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
 use crate::lore::{self, ollama, Analysis, Generated};
@@ -97,7 +97,7 @@ pub fn generate(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Ap
         theme_css: &theme,
         generator: &generator,
     };
-    crate::usecase::lore::keep(ctx.db, &Origin::of(req), &kept, fallback.as_deref())?;
+    crate::usecase::lore::keep(ctx.db, &ctx.origin(req), &kept, fallback.as_deref())?;
     let mut answer = profile(ctx, uid)?;
     answer["sentiment"] = serde_json::to_value(analysis.sentiment).unwrap_or(Value::Null);
     answer["traits"] = serde_json::to_value(analysis.reading).unwrap_or(Value::Null);

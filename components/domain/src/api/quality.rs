@@ -2,7 +2,7 @@
 //! contribution, `GET /api/cleanup-voice-data/report` details the latest scan and the
 //! score over time, `POST /api/cleanup-voice-data/execute` requeues or erases.
 
-use super::{json, Context, Origin, Params, Request, Response};
+use super::{json, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::quality::Action;
@@ -51,7 +51,7 @@ pub fn scan(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
             "stale_after_minutes must not be negative",
         ));
     }
-    let summary = quality::scan(ctx.db, &Origin::of(req), modality, stale)?;
+    let summary = quality::scan(ctx.db, &ctx.origin(req), modality, stale)?;
     Ok(json(200, &summary))
 }
 
@@ -99,7 +99,7 @@ pub fn execute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, Api
         ids: body.ids.as_deref(),
         confirm,
     };
-    let results = quality::clean_up(ctx.db, &Origin::of(req), &cleanup)?;
+    let results = quality::clean_up(ctx.db, &ctx.origin(req), &cleanup)?;
     Ok(json(
         200,
         &json!({ "dry_run": !confirm, "results": results }),

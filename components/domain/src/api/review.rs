@@ -2,7 +2,7 @@
 //! reviewer, `POST /api/training-data/{id}/review` records the decision. Reviewers are
 //! users with role `reviewer`, or the admin.
 
-use super::{base_url, json, json_body, query, Context, Origin, Params, Request, Response};
+use super::{base_url, json, json_body, query, Context, Params, Request, Response};
 use crate::auth::require_reviewer;
 use crate::error::ApiError;
 use crate::review::queue::{Ask, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS};
@@ -91,7 +91,7 @@ pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
         actor: &reviewer,
         user_id: caller.user_id(),
     };
-    let origin = Origin::of(req);
+    let origin = ctx.origin(req);
     let (outcome, row) = review::decide(
         ctx.db,
         &origin,

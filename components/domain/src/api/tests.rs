@@ -21,14 +21,14 @@ impl Outbound for Offline {
 }
 
 fn ctx(db: &SqliteDb) -> Context<'_> {
-    Context {
+    Context::new(
         db,
-        settings: Settings {
+        Settings {
             admin_token: Some(ADMIN.into()),
             ..Settings::default()
         },
-        outbound: &Offline,
-    }
+        &Offline,
+    )
 }
 
 /// Answers one request from a component's table, as the adapter does.
@@ -51,7 +51,7 @@ fn call(
         .body(body.map(|v| v.to_string().into_bytes()).unwrap_or_default())
         .unwrap();
     let resp = resolve(table, req.method(), req.uri().path())
-        .and_then(|(handler, params)| handler(ctx, &req, &params))
+        .and_then(|(handler, params)| ctx.run(&req, || handler(ctx, &req, &params)))
         .unwrap_or_else(|e| e.into_response());
     (
         resp.status().as_u16(),
@@ -123,11 +123,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
         call(USERS, &c, "GET", "/api/users", Some(ADMIN), None).0,
         405
     );
-    let unconfigured = Context {
-        db: &db,
-        settings: Settings::default(),
-        outbound: &Offline,
-    };
+    let unconfigured = Context::new(&db, Settings::default(), &Offline);
     assert_eq!(
         call(
             USERS,
@@ -348,14 +344,14 @@ fn an_idle_worker_poll_only_reads() {
         inner: SqliteDb::migrated(),
         seen: Default::default(),
     };
-    let ctx = Context {
-        db: &db,
-        settings: Settings {
+    let ctx = Context::new(
+        &db,
+        Settings {
             worker_token: Some("worker-secret".into()),
             ..Settings::default()
         },
-        outbound: &Offline,
-    };
+        &Offline,
+    );
     let (status, _) = call(
         JOBS,
         &ctx,
@@ -476,4 +472,49 @@ fn hf_media_shards_close_at_their_size_limit_one_chunk_each() {
         ]
     );
     assert!(largest < 17 * mib, "the largest chunk was {largest} bytes");
+}
+
+/// The activity log's entry types, oldest first.
+fn entry_types(db: &SqliteDb) -> Vec<String> {
+    db.execute("SELECT log_type FROM activity_log ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.text("log_type"))
+        .collect()
+}
+
+#[test]
+fn the_days_login_joins_the_first_write_or_follows_a_read() {
+    let db = SqliteDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    let (_, grace) = new_user(&c, "Grace");
+    // Ada's first request writes: her login is recorded in the contribution's own
+    // transaction, just before its entry.
+    let text = json!({ "modality": "text", "text": "hello" });
+    let (status, _) = call(
+        UNIFIED_INPUT,
+        &c,
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Some(text),
+    );
+    assert_eq!(status, 201);
+    // Grace's first request only reads: her login follows it.
+    let (status, _) = call(LISTING, &c, "GET", "/api/training-data", Some(&grace), None);
+    assert_eq!(status, 200);
+    // Later requests that day record nothing more.
+    call(LISTING, &c, "GET", "/api/training-data", Some(&ada), None);
+    call(LISTING, &c, "GET", "/api/training-data", Some(&grace), None);
+    assert_eq!(
+        entry_types(&db),
+        [
+            "user_created",
+            "user_created",
+            "user_login",
+            "contribution_created",
+            "user_login"
+        ]
+    );
 }

@@ -2,7 +2,7 @@
 //! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me`
 //! erases every contribution of the caller and revokes the token.
 
-use super::{json, json_body, Context, Origin, Params, Request, Response};
+use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
 use crate::error::ApiError;
 use crate::store::contributions;
@@ -45,7 +45,7 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
     };
     let token = new_token();
     let (id, created_at) =
-        accounts::create(ctx.db, &Origin::of(req), &name, role, &token_hash(&token))?;
+        accounts::create(ctx.db, &ctx.origin(req), &name, role, &token_hash(&token))?;
     Ok(json(
         201,
         &json!({ "id": id, "name": name, "role": role, "token": token, "created_at": created_at }),
@@ -81,7 +81,7 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
 /// profile, and revokes the token.
 pub fn delete_me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let uid = contributor(ctx, req)?;
-    let erased = crate::usecase::erasure::close_account(ctx.db, &Origin::of(req), uid)?;
+    let erased = crate::usecase::erasure::close_account(ctx.db, &ctx.origin(req), uid)?;
     Ok(json(
         200,
         &json!({ "erased_contributions": erased, "token_revoked": true }),

@@ -907,15 +907,13 @@ impl<'a> CountingDb<'a> {
         table: &[domain::router::Route<domain::context::Handler>],
         req: &http::Request<Vec<u8>>,
     ) -> (domain::context::Response, usize) {
-        let ctx = domain::context::Context {
-            db: self,
-            settings: settings.clone(),
-            outbound: &Offline,
-        };
+        let ctx = domain::context::Context::new(self, settings.clone(), &Offline);
         self.statements.set(0);
         let (handler, params) =
             domain::router::resolve(table, req.method(), req.uri().path()).expect("a route");
-        let resp = handler(&ctx, req, &params).expect("an answer");
+        let resp = ctx
+            .run(req, || handler(&ctx, req, &params))
+            .expect("an answer");
         (resp, self.statements.get())
     }
 }

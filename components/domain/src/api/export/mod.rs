@@ -5,7 +5,7 @@
 pub mod snapshot;
 
 use crate::api::listing::parse_filter;
-use crate::api::{base_url, query, Context, Origin, Params, Reply, Request};
+use crate::api::{base_url, query, Context, Params, Reply, Request};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
@@ -53,7 +53,9 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     let pseudonym_key = transaction(ctx.db, || {
         secrets::get_or_create(ctx.db, "export_pseudonym")
     })?;
-    let mut entry = Origin::of(req).activity("export", caller.user_id(), json!({}));
+    let mut entry = ctx
+        .origin(req)
+        .activity("export", caller.user_id(), json!({}));
     let described = json!({ "format": format!("{format:?}").to_lowercase(), "filters": req.uri().query().unwrap_or("") });
     let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
         let now = crate::clock::now();

@@ -3,7 +3,7 @@
 //! marker so truncation is detectable); `POST /api/admin/snapshots` records an
 //! encrypted snapshot's file hash and the checkpoint it matches.
 
-use crate::api::{json, json_body, ChunkSource, Context, Origin, Params, Reply, Request, Response};
+use crate::api::{json, json_body, ChunkSource, Context, Params, Reply, Request, Response};
 use crate::auth::require_admin;
 use crate::db::ReadTransaction;
 use crate::error::ApiError;
@@ -123,7 +123,7 @@ pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiErro
     if *size < 0 {
         return Err(ApiError::invalid("tree_size must not be negative"));
     }
-    let (id, now) = crate::usecase::snapshots::record(ctx.db, &Origin::of(req), &snapshot)?;
+    let (id, now) = crate::usecase::snapshots::record(ctx.db, &ctx.origin(req), &snapshot)?;
     Ok(Reply::Full(json(
         201,
         &json!({ "id": id, "file_name": file, "sha256": sha, "tree_size": size, "root_hash": root, "created_at": now }),

@@ -75,12 +75,7 @@ pub fn mark(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
         ));
     }
     let root_hex = hex::encode(root);
-    let marked = crate::usecase::proofs::mark_published(
-        ctx.db,
-        &crate::api::Origin::of(req),
-        size,
-        &root_hex,
-    )?;
+    let marked = crate::usecase::proofs::mark_published(ctx.db, &ctx.origin(req), size, &root_hex)?;
     Ok(json(
         200,
         &json!({ "marked": marked, "tree_size": size, "snapshot_hash": root_hex }),

@@ -3,7 +3,7 @@
 //! inclusion in the latest checkpoint — never content, owner, text or anything derived
 //! from the unsalted content hash. Every view is logged as a QR scan.
 
-use crate::api::{base_url, json, Context, Origin, Params, Request, Response};
+use crate::api::{base_url, json, Context, Params, Request, Response};
 use crate::error::ApiError;
 use crate::ledger;
 use crate::proof::{commitment, encodings};
@@ -30,7 +30,7 @@ pub fn proof_page(ctx: &Context, req: &Request, params: &Params) -> Result<Respo
         as u64;
     let key = Some(crate::signing::log_key(ctx.db, &ctx.settings)?);
     let checkpoint =
-        crate::usecase::proofs::scanned(ctx.db, &Origin::of(req), index, key.as_ref())?;
+        crate::usecase::proofs::scanned(ctx.db, &ctx.origin(req), index, key.as_ref())?;
     let size = match &checkpoint {
         Some(c) if c.size > index => c.size,
         _ => merkle::size(ctx.db)?,

@@ -4,7 +4,7 @@
 //! `POST /api/witnesses/cosignatures` (a cosignature a witness returned, verified
 //! against its key and the stored checkpoint before it is kept).
 
-use crate::api::{json, json_body, Context, Origin, Params, Request, Response};
+use crate::api::{json, json_body, Context, Params, Request, Response};
 use crate::auth::require_admin_or_worker;
 use crate::error::ApiError;
 use crate::store::{merkle, witnesses};
@@ -66,7 +66,7 @@ pub fn record(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
         signed_at,
         line: body.line.trim_end(),
     };
-    keep_cosignature(ctx.db, &Origin::of(req), &cosigned)?;
+    keep_cosignature(ctx.db, &ctx.origin(req), &cosigned)?;
     let stored = Stored {
         witness: witness.key.name.clone(),
         tree_size: cp.size,

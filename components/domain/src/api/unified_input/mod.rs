@@ -6,7 +6,7 @@
 pub mod body;
 pub mod draw;
 
-use super::{base_url, json, Context, Origin, Params, Request, Response};
+use super::{base_url, json, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
 use crate::usecase::intake;
@@ -15,7 +15,7 @@ use crate::usecase::intake;
 pub fn contribute(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, true)?;
     let new = body::parse(req, &ctx.settings)?;
-    let stored = intake::contribute(ctx.db, &Origin::of(req), caller, &new)?;
+    let stored = intake::contribute(ctx.db, &ctx.origin(req), caller, &new)?;
     let mut body = super::views::contribution(&stored.row, &base_url(ctx, req), true);
     body["duplicate"] = stored.duplicate.into();
     body["job_id"] = stored.job_id.into();
