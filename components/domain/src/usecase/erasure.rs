@@ -68,7 +68,7 @@ pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError
     // index entries included (the adapter turns it on for every connection, so space
     // freed by earlier page splits was zeroed too); remote libSQL refuses the pragma,
     // and the in-place overwrite in `contributions::erase` and
-    // `blobs::delete_if_unreferenced` is what remains there (README, "Data rights").
+    // `blobs::delete_if_unreferenced` is what remains there (README, "Your data").
     let _ = db.execute("PRAGMA secure_delete = ON", &[]);
     if let Some(blob) = contributions::erase(db, id, now)? {
         blobs::delete_if_unreferenced(db, &blob)?;
