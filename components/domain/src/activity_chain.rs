@@ -147,7 +147,7 @@ mod tests {
 
     fn entry(n: i64) -> Entry {
         Entry {
-            log_type: "test",
+            log_type: crate::store::activity::Activity::Export,
             user_id: Some(n),
             action_data: json!({ "n": n }),
             ip_address: Some("203.0.113.9".into()),

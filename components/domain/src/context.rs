@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::error::ApiError;
 pub use crate::router::Params;
+use crate::store::activity::Activity;
 
 /// An incoming request with its whole body.
 pub type Request = http::Request<Vec<u8>>;
@@ -98,7 +99,7 @@ impl Origin {
     /// An activity entry from this origin.
     pub fn activity(
         &self,
-        log_type: &'static str,
+        log_type: Activity,
         user_id: Option<i64>,
         action_data: serde_json::Value,
     ) -> crate::store::activity::Entry {
@@ -117,7 +118,7 @@ impl Origin {
     pub fn log(
         &self,
         db: &dyn Db,
-        log_type: &'static str,
+        log_type: Activity,
         user_id: Option<i64>,
         action_data: serde_json::Value,
         now: &str,
@@ -134,7 +135,11 @@ impl Origin {
         };
         let today = &now[..10];
         if crate::store::users::mark_login_day(db, uid, today)? {
-            let entry = self.activity("user_login", Some(uid), serde_json::json!({ "day": today }));
+            let entry = self.activity(
+                Activity::UserLogin,
+                Some(uid),
+                serde_json::json!({ "day": today }),
+            );
             crate::activity_chain::append(db, &entry, now)?;
         }
         Ok(())
@@ -189,7 +194,7 @@ impl<'a> Context<'a> {
     pub fn log_activity(
         &self,
         req: &Request,
-        log_type: &'static str,
+        log_type: Activity,
         user_id: Option<i64>,
         action_data: serde_json::Value,
         now: &str,

@@ -4,6 +4,7 @@
 use super::{json, query, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::error::ApiError;
+use crate::store::activity::Activity;
 use crate::store::{activity, contributions, jobs, quality};
 use crate::web::charts;
 use serde_json::{json, Map, Value};
@@ -74,8 +75,12 @@ pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
         }
         v
     };
-    let logins = per_day(activity::count_per_day(ctx.db, "user_login", &since)?);
-    let scans = per_day(activity::count_per_day(ctx.db, "qr_scan", &since)?);
+    let logins = per_day(activity::count_per_day(
+        ctx.db,
+        Activity::UserLogin,
+        &since,
+    )?);
+    let scans = per_day(activity::count_per_day(ctx.db, Activity::QrScan, &since)?);
     let mut by_modality: BTreeMap<String, Vec<f64>> = Modality::ALL
         .iter()
         .map(|m| (m.as_str().to_string(), zeros.clone()))

@@ -8,10 +8,58 @@ use serde_json::{json, Value};
 /// Name of the secret keying IP digests.
 const IP_KEY: &str = "activity_ip_digest";
 
+wire::names! {
+    /// What an activity-log entry records: the closed set of entry types the app writes.
+    pub enum Activity {
+        /// The admin created a user.
+        UserCreated = "user_created",
+        /// A user's first request of the (UTC) day.
+        UserLogin = "user_login",
+        /// A contribution was stored.
+        ContributionCreated = "contribution_created",
+        /// A row was opted back into training.
+        OptIn = "opt_in",
+        /// A row was opted out of training.
+        OptOut = "opt_out",
+        /// A person corrected a row's text.
+        TextCorrected = "text_corrected",
+        /// A contribution was erased.
+        ContributionDeleted = "contribution_deleted",
+        /// An account was closed and its contributions erased.
+        AccountDeleted = "account_deleted",
+        /// A training export was downloaded.
+        Export = "export",
+        /// A user downloaded everything they own.
+        PersonalDataExport = "personal_data_export",
+        /// A verify page was opened (a QR code scanned).
+        QrScan = "qr_scan",
+        /// An owner read a row's inclusion proof.
+        ProofViewed = "proof_viewed",
+        /// A worker's extraction was recorded.
+        ExtractionCompleted = "extraction_completed",
+        /// A worker reported a failed attempt.
+        ExtractionFailed = "extraction_failed",
+        /// A reviewer decided on a row.
+        ReviewDecided = "review_decided",
+        /// A data-quality scan ran.
+        CleanupScan = "cleanup_scan",
+        /// A confirmed cleanup ran.
+        CleanupExecute = "cleanup_execute",
+        /// A lore profile was written.
+        LoreGenerated = "lore_generated",
+        /// A witness's cosignature was kept.
+        WitnessCosigned = "witness_cosigned",
+        /// A published checkpoint's rows were marked.
+        Published = "published",
+        /// An encrypted snapshot was recorded.
+        Snapshot = "snapshot",
+    }
+}
+
 /// One action to record.
 pub struct Entry {
     /// What happened (`contribution_created`, `qr_scan`, …).
-    pub log_type: &'static str,
+    pub log_type: Activity,
     /// Who did it, when known.
     pub user_id: Option<i64>,
     /// Details (JSON object).
@@ -229,13 +277,13 @@ pub fn list(db: &dyn Db, filter: &Filter, limit: usize) -> Result<Vec<Value>, Db
 /// Entries of one type per day (YYYY-MM-DD) since `since`.
 pub fn count_per_day(
     db: &dyn Db,
-    log_type: &str,
+    log_type: Activity,
     since: &str,
 ) -> Result<Vec<(String, i64)>, DbError> {
     let rows = db.execute(
         "SELECT substr(created_at, 1, 10) AS day, COUNT(*) AS n FROM activity_log \
          WHERE log_type = ? AND created_at >= ? GROUP BY day",
-        &[log_type.into(), since.into()],
+        &[log_type.as_str().into(), since.into()],
     )?;
     Ok(rows.iter().map(|r| (r.text("day"), r.int("n"))).collect())
 }

@@ -3,6 +3,7 @@
 
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::users::{self, Role};
 use serde_json::json;
 
@@ -20,7 +21,7 @@ pub fn create(
         let id = users::insert(db, name, role, token_hash, &now)?;
         origin.log(
             db,
-            "user_created",
+            Activity::UserCreated,
             None,
             json!({ "user_id": id, "role": role }),
             &now,

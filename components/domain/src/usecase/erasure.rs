@@ -7,6 +7,7 @@
 use super::db_failures;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::{blobs, jobs, lore, review_leases, text_versions, users};
 use serde_json::json;
@@ -32,7 +33,7 @@ pub fn delete_contribution(
     transaction(db, || {
         erase_contribution(db, row.id, &now)?;
         let data = json!({ "contribution_id": row.id, "leaf_index": row.leaf_index });
-        origin.log(db, "contribution_deleted", user_id, data, &now)?;
+        origin.log(db, Activity::ContributionDeleted, user_id, data, &now)?;
         Ok::<_, ErasureError>(())
     })?;
     flush_erased(db);
@@ -52,7 +53,7 @@ pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, Er
         users::close(db, uid)?;
         lore::delete(db, uid)?;
         let data = json!({ "erased_contributions": ids.len() });
-        origin.log(db, "account_deleted", Some(uid), data, &now)?;
+        origin.log(db, Activity::AccountDeleted, Some(uid), data, &now)?;
         Ok::<_, ErasureError>(ids.len())
     })?;
     flush_erased(db);

@@ -10,6 +10,7 @@ use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::proof::{commitment, encodings};
 use crate::shapes;
+use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution, NewRow};
 use crate::store::{blobs, jobs, merkle};
 use serde_json::json;
@@ -133,7 +134,7 @@ pub fn contribute(
         };
         crate::ledger::append(db, leaf_index, row.id, &commitment, &now)?;
         let data = json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index });
-        origin.log(db, "contribution_created", owner, data, &now)?;
+        origin.log(db, Activity::ContributionCreated, owner, data, &now)?;
         Ok((row, job, false))
     })?;
     Ok(Stored {

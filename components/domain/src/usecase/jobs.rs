@@ -9,6 +9,7 @@ use super::db_failures;
 use super::text;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::{contributions, jobs};
 use serde_json::json;
 use wire::jobs::{Completed, Extended, Extraction, Failed, JobKind, Lease};
@@ -148,7 +149,7 @@ pub fn complete(
             "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": found.engine, "model": found.model,
             "language": found.language, "duration_ms": duration_ms, "segments": found.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
         });
-        origin.log(db, "extraction_completed", None, data, &now)?;
+        origin.log(db, Activity::ExtractionCompleted, None, data, &now)?;
         Ok::<_, JobError>(job.contribution_id)
     })?;
     Ok(Completed {
@@ -183,7 +184,7 @@ pub fn fail(
     let (state, not_before) = transaction(db, || {
         let job = live_lease(db, id, token, &now)?;
         let data = json!({ "job_id": id, "contribution_id": job.contribution_id, "engine": attempt.engine, "error": error, "attempt": job.attempts });
-        origin.log(db, "extraction_failed", None, data, &now)?;
+        origin.log(db, Activity::ExtractionFailed, None, data, &now)?;
         if attempt.retryable && job.attempts < job.max_attempts {
             let jitter = 0.5 + f64::from(crate::hashing::random_bytes(1)[0]) / 255.0;
             let delay = 2f64.powi(job.attempts.clamp(1, 12) as i32) * jitter;

@@ -4,6 +4,7 @@
 
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::lore::{self, NewLore};
 use serde_json::json;
 
@@ -18,7 +19,13 @@ pub fn keep(
     transaction(db, || {
         lore::upsert(db, profile, &now)?;
         let data = json!({ "color": profile.color, "archetype": profile.archetype, "generator": profile.generator, "fallback": fallback });
-        origin.log(db, "lore_generated", Some(profile.user_id), data, &now)
+        origin.log(
+            db,
+            Activity::LoreGenerated,
+            Some(profile.user_id),
+            data,
+            &now,
+        )
     })
 }
 

@@ -6,6 +6,7 @@
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::ledger;
+use crate::store::activity::Activity;
 use crate::store::merkle::StoredCheckpoint;
 use crate::store::{contributions, witnesses};
 use serde_json::json;
@@ -27,7 +28,13 @@ pub fn scanned(
 ) -> Result<Option<StoredCheckpoint>, DbError> {
     let now = crate::clock::now();
     transaction(db, || {
-        origin.log(db, "qr_scan", None, json!({ "leaf_index": index }), &now)?;
+        origin.log(
+            db,
+            Activity::QrScan,
+            None,
+            json!({ "leaf_index": index }),
+            &now,
+        )?;
         ledger::current_checkpoint(db, key, &now)
     })
 }
@@ -51,7 +58,7 @@ pub fn keep_cosignature(db: &dyn Db, origin: &Origin, c: &Cosigned) -> Result<()
         witnesses::insert(db, c.witness, c.tree_size, c.signed_at, c.line, &now)?;
         let data =
             json!({ "witness": c.witness, "tree_size": c.tree_size, "signed_at": c.signed_at });
-        origin.log(db, "witness_cosigned", None, data, &now)
+        origin.log(db, Activity::WitnessCosigned, None, data, &now)
     })
 }
 
@@ -67,7 +74,7 @@ pub fn mark_published(
     transaction(db, || {
         let marked = contributions::mark_published(db, size, root_hex, &now)?;
         let data = json!({ "tree_size": size, "root_hash": root_hex, "rows": marked });
-        origin.log(db, "published", None, data, &now)?;
+        origin.log(db, Activity::Published, None, data, &now)?;
         Ok(marked)
     })
 }

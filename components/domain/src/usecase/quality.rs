@@ -8,6 +8,7 @@ use super::erasure;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::quality::{self as rules, Action, Class};
+use crate::store::activity::Activity;
 use crate::store::quality;
 use crate::store::{contributions, jobs};
 use serde_json::{json, Map, Value};
@@ -38,7 +39,7 @@ pub fn scan(
     Ok(transaction(db, || {
         let summary = run_scan(db, modality, stale_minutes, &now)?;
         let data = json!({ "scan_id": summary["scan_id"], "score": summary["overall"]["score"], "modality": modality });
-        origin.log(db, "cleanup_scan", None, data, &now)?;
+        origin.log(db, Activity::CleanupScan, None, data, &now)?;
         Ok::<_, DbError>(summary)
     })?)
 }
@@ -65,7 +66,7 @@ pub fn clean_up(
         let results = run_cleanup(db, cleanup, &now)?;
         if cleanup.confirm {
             let data = json!({ "actions": cleanup.actions, "results": results.len() });
-            origin.log(db, "cleanup_execute", None, data, &now)?;
+            origin.log(db, Activity::CleanupExecute, None, data, &now)?;
         }
         Ok::<_, QualityError>(results)
     })?;

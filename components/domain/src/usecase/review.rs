@@ -10,6 +10,7 @@ use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::review::queue::{self, Ask, Leased};
 use crate::review::wer;
+use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::{review_leases, text_versions};
 use serde::Deserialize;
@@ -73,7 +74,7 @@ pub fn decide(
                 "contribution_id": id, "decision": row.review_state, "text_version": row.text_version,
                 "corrected": correction.is_some(), "by": reviewer.actor,
             });
-            origin.log(db, "review_decided", reviewer.user_id, data, &now)?;
+            origin.log(db, Activity::ReviewDecided, reviewer.user_id, data, &now)?;
         }
         Ok((outcome, row))
     })

@@ -3,6 +3,7 @@
 
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::snapshots;
 use serde_json::json;
 use wire::snapshot::Record;
@@ -19,7 +20,7 @@ pub fn record(db: &dyn Db, origin: &Origin, snapshot: &Record) -> Result<(i64, S
     transaction(db, || {
         let id = snapshots::insert(db, file_name, sha256, *tree_size, root_hash, &now)?;
         let data = json!({ "snapshot_id": id, "file_name": file_name, "sha256": sha256, "tree_size": tree_size });
-        origin.log(db, "snapshot", None, data, &now)?;
+        origin.log(db, Activity::Snapshot, None, data, &now)?;
         Ok((id, now.clone()))
     })
 }

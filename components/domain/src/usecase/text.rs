@@ -8,6 +8,7 @@
 use super::db_failures;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::review_leases;
 use crate::store::text_versions::{self, TextVersion};
@@ -162,7 +163,11 @@ pub fn edit(
         let row = contributions::get(db, id)?.ok_or(TextError::NotFound(id))?;
         if let Some(included) = change.included_in_training {
             contributions::set_included(db, row.id, included, &now)?;
-            let kind = if included { "opt_in" } else { "opt_out" };
+            let kind = if included {
+                Activity::OptIn
+            } else {
+                Activity::OptOut
+            };
             origin.log(
                 db,
                 kind,
@@ -177,7 +182,7 @@ pub fn edit(
             }
             if let Some(version) = correct(db, &row, text, editor.author, &now)? {
                 let data = json!({ "contribution_id": row.id, "text_version": version, "by": editor.author });
-                origin.log(db, "text_corrected", editor.user_id, data, &now)?;
+                origin.log(db, Activity::TextCorrected, editor.user_id, data, &now)?;
             }
         }
         Ok::<_, TextError>(())

@@ -483,7 +483,7 @@ fn activity() -> anyhow::Result<()> {
     host.new_user("bench", "bench");
     let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(host.database_path())?);
     let entry = |n: i64| Entry {
-        log_type: "contribution_created",
+        log_type: domain::store::activity::Activity::ContributionCreated,
         user_id: Some(1),
         action_data: json!({ "contribution_id": n, "modality": "text", "leaf_index": n }),
         ip_address: Some("127.0.0.1".into()),

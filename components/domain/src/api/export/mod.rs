@@ -10,6 +10,7 @@ use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
+use crate::store::activity::Activity;
 use crate::store::{activity as activity_log, contributions, lore, secrets, text_versions, users};
 use serde_json::json;
 use std::io::Write as _;
@@ -55,7 +56,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     })?;
     let mut entry = ctx
         .origin(req)
-        .activity("export", caller.user_id(), json!({}));
+        .activity(Activity::Export, caller.user_id(), json!({}));
     let described = json!({ "format": format!("{format:?}").to_lowercase(), "filters": req.uri().query().unwrap_or("") });
     let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
         let now = crate::clock::now();
@@ -170,7 +171,13 @@ pub fn my_data(ctx: &Context, req: &Request, _: &Params) -> Result<Reply, ApiErr
     let now = crate::clock::now();
     let data = json!({ "contributions": included.len(), "excluded": excluded.len(), "bytes": bytes.len() });
     transaction(ctx.db, || {
-        ctx.log_activity(req, "personal_data_export", Some(uid), data.clone(), &now)
+        ctx.log_activity(
+            req,
+            Activity::PersonalDataExport,
+            Some(uid),
+            data.clone(),
+            &now,
+        )
     })?;
     Ok(Reply::Full(
         http::Response::builder()

@@ -15,6 +15,7 @@ use crate::db::transaction;
 use crate::error::ApiError;
 use crate::ledger;
 use crate::proof::encodings;
+use crate::store::activity::Activity;
 use crate::store::{contributions, merkle};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -31,7 +32,13 @@ pub fn inclusion(ctx: &Context, req: &Request, params: &Params) -> Result<Respon
     let now = crate::clock::now();
     let data = json!({ "contribution_id": row.id });
     transaction(ctx.db, || {
-        ctx.log_activity(req, "proof_viewed", caller.user_id(), data.clone(), &now)
+        ctx.log_activity(
+            req,
+            Activity::ProofViewed,
+            caller.user_id(),
+            data.clone(),
+            &now,
+        )
     })?;
     Ok(answer)
 }
