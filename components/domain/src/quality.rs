@@ -34,6 +34,26 @@ wire::names! {
     }
 }
 
+wire::names! {
+    /// What a cleanup did (or, in a dry run, would do) to one row.
+    pub enum Outcome {
+        /// A fresh extraction job was queued.
+        Requeued = "requeued",
+        /// Dry run: a job would be queued.
+        WouldRequeue = "would requeue",
+        /// The row was erased.
+        Deleted = "deleted",
+        /// Dry run: the row would be erased.
+        WouldDelete = "would delete",
+        /// The row is gone already.
+        AlreadyDeleted = "skipped: already deleted",
+        /// A job for it is waiting already.
+        AlreadyQueued = "skipped: already queued",
+        /// Its modality needs no extraction.
+        NothingToExtract = "skipped: nothing to extract",
+    }
+}
+
 impl Action {
     /// Whether the action applies to a row of `class` and `modality`.
     pub fn applies_to(self, class: Class, modality: Modality) -> bool {

@@ -7,7 +7,7 @@ use super::db_failures;
 use super::erasure;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
-use crate::quality::{self as rules, Action, Class};
+use crate::quality::{self as rules, Action, Class, Outcome};
 use crate::store::activity::Activity;
 use crate::store::quality;
 use crate::store::{contributions, jobs};
@@ -203,25 +203,25 @@ fn apply(
     modality: Modality,
     confirm: bool,
     now: &str,
-) -> Result<&'static str, DbError> {
+) -> Result<Outcome, DbError> {
     if contributions::get(db, id)?.is_none() {
-        return Ok("skipped: already deleted");
+        return Ok(Outcome::AlreadyDeleted);
     }
     match action {
-        Action::Delete if !confirm => Ok("would delete"),
+        Action::Delete if !confirm => Ok(Outcome::WouldDelete),
         Action::Delete => {
             super::erasure::erase_contribution(db, id, now)?;
-            Ok("deleted")
+            Ok(Outcome::Deleted)
         }
-        _ if jobs::has_fresh_job(db, id)? => Ok("skipped: already queued"),
-        _ if !confirm => Ok("would requeue"),
+        _ if jobs::has_fresh_job(db, id)? => Ok(Outcome::AlreadyQueued),
+        _ if !confirm => Ok(Outcome::WouldRequeue),
         _ => {
             let Some(kind) = modality.job_kind() else {
-                return Ok("skipped: nothing to extract");
+                return Ok(Outcome::NothingToExtract);
             };
             jobs::enqueue(db, kind, id, now)?;
             contributions::mark_pending(db, id, now)?;
-            Ok("requeued")
+            Ok(Outcome::Requeued)
         }
     }
 }
