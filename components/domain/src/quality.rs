@@ -154,7 +154,7 @@ mod tests {
     fn classes() {
         let row = |status: &str, text: Option<&str>, has: bool, size: i64, at: &str| ScanRow {
             id: 1,
-            modality: "voice".into(),
+            modality: Modality::Voice,
             status: Status::parse(status).unwrap(),
             byte_size: size,
             mime: "audio/wav".into(),

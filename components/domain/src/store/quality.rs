@@ -4,13 +4,14 @@
 use crate::db::{Db, DbError};
 use serde_json::{json, Value};
 use wire::lifecycle::Status;
+use wire::media::Modality;
 
 /// What a scan needs to know about one live contribution.
 pub struct ScanRow {
     /// Row id.
     pub id: i64,
     /// Modality.
-    pub modality: String,
+    pub modality: Modality,
     /// Extraction status.
     pub status: Status,
     /// Content size.
@@ -30,7 +31,7 @@ pub struct ScanRow {
 /// Live contributions after `after_id`, oldest first, optionally of one modality.
 pub fn scan_page(
     db: &dyn Db,
-    modality: Option<&str>,
+    modality: Option<Modality>,
     after_id: i64,
     limit: usize,
 ) -> Result<Vec<ScanRow>, DbError> {
@@ -40,13 +41,19 @@ pub fn scan_page(
          IFNULL(c.last_error, (SELECT j.last_error FROM jobs j WHERE j.contribution_id = c.id ORDER BY j.id DESC LIMIT 1)) AS err \
          FROM training_contributions c LEFT JOIN blobs b ON b.sha256 = c.blob_sha256 \
          WHERE c.deleted_at IS NULL AND (? IS NULL OR c.modality = ?) AND c.id > ? ORDER BY c.id LIMIT ?",
-        &[modality.into(), modality.into(), after_id.into(), (limit as i64).into()],
+        &[
+            modality.map(Modality::as_str).into(),
+            modality.map(Modality::as_str).into(),
+            after_id.into(),
+            (limit as i64).into(),
+        ],
     )?;
     Ok(rows
         .iter()
         .map(|r| ScanRow {
             id: r.int("id"),
-            modality: r.text("modality"),
+            // The schema's CHECK admits only the four names.
+            modality: Modality::parse(&r.text("modality")).unwrap_or(Modality::Text),
             status: Status::parse(&r.text("status")).unwrap_or(Status::Pending),
             byte_size: r.int("byte_size"),
             mime: r.text("mime"),
@@ -75,7 +82,7 @@ pub fn orphaned_blobs(db: &dyn Db) -> Result<Vec<(String, i64)>, DbError> {
 pub fn insert_scan(
     db: &dyn Db,
     now: &str,
-    modality: Option<&str>,
+    modality: Option<Modality>,
     total: u64,
     score: f64,
     summary: &Value,
@@ -83,7 +90,7 @@ pub fn insert_scan(
 ) -> Result<i64, DbError> {
     let rows = db.execute(
         "INSERT INTO quality_scans (created_at, modality, total, score, summary, details) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        &[now.into(), modality.into(), (total as i64).into(), crate::db::Value::Real(score), summary.to_string().into(), details.to_string().into()],
+        &[now.into(), modality.map(Modality::as_str).into(), (total as i64).into(), crate::db::Value::Real(score), summary.to_string().into(), details.to_string().into()],
     )?;
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }

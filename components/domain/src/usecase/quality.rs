@@ -35,7 +35,6 @@ pub fn scan(
     stale_minutes: i64,
 ) -> Result<Value, QualityError> {
     let now = crate::clock::now();
-    let modality = modality.map(Modality::as_str);
     Ok(transaction(db, || {
         let summary = run_scan(db, modality, stale_minutes, &now)?;
         let data = json!({ "scan_id": summary["scan_id"], "score": summary["overall"]["score"], "modality": modality });
@@ -80,7 +79,7 @@ pub fn clean_up(
 /// returns its summary. Call inside a write transaction.
 fn run_scan(
     db: &dyn Db,
-    modality: Option<&str>,
+    modality: Option<Modality>,
     stale_minutes: i64,
     now: &str,
 ) -> Result<Value, DbError> {
@@ -98,13 +97,13 @@ fn run_scan(
         let Some(last) = page.last() else { break };
         after = last.id;
         for row in &page {
-            let silent = row.modality == Modality::Voice.as_str()
+            let silent = row.modality == Modality::Voice
                 && row.mime == "audio/wav"
                 && row.status != Status::Complete
                 && contributions::media(db, row.id)?.is_some_and(|b| rules::is_silent_wav(&b));
             let (class, reason) = rules::classify(row, &stale_before, silent);
             let per = counts
-                .entry(row.modality.clone())
+                .entry(row.modality.to_string())
                 .or_insert_with(|| json!({}));
             per[class.as_str()] = json!(per[class.as_str()].as_i64().unwrap_or(0) + 1);
             per["total"] = json!(per["total"].as_i64().unwrap_or(0) + 1);
