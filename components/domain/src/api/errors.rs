@@ -3,7 +3,6 @@
 //! (503 with `Retry-After` when busy, else 500).
 
 use crate::error::ApiError;
-use crate::usecase::erasure::ErasureError;
 use crate::usecase::intake::IntakeError;
 use crate::usecase::jobs::JobError;
 use crate::usecase::quality::QualityError;
@@ -45,14 +44,6 @@ impl From<IntakeError> for ApiError {
                 ApiError::internal("a duplicate was reported but not found")
             }
             IntakeError::Db(e) => e.into(),
-        }
-    }
-}
-
-impl From<ErasureError> for ApiError {
-    fn from(e: ErasureError) -> Self {
-        match e {
-            ErasureError::Db(e) => e.into(),
         }
     }
 }

@@ -4,22 +4,12 @@
 //! use-cases own their transactions; `erase_contribution` is the step they (and the
 //! quality cleanup) share inside theirs.
 
-use super::db_failures;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::{blobs, jobs, lore, review_leases, text_versions, users};
 use serde_json::json;
-
-/// Why an erasure did not happen.
-#[derive(Debug)]
-pub enum ErasureError {
-    /// The database failed.
-    Db(DbError),
-}
-
-db_failures!(ErasureError);
 
 /// Deletes one contribution for `user_id` (its owner, or `None` for the admin) with
 /// its `contribution_deleted` entry, then flushes the WAL.
@@ -28,13 +18,13 @@ pub fn delete_contribution(
     origin: &Origin,
     user_id: Option<i64>,
     row: &Contribution,
-) -> Result<(), ErasureError> {
+) -> Result<(), DbError> {
     let now = crate::clock::now();
     transaction(db, || {
         erase_contribution(db, row.id, &now)?;
         let data = json!({ "contribution_id": row.id, "leaf_index": row.leaf_index });
         origin.log(db, Activity::ContributionDeleted, user_id, data, &now)?;
-        Ok::<_, ErasureError>(())
+        Ok::<_, DbError>(())
     })?;
     flush_erased(db);
     Ok(())
@@ -43,7 +33,7 @@ pub fn delete_contribution(
 /// Closes user `uid`'s account: every contribution erased, the token revoked, the
 /// name and the lore profile gone, with an `account_deleted` entry; how many
 /// contributions were erased.
-pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, ErasureError> {
+pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, DbError> {
     let now = crate::clock::now();
     let erased = transaction(db, || {
         let ids = contributions::ids_of_user(db, uid)?;
@@ -54,7 +44,7 @@ pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, Er
         lore::delete(db, uid)?;
         let data = json!({ "erased_contributions": ids.len() });
         origin.log(db, Activity::AccountDeleted, Some(uid), data, &now)?;
-        Ok::<_, ErasureError>(ids.len())
+        Ok::<_, DbError>(ids.len())
     })?;
     flush_erased(db);
     Ok(erased)
