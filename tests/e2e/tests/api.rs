@@ -711,6 +711,13 @@ fn listing_filters_paginates_and_isolates() {
         Vec::<i64>::new(),
         "LIKE wildcards are literal"
     );
+    // A search of 1000 bytes is served; a longer one (past 50,000 bytes SQLite would
+    // refuse the pattern) is a clear 422.
+    assert_eq!(
+        ids(list(&ada, &format!("?q={}", "n".repeat(1000)))).len(),
+        0
+    );
+    assert_problem(&list(&ada, &format!("?q={}", "n".repeat(60_000))), 422);
     assert_eq!(
         ids(list(
             &ada,

@@ -270,6 +270,19 @@ fn scan_classifies_a_seeded_mix_and_cleanup_acts_once() {
         ),
         422
     );
+    // A negative age, or one past a century (whose cut-off no clock can write).
+    for minutes in [-1, 100 * 366 * 24 * 60 + 1, i64::MAX] {
+        assert_eq!(
+            status(
+                "POST",
+                "/api/cleanup-voice-data",
+                Some(ADMIN),
+                Body::Json(json!({ "stale_after_minutes": minutes }))
+            ),
+            422,
+            "stale_after_minutes {minutes}"
+        );
+    }
     assert_eq!(
         status(
             "POST",

@@ -14,6 +14,9 @@ use base64::Engine as _;
 use serde_json::json;
 use wire::lifecycle::{ReviewState, Status};
 
+/// The longest text search (`q`), in UTF-8 bytes: far above any real phrase, and far
+/// below SQLite's limit on a LIKE pattern (50,000 bytes), past which the query fails.
+pub const MAX_QUERY_BYTES: usize = 1000;
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 50;
 /// Largest page size.
@@ -215,6 +218,11 @@ pub fn parse_filter(
             "reviewed" => {
                 let names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
                 filter.review_state = Some(one_of(key, value, &names, ReviewState::parse)?);
+            }
+            "q" if value.len() > MAX_QUERY_BYTES => {
+                return Err(ApiError::invalid(format!(
+                    "q must be at most {MAX_QUERY_BYTES} bytes"
+                )))
             }
             "q" if value.chars().any(char::is_control) => {
                 return Err(ApiError::invalid(

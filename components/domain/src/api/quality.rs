@@ -13,6 +13,9 @@ use serde_json::json;
 
 /// Default age after which a pending extraction counts as incomplete.
 pub const DEFAULT_STALE_MINUTES: i64 = 60;
+/// The longest `stale_after_minutes` (a century): beyond it the cut-off leaves the
+/// calendar the clock can write.
+pub const MAX_STALE_MINUTES: i64 = 100 * 366 * 24 * 60;
 
 #[derive(Deserialize, Default)]
 struct ScanRequest {
@@ -46,10 +49,10 @@ pub fn scan(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
         .map(crate::media::parse_modality)
         .transpose()?;
     let stale = body.stale_after_minutes.unwrap_or(DEFAULT_STALE_MINUTES);
-    if stale < 0 {
-        return Err(ApiError::invalid(
-            "stale_after_minutes must not be negative",
-        ));
+    if !(0..=MAX_STALE_MINUTES).contains(&stale) {
+        return Err(ApiError::invalid(format!(
+            "stale_after_minutes must be between 0 and {MAX_STALE_MINUTES} (a century)"
+        )));
     }
     let summary = quality::scan(ctx.db, &ctx.origin(req), modality, stale)?;
     Ok(json(200, &summary))
