@@ -20,10 +20,11 @@ mod submit;
 /// Content type of the scripts.
 const JS: &str = "text/javascript; charset=utf-8";
 
-/// The HTML of the page at `path`, if there is one.
+/// The HTML of the page at `path` (a trailing slash ignored, as the router does), if
+/// there is one.
 pub fn page(path: &str) -> Option<String> {
-    let html = match path {
-        "/" | "" => frame("Training-data service", "/", &index::body(), "index.js"),
+    let html = match path.trim_end_matches('/') {
+        "" => frame("Training-data service", "/", &index::body(), "index.js"),
         "/submit" => frame(
             "Record a voice memo",
             "/submit",
