@@ -101,7 +101,8 @@ pub const ACTIVITY: &[Route<Handler>] = &[
 /// `metrics`: the admin dashboard's numbers.
 pub const METRICS: &[Route<Handler>] = &[row(GET, "/api/admin/metrics", metrics::get)];
 
-/// `web`: the pages and their assets (served without the database).
+/// `web`: the pages, their assets and the OpenAPI document (served without the
+/// database).
 pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/", web::page),
     row(GET_HEAD, "/submit", web::page),
@@ -111,6 +112,7 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/review", web::page),
     row(GET_HEAD, "/admin/logs", web::page),
     row(GET_HEAD, "/static/*", web::asset),
+    row(GET_HEAD, "/openapi.json", web::openapi),
 ];
 
 /// `lore`: profiles, their public pages and themes.

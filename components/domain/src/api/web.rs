@@ -1,6 +1,6 @@
-//! `GET /`, `/submit`, `/screenshot`, `/draw`, `/admin/logs` and `/static/{asset}`: the
-//! pages and their scripts. Public; every action on them goes through the bearer-token
-//! API (the dashboard's through the admin token it asks for).
+//! The pages, their scripts and the HTTP contract: everything public that needs no
+//! database. Every action on the pages goes through the bearer-token API (the
+//! dashboard's through the admin token it asks for).
 
 use super::{Params, Request, Response};
 use crate::error::ApiError;
@@ -22,6 +22,20 @@ pub fn asset(_: &Request, params: &Params) -> Result<Response, ApiError> {
     Ok(answer(
         content_type,
         body.to_string(),
+        "public, max-age=300",
+    ))
+}
+
+/// The OpenAPI 3.1 document of the whole app, `docs/openapi.json` as committed: the
+/// one description of every route, held to the route tables and `spin.toml` by
+/// `routes::tests` and to the responses by the contract tests.
+pub const OPENAPI: &str = include_str!("../../../../docs/openapi.json");
+
+/// `GET /openapi.json`: the HTTP contract, for client generators and API tools.
+pub fn openapi(_: &Request, _: &Params) -> Result<Response, ApiError> {
+    Ok(answer(
+        "application/json",
+        OPENAPI.to_string(),
         "public, max-age=300",
     ))
 }

@@ -1,11 +1,12 @@
-//! `spin.toml` and the route tables agree: every manifest route leads to a handler of
-//! its component, and every table row is reached by the request it was written for
-//! (Spin sends that request to the row's component, and the table picks that row).
+//! `spin.toml`, the route tables and `docs/openapi.json` agree: every manifest route
+//! leads to a handler of its component, every table row is reached by the request it
+//! was written for (Spin sends that request to the row's component, and the table
+//! picks that row), and the document describes exactly the tables' operations.
 
 use super::*;
 use crate::router::best_pattern;
 use http::Method;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A table's rows without their handlers.
 type Rows = Vec<(&'static [Method], &'static str)>;
@@ -138,4 +139,51 @@ fn every_spin_toml_route_reaches_a_handler_of_its_component() {
             "no row of {component}'s table is served through the route {route}"
         );
     }
+}
+
+/// The OpenAPI document's operations as `(METHOD, pattern)`, its `{name}` segments
+/// written `:name` and a final `{rest}` written `*`, as the tables write them.
+fn documented_operations() -> BTreeSet<(String, String)> {
+    let doc: serde_json::Value =
+        serde_json::from_str(crate::api::web::OPENAPI).expect("docs/openapi.json is JSON");
+    let mut operations = BTreeSet::new();
+    for (template, item) in doc["paths"].as_object().expect("paths") {
+        let pattern = template
+            .split('/')
+            .map(|seg| match seg {
+                "{rest}" => "*".to_string(),
+                s if s.starts_with('{') => format!(":{}", &s[1..s.len() - 1]),
+                s => s.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in item.as_object().expect("a path item").keys() {
+            if let Ok(m) = method.to_ascii_uppercase().parse::<Method>() {
+                operations.insert((m.to_string(), pattern.clone()));
+            }
+        }
+    }
+    operations
+}
+
+#[test]
+fn the_openapi_document_holds_every_table_row_and_nothing_else() {
+    // Rows for every method are the fallbacks (a problem+json 404), not operations.
+    let served: BTreeSet<(String, String)> = tables()
+        .values()
+        .flatten()
+        .flat_map(|(methods, pattern)| {
+            methods
+                .iter()
+                .map(move |m| (m.to_string(), pattern.to_string()))
+        })
+        .collect();
+    let documented = documented_operations();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        undocumented.is_empty() && unserved.is_empty(),
+        "served but not in docs/openapi.json: {undocumented:?}\n\
+         in docs/openapi.json but in no route table: {unserved:?}"
+    );
 }
