@@ -6,6 +6,7 @@
 //! `TDS_E2E_BACKEND=libsql` runs the same tests scaled out: each app is a real sqld
 //! with two host instances on it, and requests alternate between the instances.
 
+pub mod contract;
 pub mod media;
 pub mod python;
 pub mod sqld;
@@ -520,7 +521,7 @@ impl TestHost {
         if resp.status == 500 {
             eprintln!("{method} {url} answered 500\n{}", self.log_tails());
         }
-        resp
+        held_to_contract(method, &url, resp)
     }
 
     /// The last lines every instance and sqld logged.
@@ -581,12 +582,23 @@ impl Resp {
     }
 }
 
-/// One HTTP call to an absolute URL; panics when no answer comes.
+/// One HTTP call to an absolute URL of the app; panics when no answer comes.
 pub fn call(url: &str, method: &str, token: Option<&str>, body: Body) -> Resp {
-    try_call(url, method, token, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"))
+    let resp = try_call(url, method, token, body).unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    held_to_contract(method, url, resp)
 }
 
-/// One HTTP call to an absolute URL: any answer, whatever its status, or why none came.
+/// The app's response, after checking it against the OpenAPI document (see
+/// [`contract`]): a response the document does not describe fails the test.
+fn held_to_contract(method: &str, url: &str, resp: Resp) -> Resp {
+    if let Err(e) = contract::check(method, url, resp.status, &resp.content_type, &resp.body) {
+        panic!("{method} {url}: breaks docs/openapi.json: {e}");
+    }
+    resp
+}
+
+/// One HTTP call to an absolute URL (not checked against the app's contract: also for
+/// other servers): any answer, whatever its status, or why none came.
 pub fn try_call(url: &str, method: &str, token: Option<&str>, body: Body) -> Result<Resp, String> {
     let mut req = ureq::request(method, url).timeout(Duration::from_secs(60));
     if let Some(t) = token {

@@ -65,6 +65,13 @@ fn shapes_are_recognised_at_ingest_and_checked_at_once() {
     let text = row["extracted_text"].as_str().unwrap();
     assert!(text.starts_with("shape: circle ("), "{text}");
     assert_eq!(row["status"], "pending", "OCR still to come");
+    // The same image as a words check finds that contribution, which is no verification.
+    let again = verify(
+        &host,
+        Some(&user),
+        json!({"expected_text": "circle", "image": B64.encode(&png)}),
+    );
+    assert_eq!(again.status, 404, "{:?}", again.json());
 
     let r = verify(
         &host,

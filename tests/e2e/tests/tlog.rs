@@ -208,8 +208,9 @@ fn publish_writes_exactly_the_bytes_the_app_serves() {
 }
 
 /// Submits the checkpoint of `size` straight to the witness from `old` (as another
-/// copy of the log's worker might), so the witness is ahead of what the app recorded.
-fn submit_directly(host: &TestHost, witness: &AicsWitness, old: u64, note: &str) -> u16 {
+/// copy of the log's worker might), so the witness is ahead of what the app recorded;
+/// returns the witness's status and answer (its cosignature line, on 200).
+fn submit_directly(host: &TestHost, witness: &AicsWitness, old: u64, note: &str) -> (u16, String) {
     let size: u64 = note.lines().nth(1).unwrap().parse().unwrap();
     let proof = get(
         host,
@@ -223,12 +224,22 @@ fn submit_directly(host: &TestHost, witness: &AicsWitness, old: u64, note: &str)
     }
     body.push('\n');
     body.push_str(note);
-    ureq::post(&format!("{}/add-checkpoint", witness.url))
-        .send_string(&body)
-        .map_or_else(
-            |e| e.into_response().map_or(0, |r| r.status()),
-            |r| r.status(),
-        )
+    match ureq::post(&format!("{}/add-checkpoint", witness.url)).send_string(&body) {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(e) => (e.into_response().map_or(0, |r| r.status()), String::new()),
+    }
+}
+
+/// The checkpoint the app serves now, as a witness takes it: the signed body and the
+/// log's own signature line.
+fn log_signed_checkpoint(host: &TestHost) -> String {
+    let served = String::from_utf8(get(host, "/checkpoint").body).unwrap();
+    let body = served.split("\n\n").next().unwrap();
+    let log_line = served
+        .lines()
+        .find(|l| l.starts_with(&format!("\u{2014} {ORIGIN} ")))
+        .unwrap();
+    format!("{body}\n\n{log_line}\n")
 }
 
 fn witness_round(host: &TestHost) -> std::process::Output {
@@ -280,16 +291,8 @@ fn a_real_witness_cosigns_and_a_409_is_resent_from_its_size() {
 
     // The witness sees size 5 from elsewhere; the app still records 3.
     contribute(&host, &token, 3, 5);
-    let at5 = String::from_utf8(get(&host, "/checkpoint").body).unwrap();
-    let plain5: String = at5.split("\n\n").next().unwrap().to_string();
-    let log_line = at5
-        .lines()
-        .find(|l| l.starts_with(&format!("\u{2014} {ORIGIN} ")))
-        .unwrap();
-    assert_eq!(
-        submit_directly(&host, &witness, 3, &format!("{plain5}\n\n{log_line}\n")),
-        200
-    );
+    let (status, _) = submit_directly(&host, &witness, 3, &log_signed_checkpoint(&host));
+    assert_eq!(status, 200);
     contribute(&host, &token, 5, 7);
     let round = witness_round(&host);
     let out = String::from_utf8_lossy(&round.stdout);
@@ -315,9 +318,29 @@ fn a_real_witness_cosigns_and_a_409_is_resent_from_its_size() {
     let round = witness_round(&host);
     assert!(String::from_utf8_lossy(&round.stdout).contains("witness.test/w1: cosigned size 7"));
 
+    // A cosignature of size 8 fetched by another copy of the worker, posted as the
+    // witness loop posts its own: verified and kept.
+    contribute(&host, &token, 7, 8);
+    let (status, cosignature) = submit_directly(&host, &witness, 7, &log_signed_checkpoint(&host));
+    assert_eq!(status, 200);
+    let line = cosignature
+        .lines()
+        .find(|l| l.contains("witness.test/w1"))
+        .unwrap();
+    let kept = host.call(
+        "POST",
+        "/api/witnesses/cosignatures",
+        Some(WORKER),
+        Body::Json(
+            serde_json::json!({ "witness": "witness.test/w1", "tree_size": 8, "line": line }),
+        ),
+    );
+    assert_eq!(kept.status, 201, "{:?}", kept.json());
+    assert!(cosigned(&host).contains(line));
+
     // The witness goes away: a clear error, and the log keeps working.
     witness.stop();
-    contribute(&host, &token, 7, 8);
+    contribute(&host, &token, 8, 9);
     let round = witness_round(&host);
     assert!(!round.status.success());
     let err = String::from_utf8_lossy(&round.stderr);
@@ -326,15 +349,15 @@ fn a_real_witness_cosigns_and_a_409_is_resent_from_its_size() {
         "{err}"
     );
     let note = cosigned(&host);
-    assert!(note.starts_with(&format!("{ORIGIN}\n8\n")), "{note}");
+    assert!(note.starts_with(&format!("{ORIGIN}\n9\n")), "{note}");
     assert!(
         !note.contains("witness.test/w1"),
-        "no cosignature for size 8 yet"
+        "no cosignature for size 9 yet"
     );
     assert_eq!(
         host.call("GET", "/api/witnesses", Some(WORKER), Body::None)
             .json()["witnesses"][0]["cosigned_size"],
-        7
+        8
     );
 }
 
