@@ -1,5 +1,6 @@
-//! Spin component: the activity log (`GET /api/activity`) and its verification
-//! (`/api/activity/verify`).
+//! Spin component: the activity log and its verification. Its routes are in `spin.toml`
+//! (which requests reach it), `domain::routes` (which handler answers) and
+//! `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

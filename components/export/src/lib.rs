@@ -1,5 +1,6 @@
-//! Spin component: `GET /api/training-data/export` (streamed), `GET /api/me/export`,
-//! and database snapshots (`/api/admin/snapshot`, `/api/admin/snapshots`).
+//! Spin component: streamed training exports, the personal-data export and database
+//! snapshots. Its routes are in `spin.toml` (which requests reach it), `domain::routes`
+//! (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;

@@ -1,4 +1,6 @@
-//! Spin component: the worker job protocol (`/api/jobs/...`).
+//! Spin component: the protocol through which native workers lease and report
+//! extraction jobs. Its routes are in `spin.toml` (which requests reach it),
+//! `domain::routes` (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

@@ -1,5 +1,6 @@
-//! Spin component: `GET /api/training-data` and `GET|PATCH|DELETE
-//! /api/training-data/{id}`.
+//! Spin component: reading, correcting, opting out of training and deleting
+//! contributions. Its routes are in `spin.toml` (which requests reach it),
+//! `domain::routes` (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

@@ -1,6 +1,7 @@
-//! Spin component: `POST /api/lore`, `GET /api/users/{id}/lore`, `GET /u/{id}` and
-//! `/u/{id}/theme.css`; stories come from Ollama when `ollama_url` is set, else from
-//! the built-in generator.
+//! Spin component: lore profiles, their public pages and themes; stories come from
+//! Ollama when `ollama_url` is set, else from the built-in generator. Its routes are in
+//! `spin.toml` (which requests reach it), `domain::routes` (which handler answers) and
+//! `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

@@ -1,5 +1,6 @@
-//! Spin component: the admin dashboard's numbers (`GET /api/admin/metrics`); the page
-//! itself is static, served by `web`.
+//! Spin component: the admin dashboard's numbers (the page itself is static, served by
+//! `web`). Its routes are in `spin.toml` (which requests reach it), `domain::routes`
+//! (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

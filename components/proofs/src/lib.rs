@@ -1,5 +1,7 @@
-//! Spin component: proofs (`/api/qr-to-proof`, `/api/proofs/...`), the public verify
-//! page (`/verify/{code}`) and the publication feed (`/api/publish/...`).
+//! Spin component: proofs and barcodes, the public verify page, the log as tlog-tiles,
+//! its witnesses and the publication feed. Its routes are in `spin.toml` (which
+//! requests reach it), `domain::routes` (which handler answers) and `docs/openapi.json`
+//! (the contract).
 
 use spin_sdk::http_component;
 

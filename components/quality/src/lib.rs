@@ -1,5 +1,6 @@
-//! Spin component: data-quality scans, reports and cleanup
-//! (`/api/cleanup-voice-data[/report|/execute]`).
+//! Spin component: data-quality scans, their reports and cleanup. Its routes are in
+//! `spin.toml` (which requests reach it), `domain::routes` (which handler answers) and
+//! `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

@@ -1,5 +1,6 @@
-//! Spin component: the review queue (`GET /api/review/next`) and reviewers'
-//! decisions (`POST /api/training-data/{id}/review`).
+//! Spin component: the review queue and reviewers' decisions. Its routes are in
+//! `spin.toml` (which requests reach it), `domain::routes` (which handler answers) and
+//! `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

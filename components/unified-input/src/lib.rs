@@ -1,5 +1,6 @@
-//! Spin component: contributions of every modality (`POST /api/unified-input`) and
-//! drawing checks (`/api/draw/verify[/{id}]`).
+//! Spin component: contributions of every modality, and drawing checks. Its routes are
+//! in `spin.toml` (which requests reach it), `domain::routes` (which handler answers)
+//! and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

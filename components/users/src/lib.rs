@@ -1,5 +1,6 @@
-//! Spin component: accounts (`POST /api/users`, `GET|DELETE /api/me`) and the
-//! problem+json 404 for any other `/api/...` path.
+//! Spin component: accounts, and the problem+json 404 for any API path no other
+//! component serves. Its routes are in `spin.toml` (which requests reach it),
+//! `domain::routes` (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 

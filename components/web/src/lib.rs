@@ -1,5 +1,6 @@
-//! Spin component: the pages (`/`, `/submit`, `/screenshot`, `/draw`, `/admin/logs`)
-//! and `/static/...`; static, so it never opens the database.
+//! Spin component: the pages, their assets and the OpenAPI document; static, so it
+//! never opens the database. Its routes are in `spin.toml` (which requests reach it),
+//! `domain::routes` (which handler answers) and `docs/openapi.json` (the contract).
 
 use spin_sdk::http_component;
 
