@@ -179,6 +179,9 @@ pub struct TestHost {
     sqld: Option<sqld::Sqld>,
     /// Which instance answers the next call.
     turn: std::sync::atomic::AtomicUsize,
+    /// Whether it serves the project's own `spin.toml`, whose answers are held to
+    /// `docs/openapi.json` (a test fixture's are not).
+    serves_the_app: bool,
 }
 
 /// The database backend the end-to-end tests run on.
@@ -268,6 +271,7 @@ impl TestHost {
             others: Vec::new(),
             sqld: None,
             turn: std::sync::atomic::AtomicUsize::new(0),
+            serves_the_app: manifest == workspace_root().join("spin.toml"),
         })
     }
 
@@ -521,7 +525,11 @@ impl TestHost {
         if resp.status == 500 {
             eprintln!("{method} {url} answered 500\n{}", self.log_tails());
         }
-        held_to_contract(method, &url, resp)
+        if self.serves_the_app {
+            held_to_contract(method, &url, resp)
+        } else {
+            resp
+        }
     }
 
     /// The last lines every instance and sqld logged.
