@@ -113,6 +113,7 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/admin/logs", web::page),
     row(GET_HEAD, "/static/*", web::asset),
     row(GET_HEAD, "/openapi.json", web::openapi),
+    row(GET_HEAD, "/api/docs", web::api_docs),
 ];
 
 /// `lore`: profiles, their public pages and themes.

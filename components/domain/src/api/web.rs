@@ -40,6 +40,17 @@ pub fn openapi(_: &Request, _: &Params) -> Result<Response, ApiError> {
     ))
 }
 
+/// `GET /api/docs`: the same document as a page to read.
+pub fn api_docs(_: &Request, _: &Params) -> Result<Response, ApiError> {
+    let html = crate::web::api_docs::render(OPENAPI)
+        .ok_or_else(|| ApiError::internal("docs/openapi.json is not an OpenAPI document"))?;
+    Ok(answer(
+        "text/html; charset=utf-8",
+        html,
+        "public, max-age=300",
+    ))
+}
+
 /// The response with the headers every page and asset carries.
 fn answer(content_type: &str, body: String, cache: &str) -> Response {
     http::Response::builder()

@@ -4,6 +4,7 @@
 /// The site's stylesheet: bold borders, hard shadows, candy pink, hot pink and purple.
 pub const STYLE: &str = include_str!("style.css");
 
+pub mod api_docs;
 pub mod charts;
 pub mod pages;
 
