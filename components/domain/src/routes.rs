@@ -24,6 +24,7 @@ pub const USERS: &[Route<Handler>] = &[
     row(POST, "/api/users", users::create),
     row(GET, "/api/me", users::me),
     row(DELETE, "/api/me", users::delete_me),
+    row(POST, "/api/me/token", users::rotate_token),
     row(ANY, "/api/*", crate::api::unknown_route),
 ];
 

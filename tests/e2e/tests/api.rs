@@ -104,6 +104,36 @@ fn assert_problem(r: &Resp, status: u16) {
 }
 
 #[test]
+fn a_rotated_token_works_at_once_and_the_old_one_is_dead_everywhere() {
+    let host = app(&[]);
+    let (id, old) = new_user(&host, "Ada");
+    let text = host.contribute(&old, json!({ "modality": "text", "text": "mine" }));
+    let rotated = host.call("POST", "/api/me/token", Some(&old), Body::None);
+    assert_eq!(rotated.status, 200, "{:?}", rotated.json());
+    let new = rotated.json()["token"].as_str().unwrap().to_string();
+    assert!(new.starts_with("tdk_") && new != old);
+    assert_eq!(rotated.json()["id"], id);
+    // The old token is refused on every route at once; the new one sees the same rows.
+    for (method, path) in [
+        ("GET", "/api/me"),
+        ("GET", "/api/training-data"),
+        ("POST", "/api/me/token"),
+    ] {
+        assert_problem(&host.call(method, path, Some(&old), Body::None), 401);
+    }
+    assert_eq!(
+        host.row(&new, text["id"].as_i64().unwrap())["extracted_text"],
+        "mine"
+    );
+    assert_eq!(host.activity_count(ADMIN, "token_rotated"), 1);
+    // The admin has no account row, so no token of its own to rotate.
+    assert_problem(
+        &host.call("POST", "/api/me/token", Some(ADMIN), Body::None),
+        403,
+    );
+}
+
+#[test]
 fn accounts_need_the_admin_token() {
     let host = app(&[]);
     let (_, token) = new_user(&host, "Ada");

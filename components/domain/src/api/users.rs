@@ -1,6 +1,6 @@
-//! Accounts: `POST /api/users` (admin) creates a contributor or a reviewer and
-//! returns its token once; `GET /api/me` shows the caller's account; `DELETE /api/me`
-//! erases every contribution of the caller and revokes the token.
+//! Accounts: the admin creates a contributor or a reviewer and gets its token once;
+//! a contributor reads their account, replaces their token, or closes the account
+//! (erasing every contribution and revoking the token).
 
 use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, new_token, require_admin, token_hash, Caller};
@@ -74,6 +74,20 @@ pub fn me(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError
     Ok(json(
         200,
         &json!({ "id": uid, "name": name, "role": role, "created_at": created_at, "contributions": rows }),
+    ))
+}
+
+/// `POST /api/me/token`: a new token for the caller, shown once; the old one stops
+/// working at once, wherever it was kept (signing out everywhere).
+pub fn rotate_token(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let uid = contributor(ctx, req)?;
+    let token = new_token();
+    let rotated_at = accounts::rotate_token(ctx.db, &ctx.origin(req), uid, &token_hash(&token))?
+        // Closed by a request racing this one: the old token is already dead.
+        .ok_or_else(|| ApiError::unauthorized("unknown or revoked token"))?;
+    Ok(json(
+        200,
+        &json!({ "id": uid, "token": token, "rotated_at": rotated_at }),
     ))
 }
 

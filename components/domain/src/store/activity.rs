@@ -13,6 +13,8 @@ wire::names! {
     pub enum Activity {
         /// The admin created a user.
         UserCreated = "user_created",
+        /// A user replaced their token (every copy of the old one stopped working).
+        TokenRotated = "token_rotated",
         /// A user's first request of the (UTC) day.
         UserLogin = "user_login",
         /// A contribution was stored.

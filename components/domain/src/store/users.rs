@@ -56,6 +56,16 @@ pub fn mark_login_day(db: &dyn Db, id: i64, day: &str) -> Result<bool, DbError> 
     Ok(!rows.rows.is_empty())
 }
 
+/// Gives an active user a new token hash: the old token stops working at once.
+/// False when the user is closed or absent.
+pub fn set_token_hash(db: &dyn Db, id: i64, token_hash: &str) -> Result<bool, DbError> {
+    let rows = db.execute(
+        "UPDATE users SET token_hash = ? WHERE id = ? AND active = 1 RETURNING id",
+        &[token_hash.into(), id.into()],
+    )?;
+    Ok(!rows.rows.is_empty())
+}
+
 /// A user's role.
 pub fn role(db: &dyn Db, id: i64) -> Result<Option<Role>, DbError> {
     let rows = db.execute("SELECT role FROM users WHERE id = ?", &[id.into()])?;

@@ -1,5 +1,6 @@
 //! Accounts: the admin creates a contributor or a reviewer, with its
-//! `user_created` entry. (Closing an account is `erasure::close_account`.)
+//! `user_created` entry; a user replaces their own token, with a `token_rotated`
+//! entry. (Closing an account is `erasure::close_account`.)
 
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
@@ -30,6 +31,30 @@ pub fn create(
     })
 }
 
+/// Gives active user `id` the token whose hash is `token_hash`; the old token is dead
+/// when this returns. The time of the change, or `None` if the account is closed.
+pub fn rotate_token(
+    db: &dyn Db,
+    origin: &Origin,
+    id: i64,
+    token_hash: &str,
+) -> Result<Option<String>, DbError> {
+    let now = crate::clock::now();
+    transaction(db, || {
+        if !users::set_token_hash(db, id, token_hash)? {
+            return Ok(None);
+        }
+        origin.log(
+            db,
+            Activity::TokenRotated,
+            Some(id),
+            json!({ "user_id": id }),
+            &now,
+        )?;
+        Ok(Some(now.clone()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixture;
@@ -47,5 +72,29 @@ mod tests {
             Some(id)
         );
         assert_eq!(fixture::activity_types(&db), ["user_created"]);
+    }
+
+    #[test]
+    fn a_rotated_token_replaces_the_old_one_at_once_and_is_logged() {
+        let db = fixture::db();
+        let (id, _) = create(&db, &Origin::default(), "Ada", Role::Contributor, "old").unwrap();
+        let at = rotate_token(&db, &Origin::default(), id, "new").unwrap();
+        assert!(at.is_some());
+        assert_eq!(users::find_active_by_token_hash(&db, "old").unwrap(), None);
+        assert_eq!(
+            users::find_active_by_token_hash(&db, "new")
+                .unwrap()
+                .map(|u| u.0),
+            Some(id)
+        );
+        assert_eq!(
+            fixture::activity_types(&db),
+            ["user_created", "token_rotated"]
+        );
+        users::close(&db, id).unwrap();
+        assert_eq!(
+            rotate_token(&db, &Origin::default(), id, "newer").unwrap(),
+            None
+        );
     }
 }

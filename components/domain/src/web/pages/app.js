@@ -62,8 +62,29 @@
       throw new ApiError(0, "The server could not be reached: " + e.message, null);
     }
     const data = parseBody(await resp.text());
+    if (resp.status === 401) refused();
     if (!resp.ok) throw new ApiError(resp.status, problemMessage(resp.status, data, resp.statusText), data);
     return { status: resp.status, body: data };
+  }
+
+  /**
+   * The server refused the saved token (revoked, replaced elsewhere, or the account
+   * closed): forget it, so every page is back to its signed-out state, and say why in
+   * the token bar.
+   */
+  function refused() {
+    if (!token()) return;
+    setToken("");
+    const input = $("token-input");
+    if (input) input.value = "";
+    const form = $("token-bar");
+    if (form) form.dataset.state = "revoked";
+    const state = $("token-state");
+    if (state) {
+      say(state, "Your saved token no longer works (it was revoked or replaced, or the account " +
+        "was closed), so this browser forgot it: paste a current one.", "bad");
+    }
+    document.dispatchEvent(new Event("tds:token"));
   }
 
   /** A multipart upload by XHR so that upload progress can be shown. */
@@ -83,6 +104,7 @@
           if (onProgress) onProgress(1);
           resolve({ status: xhr.status, body: data });
         } else {
+          if (xhr.status === 401) refused();
           reject(new ApiError(xhr.status, problemMessage(xhr.status, data, xhr.statusText), data));
         }
       };
@@ -313,6 +335,7 @@
         say(state, `Signed in as ${name || "user #" + (body && body.id)}.`, "ok");
         form.dataset.state = "ok";
       } catch (e) {
+        if (e.status === 401) return; // refused() has already said so
         say(state, "Token saved, but the server refused it: " + e.message, "bad");
         form.dataset.state = "bad";
       }
@@ -335,6 +358,14 @@
     describe();
   }
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
+  /** Keeps `value` as this browser's token (after the server issued a new one). */
+  function keepToken(value) {
+    setToken(value);
+    const input = $("token-input");
+    if (input) input.value = value;
+    document.dispatchEvent(new Event("tds:token"));
+  }
+
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
   initTokenBar();
 })();

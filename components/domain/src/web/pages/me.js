@@ -2,10 +2,11 @@
 // filtered by modality. Each row plays its audio or shows its image, lets the owner
 // correct the text (PATCH {text}), opt in or out (PATCH {included_in_training}) and
 // delete it after a confirmation (DELETE); the zip of everything comes from
-// GET /api/me/export.
+// GET /api/me/export. "Replace my token" (POST /api/me/token) keeps the new token in
+// this browser and shows it once.
 "use strict";
 (() => {
-  const { $, api, say, token, mediaElement, authHeaders, STATUS_CLASS } = window.TDS;
+  const { $, api, say, token, keepToken, mediaElement, authHeaders, STATUS_CLASS } = window.TDS;
   const list = $("rows");
   const status = $("me-status");
   const more = $("more");
@@ -150,4 +151,30 @@
   filter.addEventListener("change", () => load(true));
   document.addEventListener("tds:token", () => load(true));
   load(true);
+
+  // Replacing the token: confirmed, kept here, shown once.
+  $("rotate").addEventListener("click", async () => {
+    const tokenStatus = $("token-status");
+    if (!token()) return say(tokenStatus, "Save your token above first.", "bad");
+    if (!confirm("Replace your token? Every other browser and script using it will be refused.")) return;
+    try {
+      const { body } = await api("POST", "/api/me/token");
+      keepToken(body.token);
+      $("new-token-value").value = body.token;
+      $("new-token").hidden = false;
+      say(tokenStatus, "Done: the old token no longer works. This browser uses the new one.", "ok");
+    } catch (e) {
+      say(tokenStatus, "Could not replace the token: " + e.message, "bad");
+    }
+  });
+  $("copy-token").addEventListener("click", async () => {
+    const value = $("new-token-value").value;
+    try {
+      await navigator.clipboard.writeText(value);
+      say($("token-status"), "Copied.", "ok");
+    } catch {
+      $("new-token-value").select();
+      say($("token-status"), "Select the token and copy it yourself (the clipboard is not available here).", "");
+    }
+  });
 })();
