@@ -56,6 +56,10 @@ impl ApiError {
     pub fn conflict(detail: impl Into<String>) -> Self {
         Self::new(409, "Conflict", detail)
     }
+    /// 410: existed, and is gone for good (a used-up, expired or revoked invitation).
+    pub fn gone(detail: impl Into<String>) -> Self {
+        Self::new(410, "Gone", detail)
+    }
     /// 413: body or field larger than the configured limit.
     pub fn too_large(detail: impl Into<String>) -> Self {
         Self::new(413, "Payload Too Large", detail)

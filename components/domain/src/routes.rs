@@ -4,8 +4,8 @@
 //! A test checks every `spin.toml` route against these tables.
 
 use crate::api::{
-    activity, export, jobs, listing, lore, metrics, proofs, quality, review, unified_input, users,
-    web,
+    activity, export, invitations, jobs, listing, lore, metrics, proofs, quality, review,
+    unified_input, users, web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
 use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
@@ -18,13 +18,17 @@ const fn row<H>(methods: &'static [http::Method], pattern: &'static str, handler
     }
 }
 
-/// `users`: accounts, and the problem+json 404 for any `/api/...` path no other
-/// component serves.
+/// `users`: accounts and the invitations people join by, and the problem+json 404
+/// for any `/api/...` path no other component serves.
 pub const USERS: &[Route<Handler>] = &[
     row(POST, "/api/users", users::create),
     row(GET, "/api/me", users::me),
     row(DELETE, "/api/me", users::delete_me),
     row(POST, "/api/me/token", users::rotate_token),
+    row(POST, "/api/invitations", invitations::create),
+    row(GET, "/api/invitations", invitations::list),
+    row(DELETE, "/api/invitations/:id", invitations::revoke),
+    row(POST, "/api/join", invitations::join),
     row(ANY, "/api/*", crate::api::unknown_route),
 ];
 
@@ -111,6 +115,7 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/draw", web::page),
     row(GET_HEAD, "/me", web::page),
     row(GET_HEAD, "/review", web::page),
+    row(GET_HEAD, "/join", web::page),
     row(GET_HEAD, "/admin/logs", web::page),
     row(GET_HEAD, "/static/*", web::asset),
     row(GET_HEAD, "/openapi.json", web::openapi),

@@ -317,7 +317,7 @@ fn every_operation_refuses_the_tokens_it_does_not_name() {
 }
 
 #[test]
-fn every_json_body_that_is_not_json_is_a_400() {
+fn every_json_body_that_is_not_json_is_a_400_and_one_of_another_type_a_415() {
     let host = app();
     let tokens = [
         ("contributor", host.new_user(ADMIN, "Contributor")),
@@ -349,13 +349,20 @@ fn every_json_body_that_is_not_json_is_a_400() {
             .iter()
             .find(|(name, _)| accepted.iter().any(|s| s == name))
             .map(|(_, t)| t.as_str());
-        let r = host.call(
-            &method,
-            &example_path(&template),
-            token,
-            Body::Raw("application/json", b"not json".to_vec()),
-        );
+        let path = example_path(&template);
+        let not_json = Body::Raw("application/json", b"not json".to_vec());
+        let r = host.call(&method, &path, token, not_json);
         assert_eq!(r.status, 400, "{method} {template}: {:?}", r.json());
+        if documents(&operation, 415) {
+            let text = Body::Raw("text/plain", b"{}".to_vec());
+            let r = host.call(&method, &path, token, text);
+            assert_eq!(
+                r.status,
+                415,
+                "{method} {template} as text/plain: {:?}",
+                r.json()
+            );
+        }
         checked += 1;
     }
     assert!(checked > 10, "only {checked} operations checked");

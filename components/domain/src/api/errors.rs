@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::usecase::intake::IntakeError;
+use crate::usecase::invitations::{RedeemError, Spent};
 use crate::usecase::jobs::JobError;
 use crate::usecase::quality::QualityError;
 use crate::usecase::review::ReviewError;
@@ -88,6 +89,20 @@ impl From<QualityError> for ApiError {
                 ApiError::conflict("no scan yet: POST /api/cleanup-voice-data first")
             }
             QualityError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<RedeemError> for ApiError {
+    fn from(e: RedeemError) -> Self {
+        match e {
+            RedeemError::Unknown => ApiError::not_found("no invitation has this code"),
+            RedeemError::Gone(spent) => ApiError::gone(match spent {
+                Spent::Revoked => "this invitation was revoked",
+                Spent::Expired => "this invitation has expired",
+                Spent::UsedUp => "this invitation has been used up",
+            }),
+            RedeemError::Db(e) => e.into(),
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod activity;
 pub mod errors;
 pub mod export;
+pub mod invitations;
 pub mod jobs;
 pub mod listing;
 pub mod lore;

@@ -25,7 +25,21 @@ struct NewUser {
 pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
     let body: NewUser = json_body(req)?;
-    let name = body.name.map(|n| n.trim().to_string()).unwrap_or_default();
+    let name = display_name(body.name)?;
+    let role = role(body.role.as_deref())?;
+    let token = new_token();
+    let (id, created_at) =
+        accounts::create(ctx.db, &ctx.origin(req), &name, role, &token_hash(&token))?;
+    Ok(json(
+        201,
+        &json!({ "id": id, "name": name, "role": role, "token": token, "created_at": created_at }),
+    ))
+}
+
+/// A display name as sent: trimmed, required, at most [`MAX_NAME_CHARS`] printable
+/// characters; else 422.
+pub(super) fn display_name(raw: Option<String>) -> Result<String, ApiError> {
+    let name = raw.map(|n| n.trim().to_string()).unwrap_or_default();
     if name.is_empty() {
         return Err(ApiError::invalid("name is required"));
     }
@@ -34,22 +48,20 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             "name must be at most {MAX_NAME_CHARS} printable characters"
         )));
     }
-    let role = match body.role.as_deref() {
-        None => Role::Contributor,
+    Ok(name)
+}
+
+/// A role as sent (none: contributor); an unknown one is a 422.
+pub(super) fn role(raw: Option<&str>) -> Result<Role, ApiError> {
+    match raw {
+        None => Ok(Role::Contributor),
         Some(name) => Role::parse(name).ok_or_else(|| {
             ApiError::invalid(format!(
                 "role must be one of {} (got {name:?})",
                 Role::names(", ")
             ))
-        })?,
-    };
-    let token = new_token();
-    let (id, created_at) =
-        accounts::create(ctx.db, &ctx.origin(req), &name, role, &token_hash(&token))?;
-    Ok(json(
-        201,
-        &json!({ "id": id, "name": name, "role": role, "token": token, "created_at": created_at }),
-    ))
+        }),
+    }
 }
 
 /// The caller's own account id: `/api/me` is for contributors only.

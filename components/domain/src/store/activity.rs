@@ -15,6 +15,12 @@ wire::names! {
         UserCreated = "user_created",
         /// A user replaced their token (every copy of the old one stopped working).
         TokenRotated = "token_rotated",
+        /// The admin made an invitation.
+        InvitationCreated = "invitation_created",
+        /// The admin revoked an invitation.
+        InvitationRevoked = "invitation_revoked",
+        /// Someone joined by an invitation.
+        InvitationRedeemed = "invitation_redeemed",
         /// A user's first request of the (UTC) day.
         UserLogin = "user_login",
         /// A contribution was stored.

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod blobs;
 pub mod contributions;
+pub mod invitations;
 pub mod jobs;
 pub mod lore;
 pub mod merkle;

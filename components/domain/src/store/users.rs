@@ -12,20 +12,23 @@ wire::names! {
     }
 }
 
-/// Creates a user with the given role and token hash; returns the new id.
+/// Creates a user with the given role and token hash (and the invitation it joined
+/// by, if any); returns the new id.
 pub fn insert(
     db: &dyn Db,
     name: &str,
     role: Role,
     token_hash: &str,
+    invitation_id: Option<i64>,
     created_at: &str,
 ) -> Result<i64, DbError> {
     let rows = db.execute(
-        "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO users (name, role, token_hash, invitation_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
         &[
             name.into(),
             role.as_str().into(),
             token_hash.into(),
+            invitation_id.into(),
             created_at.into(),
         ],
     )?;

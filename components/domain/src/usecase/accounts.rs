@@ -19,16 +19,31 @@ pub fn create(
 ) -> Result<(i64, String), DbError> {
     let now = crate::clock::now();
     transaction(db, || {
-        let id = users::insert(db, name, role, token_hash, &now)?;
-        origin.log(
-            db,
-            Activity::UserCreated,
-            None,
-            json!({ "user_id": id, "role": role }),
-            &now,
-        )?;
+        let id = add(db, origin, name, role, token_hash, None, &now)?;
         Ok((id, now.clone()))
     })
+}
+
+/// Inside the caller's transaction: the user row (joined by `invitation`, if any) and
+/// its `user_created` entry; the new id.
+pub(crate) fn add(
+    db: &dyn Db,
+    origin: &Origin,
+    name: &str,
+    role: Role,
+    token_hash: &str,
+    invitation: Option<i64>,
+    now: &str,
+) -> Result<i64, DbError> {
+    let id = users::insert(db, name, role, token_hash, invitation, now)?;
+    origin.log(
+        db,
+        Activity::UserCreated,
+        None,
+        json!({ "user_id": id, "role": role }),
+        now,
+    )?;
+    Ok(id)
 }
 
 /// Gives active user `id` the token whose hash is `token_hash`; the old token is dead

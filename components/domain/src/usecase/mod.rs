@@ -4,7 +4,8 @@
 //! SQL (`store/`). Each returns its own typed error; `api::errors` maps them all to
 //! problem+json in one place.
 //!
-//! - `accounts`: a new contributor or reviewer.
+//! - `accounts`: a new contributor or reviewer; a user's new token.
+//! - `invitations`: making, revoking and redeeming the links people join by.
 //! - `intake`: a contribution arrives: row, blob, text version, job, log leaf, activity.
 //! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
 //! - `text`: a row's text versions and a person's correction.
@@ -18,6 +19,7 @@
 pub mod accounts;
 pub mod erasure;
 pub mod intake;
+pub mod invitations;
 pub mod jobs;
 pub mod lore;
 pub mod proofs;

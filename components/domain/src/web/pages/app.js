@@ -316,6 +316,9 @@
     }
   }
 
+  /** Says in the token bar whose token is saved (set by `initTokenBar`). */
+  let describeTokenBar = () => {};
+
   /** The token bar on every page. */
   function initTokenBar() {
     const form = $("token-bar");
@@ -340,6 +343,7 @@
         form.dataset.state = "bad";
       }
     };
+    describeTokenBar = describe;
     input.value = token();
     form.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -363,6 +367,7 @@
     setToken(value);
     const input = $("token-input");
     if (input) input.value = value;
+    describeTokenBar();
     document.dispatchEvent(new Event("tds:token"));
   }
 

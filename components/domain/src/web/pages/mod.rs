@@ -1,4 +1,5 @@
-//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`, `/me`), the
+//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`, `/me`, and `/join`
+//! for invited people), the
 //! reviewer's (`/review`), the admin dashboard (`/admin/logs`) and their scripts, served by the app itself (no CDN). The
 //! pages call the same public API as curl.
 //!
@@ -12,6 +13,7 @@
 mod dashboard;
 mod draw;
 mod index;
+mod join;
 mod me;
 mod review;
 mod screenshot;
@@ -40,6 +42,7 @@ pub fn page(path: &str) -> Option<String> {
         "/draw" => frame("Draw", "/draw", &draw::body(), "draw.js"),
         "/me" => frame("My data", "/me", &me::body(), "me.js"),
         "/review" => frame("Review", "/review", &review::body(), "review.js"),
+        "/join" => frame("Join", "/join", &join::body(), "join.js"),
         "/admin/logs" => crate::web::page(
             "Admin dashboard",
             &format!(
@@ -64,6 +67,7 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "dashboard.js" => include_str!("dashboard.js"),
         "me.js" => include_str!("me.js"),
         "review.js" => include_str!("review.js"),
+        "join.js" => include_str!("join.js"),
         _ => return None,
     };
     Some((JS, body))
