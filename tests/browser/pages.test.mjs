@@ -127,11 +127,12 @@ test("index: the token bar, the links and the lore form", { timeout: 60000 }, as
   assert.match(await page.locator("#token-state").innerText(), /No token/);
   assert.match(await page.locator("main").innerText(), /no cookies/i);
 
-  // A wrong token: the server's problem detail is shown.
+  // A wrong token: refused with the server's problem detail, and not kept.
   await page.fill("#token-input", "not-a-real-token");
   await page.click("#token-save");
-  await page.locator("#token-bar[data-state=bad]").waitFor({ timeout: 10000 });
-  assert.match(await page.locator("#token-state").innerText(), /refused/);
+  await page.locator("#token-bar[data-state=refused]").waitFor({ timeout: 10000 });
+  assert.match(await page.locator("#token-state").innerText(), /refused the saved token \(unknown or revoked token\)/);
+  assert.equal(await page.inputValue("#token-input"), "");
 
   // The right one: saved in localStorage, the page greets the user, a reload keeps it.
   await page.fill("#token-input", token);

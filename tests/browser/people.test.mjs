@@ -74,8 +74,8 @@ test("/me replaces the token: kept here, shown once, the old one refused", { tim
 
   // Another tab still holding the old token: it forgets it and says why.
   const stale = await pageHolding(old, "/me");
-  await waitInPage(stale, () => document.getElementById("token-bar").dataset.state === "revoked", null, 30000);
-  assert.match(await stale.textContent("#token-state"), /no longer works/);
+  await waitInPage(stale, () => document.getElementById("token-bar").dataset.state === "refused", null, 30000);
+  assert.match(await stale.textContent("#token-state"), /refused the saved token/);
   assert.equal(await stale.inputValue("#token-input"), "");
   assert.equal(await stale.evaluate(() => localStorage.getItem("tds-token")), null);
   await stale.close();

@@ -271,6 +271,21 @@ fn every_operation_refuses_the_tokens_it_does_not_name() {
         if accepted.is_empty() {
             continue;
         }
+        // No token at all (anonymous contribution is off here).
+        let body = || {
+            if method == "POST" || method == "PATCH" {
+                Body::Json(json!({}))
+            } else {
+                Body::None
+            }
+        };
+        let r = host.call(&method, &example_path(&template), None, body());
+        assert_eq!(
+            r.status,
+            401,
+            "{method} {template} without a token: {:?}",
+            r.json()
+        );
         // A reviewer is a contributor too; the admin token is only what it names.
         let callers = [
             (
@@ -292,12 +307,7 @@ fn every_operation_refuses_the_tokens_it_does_not_name() {
             if ok {
                 continue;
             }
-            let body = if method == "POST" || method == "PATCH" {
-                Body::Json(json!({}))
-            } else {
-                Body::None
-            };
-            let r = host.call(&method, &example_path(&template), Some(token), body);
+            let r = host.call(&method, &example_path(&template), Some(token), body());
             // 403 where the operation knows the token but not for this; else 401.
             let expected = if documents(&operation, 403) && name != "worker" {
                 403
@@ -314,6 +324,36 @@ fn every_operation_refuses_the_tokens_it_does_not_name() {
         }
     }
     assert!(checked > 40, "only {checked} refusals checked");
+}
+
+#[test]
+fn every_id_that_names_nothing_is_a_404() {
+    let host = app();
+    let tokens = [
+        ("contributor", host.new_user(ADMIN, "Contributor")),
+        ("reviewer", host.new_user_as(ADMIN, "Reviewer", "reviewer")),
+        ("admin", ADMIN.to_string()),
+        ("worker", WORKER.to_string()),
+    ];
+    let mut checked = 0;
+    for (method, template, operation) in operations() {
+        // Requests without a body, so that nothing but the id can be wrong.
+        let by_id =
+            template.contains("{id}") && ["GET", "HEAD", "DELETE"].contains(&method.as_str());
+        if !by_id || !documents(&operation, 404) {
+            continue;
+        }
+        let accepted = schemes(&operation);
+        let token = tokens
+            .iter()
+            .find(|(name, _)| accepted.iter().any(|s| s == name))
+            .map(|(_, t)| t.as_str());
+        let path = template.replace("{id}", "999999");
+        let r = host.call(&method, &path, token, Body::None);
+        assert_eq!(r.status, 404, "{method} {path}");
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} operations checked");
 }
 
 #[test]

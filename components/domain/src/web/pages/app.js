@@ -62,27 +62,28 @@
       throw new ApiError(0, "The server could not be reached: " + e.message, null);
     }
     const data = parseBody(await resp.text());
-    if (resp.status === 401) refused();
-    if (!resp.ok) throw new ApiError(resp.status, problemMessage(resp.status, data, resp.statusText), data);
+    const message = problemMessage(resp.status, data, resp.statusText);
+    if (resp.status === 401) refused(message);
+    if (!resp.ok) throw new ApiError(resp.status, message, data);
     return { status: resp.status, body: data };
   }
 
   /**
-   * The server refused the saved token (revoked, replaced elsewhere, or the account
-   * closed): forget it, so every page is back to its signed-out state, and say why in
-   * the token bar.
+   * The server refused the saved token (unknown, revoked, replaced elsewhere, or the
+   * account closed): forget it, so every page is back to its signed-out state, and say
+   * why in the token bar, with the server's own detail.
    */
-  function refused() {
+  function refused(detail) {
     if (!token()) return;
     setToken("");
     const input = $("token-input");
     if (input) input.value = "";
     const form = $("token-bar");
-    if (form) form.dataset.state = "revoked";
+    if (form) form.dataset.state = "refused";
     const state = $("token-state");
     if (state) {
-      say(state, "Your saved token no longer works (it was revoked or replaced, or the account " +
-        "was closed), so this browser forgot it: paste a current one.", "bad");
+      say(state, `The server refused the saved token (${detail}), so this browser forgot it: ` +
+        "paste a current one.", "bad");
     }
     document.dispatchEvent(new Event("tds:token"));
   }
@@ -104,8 +105,9 @@
           if (onProgress) onProgress(1);
           resolve({ status: xhr.status, body: data });
         } else {
-          if (xhr.status === 401) refused();
-          reject(new ApiError(xhr.status, problemMessage(xhr.status, data, xhr.statusText), data));
+          const message = problemMessage(xhr.status, data, xhr.statusText);
+          if (xhr.status === 401) refused(message);
+          reject(new ApiError(xhr.status, message, data));
         }
       };
       xhr.onerror = () => reject(new ApiError(0, "The upload failed: the server could not be reached.", null));
