@@ -327,6 +327,48 @@ fn every_operation_refuses_the_tokens_it_does_not_name() {
 }
 
 #[test]
+fn every_public_page_and_asset_answers_get_and_head() {
+    let host = app();
+    // A log with a leaf, so that its public checkpoint exists.
+    let ada = host.new_user(ADMIN, "Ada");
+    host.contribute(&ada, json!({ "modality": "text", "text": "a leaf" }));
+    let mut checked = 0;
+    for (method, template, operation) in operations() {
+        let public = schemes(&operation).is_empty() && ["GET", "HEAD"].contains(&method.as_str());
+        if !public || !documents(&operation, 200) {
+            continue;
+        }
+        // Each path the document names: every value a listed `{rest}` may take (the
+        // assets); operations with other parameters are left to the suites.
+        let paths: Vec<String> = match operation["parameters"].as_array().map(Vec::as_slice) {
+            None | Some([]) => vec![template.clone()],
+            Some([p]) if p["schema"]["enum"].is_array() => {
+                let unknown = host.call(&method, "/static/no-such.js", None, Body::None);
+                assert_eq!(unknown.status, 404);
+                let assets = p["schema"]["enum"].as_array().unwrap();
+                assets
+                    .iter()
+                    .map(|a| template.replace("{rest}", a.as_str().unwrap()))
+                    .collect()
+            }
+            Some(_) => continue,
+        };
+        for path in paths {
+            let r = host.call(&method, &path, None, Body::None);
+            assert_eq!(r.status, 200, "{method} {path}");
+            assert_eq!(r.body.is_empty(), method == "HEAD", "{method} {path}: body");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "only {checked} pages checked");
+    assert_eq!(
+        host.call("GET", "/verify/too-short", None, Body::None)
+            .status,
+        400
+    );
+}
+
+#[test]
 fn every_id_that_names_nothing_is_a_404() {
     let host = app();
     let tokens = [
@@ -463,4 +505,64 @@ fn the_rarer_documented_answers_happen_as_documented() {
         Body::Json(huge),
     );
     assert_eq!(done.status, 413, "{:?}", done.json());
+    // The job protocol's refusals: no such job (404), not this lease (409), a body
+    // that says nothing (422).
+    let lease = job["lease_token"].as_str().unwrap();
+    for (step, body) in [
+        ("heartbeat", json!({ "lease_token": lease })),
+        (
+            "complete",
+            json!({ "lease_token": lease, "text": "x", "engine": "tesseract" }),
+        ),
+        ("fail", json!({ "lease_token": lease, "error": "boom" })),
+    ] {
+        let missing = worker(
+            "POST",
+            &format!("/api/jobs/999999/{step}"),
+            Body::Json(body.clone()),
+        );
+        assert_eq!(missing.status, 404, "{step}: {:?}", missing.json());
+        let mut stolen = body.clone();
+        stolen["lease_token"] = json!("not-the-lease");
+        let path = format!("/api/jobs/{}/{step}", job["id"]);
+        assert_eq!(
+            worker("POST", &path, Body::Json(stolen)).status,
+            409,
+            "{step}"
+        );
+        assert_eq!(
+            worker("POST", &path, Body::Json(json!({}))).status,
+            422,
+            "{step}"
+        );
+    }
+
+    // Publication: a size past the log (422), a root that is not the log's (409).
+    let summary = worker("GET", "/api/publish/summary", Body::None).json();
+    let past = json!({ "tree_size": 999, "root_hash": summary["root_hash"] });
+    assert_eq!(
+        worker("POST", "/api/publish/mark", Body::Json(past)).status,
+        422
+    );
+    let wrong = json!({ "tree_size": summary["tree_size"], "root_hash": b64(&[7; 32]) });
+    assert_eq!(
+        worker("POST", "/api/publish/mark", Body::Json(wrong)).status,
+        409
+    );
+
+    // Snapshots: the database as ndjson; a written snapshot recorded, a bad record 422.
+    let dump = host.call("GET", "/api/admin/snapshot", Some(ADMIN), Body::None);
+    assert_eq!(dump.status, 200);
+    let record =
+        json!({ "file_name": "s.snapshot.age", "sha256": "ab".repeat(32), "tree_size": 1 });
+    let r = host.call(
+        "POST",
+        "/api/admin/snapshots",
+        Some(ADMIN),
+        Body::Json(record),
+    );
+    assert_eq!(r.status, 201, "{:?}", r.json());
+    let bad = json!({ "file_name": "", "sha256": "xyz", "tree_size": 1 });
+    let r = host.call("POST", "/api/admin/snapshots", Some(ADMIN), Body::Json(bad));
+    assert_eq!(r.status, 422);
 }

@@ -71,8 +71,14 @@ fn a_profile_from_colour_and_sentiment_with_its_page_and_theme() {
     let public = host.call("GET", &format!("/api/users/{uid}/lore"), None, Body::None);
     assert_eq!(public.status, 200);
     assert_eq!(public.json()["archetype"], a["archetype"]);
-    let probe = host.call("HEAD", &format!("/api/users/{uid}/lore"), None, Body::None);
-    assert_eq!((probe.status, probe.body.len()), (200, 0));
+    for path in [
+        format!("/api/users/{uid}/lore"),
+        format!("/u/{uid}"),
+        format!("/u/{uid}/theme.css"),
+    ] {
+        let probe = host.call("HEAD", &path, None, Body::None);
+        assert_eq!((probe.status, probe.body.len()), (200, 0), "HEAD {path}");
+    }
     let page = host.call("GET", &format!("/u/{uid}"), None, Body::None);
     assert_eq!(page.status, 200);
     assert!(page.content_type.starts_with("text/html"));
