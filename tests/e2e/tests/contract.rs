@@ -256,6 +256,34 @@ fn schemes(operation: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// A token for each security scheme of the document.
+struct Tokens {
+    contributor: String,
+    reviewer: String,
+}
+
+impl Tokens {
+    fn new(host: &TestHost) -> Self {
+        Self {
+            contributor: host.new_user(ADMIN, "Contributor"),
+            reviewer: host.new_user_as(ADMIN, "Reviewer", "reviewer"),
+        }
+    }
+
+    /// The token of the first scheme `operation` accepts (none for a public one).
+    fn accepted_by(&self, operation: &serde_json::Value) -> Option<&str> {
+        schemes(operation)
+            .iter()
+            .find_map(|scheme| match scheme.as_str() {
+                "contributor" => Some(self.contributor.as_str()),
+                "reviewer" => Some(self.reviewer.as_str()),
+                "admin" => Some(ADMIN),
+                "worker" => Some(WORKER),
+                _ => None,
+            })
+    }
+}
+
 fn documents(operation: &serde_json::Value, status: u16) -> bool {
     operation["responses"].get(status.to_string()).is_some()
 }
@@ -371,12 +399,7 @@ fn every_public_page_and_asset_answers_get_and_head() {
 #[test]
 fn every_id_that_names_nothing_is_a_404() {
     let host = app();
-    let tokens = [
-        ("contributor", host.new_user(ADMIN, "Contributor")),
-        ("reviewer", host.new_user_as(ADMIN, "Reviewer", "reviewer")),
-        ("admin", ADMIN.to_string()),
-        ("worker", WORKER.to_string()),
-    ];
+    let tokens = Tokens::new(&host);
     let mut checked = 0;
     for (method, template, operation) in operations() {
         // Requests without a body, so that nothing but the id can be wrong.
@@ -385,11 +408,7 @@ fn every_id_that_names_nothing_is_a_404() {
         if !by_id || !documents(&operation, 404) {
             continue;
         }
-        let accepted = schemes(&operation);
-        let token = tokens
-            .iter()
-            .find(|(name, _)| accepted.iter().any(|s| s == name))
-            .map(|(_, t)| t.as_str());
+        let token = tokens.accepted_by(&operation);
         let path = template.replace("{id}", "999999");
         let r = host.call(&method, &path, token, Body::None);
         assert_eq!(r.status, 404, "{method} {path}");
@@ -401,21 +420,16 @@ fn every_id_that_names_nothing_is_a_404() {
 #[test]
 fn every_json_body_that_is_not_json_is_a_400_and_one_of_another_type_a_415() {
     let host = app();
-    let tokens = [
-        ("contributor", host.new_user(ADMIN, "Contributor")),
-        ("reviewer", host.new_user_as(ADMIN, "Reviewer", "reviewer")),
-        ("admin", ADMIN.to_string()),
-        ("worker", WORKER.to_string()),
-    ];
+    let tokens = Tokens::new(&host);
     // Row 1 and job 1 exist, so `/1/` paths reach the body.
     host.contribute(
-        &tokens[0].1,
+        &tokens.contributor,
         json!({ "modality": "text", "text": "row one" }),
     );
     let png = hex::decode("89504e470d0a1a0a0000000d49484452").unwrap();
     let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &png);
     host.contribute(
-        &tokens[0].1,
+        &tokens.contributor,
         json!({ "modality": "screenshot", "data": b64 }),
     );
     let mut checked = 0;
@@ -426,11 +440,7 @@ fn every_json_body_that_is_not_json_is_a_400_and_one_of_another_type_a_415() {
         if !takes_json || !documents(&operation, 400) {
             continue;
         }
-        let accepted = schemes(&operation);
-        let token = tokens
-            .iter()
-            .find(|(name, _)| accepted.iter().any(|s| s == name))
-            .map(|(_, t)| t.as_str());
+        let token = tokens.accepted_by(&operation);
         let path = example_path(&template);
         let not_json = Body::Raw("application/json", b"not json".to_vec());
         let r = host.call(&method, &path, token, not_json);
