@@ -64,7 +64,7 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
         expires_at: &expires_at,
     };
     let invitation = usecase::create(ctx.db, &ctx.origin(req), &new)?;
-    let mut shown = view(&invitation);
+    let mut shown = view(&invitation, &crate::clock::now());
     shown["code"] = Value::from(code.as_str());
     shown["url"] = Value::from(format!("{}/join#{code}", base_url(ctx, req)));
     Ok(json(201, &shown))
@@ -73,7 +73,12 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
 /// `GET /api/invitations` (admin): every invitation, newest first, with its state.
 pub fn list(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     require_admin(ctx, req)?;
-    let items: Vec<Value> = invitations::list(ctx.db)?.iter().map(view).collect();
+    // One clock reading, so every item's state is judged at the same instant.
+    let now = crate::clock::now();
+    let items: Vec<Value> = invitations::list(ctx.db)?
+        .iter()
+        .map(|i| view(i, &now))
+        .collect();
     Ok(json(200, &json!({ "items": items })))
 }
 
@@ -83,7 +88,7 @@ pub fn revoke(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
     let id = params.id("id", "invitation")?;
     let invitation = usecase::revoke(ctx.db, &ctx.origin(req), id)?
         .ok_or_else(|| ApiError::not_found(format!("no invitation {id}")))?;
-    Ok(json(200, &view(&invitation)))
+    Ok(json(200, &view(&invitation, &crate::clock::now())))
 }
 
 #[derive(Deserialize)]
@@ -122,10 +127,9 @@ pub fn join(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     ))
 }
 
-/// What the admin sees of an invitation (never its code).
-fn view(invitation: &Invitation) -> Value {
-    let now = crate::clock::now();
-    let state = match Spent::of(invitation, &now) {
+/// What the admin sees of an invitation at `now` (never its code).
+fn view(invitation: &Invitation, now: &str) -> Value {
+    let state = match Spent::of(invitation, now) {
         None => "active",
         Some(Spent::Revoked) => "revoked",
         Some(Spent::Expired) => "expired",
