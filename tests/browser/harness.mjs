@@ -164,3 +164,18 @@ export async function createWitness(name) {
     stop: () => child?.kill(),
   };
 }
+
+/** Draws a circle of `r` canvas pixels around (cx, cy) with ~40 pointer moves. */
+export async function drawCircle(page, cx, cy, r) {
+  const box = await page.locator("#pad").boundingBox();
+  const scale = box.width / 640;
+  const at = (a) => [box.x + (cx + r * Math.cos(a)) * scale, box.y + (cy + r * Math.sin(a)) * scale];
+  const [x0, y0] = at(0);
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 40; i++) {
+    const [x, y] = at((i / 40) * Math.PI * 2);
+    await page.mouse.move(x, y);
+  }
+  await page.mouse.up();
+}

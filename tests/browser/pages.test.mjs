@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startHost, api, launchBrowser, docsPath, startWorker, waitInPage } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, startWorker, waitInPage, drawCircle } from "./harness.mjs";
 
 const ADMIN = "pages-admin";
 const WORKER = "pages-worker";
@@ -205,7 +205,7 @@ test("all pages: keyboard focus is visible and nothing overflows at 375 px", { t
   assert.notEqual(outline.width, "0px");
   await page.close();
 
-  for (const path of ["/", "/submit", "/screenshot", "/draw"]) {
+  for (const path of ["/", "/write", "/submit", "/screenshot", "/draw", "/me", "/join"]) {
     const small = await pageWithToken(path, { width: 375, height: 800 });
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${path} overflows by ${overflow}px at 375px`);
@@ -324,21 +324,6 @@ test("/screenshot: paste and pick an image, upload it, and read the OCR text", {
   await page.screenshot({ path: docsPath("screenshot-page.png"), fullPage: true });
   await page.close();
 });
-
-/** Draws a circle of `r` canvas pixels around (cx, cy) with ~40 pointer moves. */
-async function drawCircle(page, cx, cy, r) {
-  const box = await page.locator("#pad").boundingBox();
-  const scale = box.width / 640;
-  const at = (a) => [box.x + (cx + r * Math.cos(a)) * scale, box.y + (cy + r * Math.sin(a)) * scale];
-  const [x0, y0] = at(0);
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  for (let i = 1; i <= 40; i++) {
-    const [x, y] = at((i / 40) * Math.PI * 2);
-    await page.mouse.move(x, y);
-  }
-  await page.mouse.up();
-}
 
 async function dataUrlIsBlank(page) {
   return page.evaluate(() => {

@@ -1,17 +1,19 @@
 // People without curl, in headless Chromium: an invitation link opens /join, the person
 // picks a name and is signed in at once (the token kept in this browser and shown once;
 // the spent link gets the server's own explanation); /me replaces the token (the old
-// one refused by the API at once); and a page holding a token the server no longer
-// accepts forgets it and says why.
+// one refused by the API at once); a page holding a token the server no longer accepts
+// forgets it and says why; the admin invites and revokes people on /admin/people (the
+// invited person, in a browser of their own, writes and draws and sees both rows on
+// /me); and a campaign's link works in a third browser that never had a token.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startHost, api, launchBrowser, docsPath, waitInPage } from "./harness.mjs";
+import { startHost, api, launchBrowser, docsPath, waitInPage, drawCircle } from "./harness.mjs";
 
 const ADMIN = "people-admin";
 let host, browser;
 
 before(async () => {
-  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN });
+  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN, SPIN_VARIABLE_CAMPAIGNS: "true" });
   browser = await launchBrowser();
 });
 
@@ -79,4 +81,137 @@ test("/me replaces the token: kept here, shown once, the old one refused", { tim
   assert.equal(await stale.inputValue("#token-input"), "");
   assert.equal(await stale.evaluate(() => localStorage.getItem("tds-token")), null);
   await stale.close();
+});
+
+/** The people page, signed in as the admin. */
+async function peoplePage() {
+  const page = await browser.newPage();
+  page.jsErrors = [];
+  page.on("pageerror", (e) => page.jsErrors.push(String(e)));
+  await page.goto(`${host.base}/admin/people`);
+  await page.fill("#token", ADMIN);
+  await page.click("#login button[type=submit]");
+  await page.locator("#people-page").waitFor({ timeout: 30000 });
+  return page;
+}
+
+/** Waits until the element `id` says something matching `pattern`. */
+async function waitForText(page, id, pattern) {
+  await waitInPage(page, ([id, source]) => new RegExp(source).test(document.getElementById(id)?.textContent || ""),
+    [id, pattern.source], 30000)
+    .catch(async () => assert.fail(`#${id} never matched ${pattern}: ${await page.textContent("#" + id)}`));
+}
+
+test("the admin invites on /admin/people; the invited person writes and draws; revoked, their page falls back", { timeout: 120000 }, async () => {
+  const admin = await peoplePage();
+  await admin.selectOption("#invite-role", "contributor");
+  await admin.fill("#invite-note", "for Ivy");
+  await admin.click("#invite-submit");
+  await admin.locator("#invite-link-box").waitFor({ timeout: 30000 });
+  const link = await admin.inputValue("#invite-link");
+  assert.match(link, /\/join#[A-Za-z0-9_-]{43}$/);
+  await waitForText(admin, "invitations", /for Ivy/);
+
+  // Ivy, in a browser of her own.
+  const ivyBrowser = await launchBrowser();
+  try {
+    const ivy = await ivyBrowser.newPage();
+    await ivy.goto(link);
+    await ivy.fill("#join-name", "Ivy");
+    await ivy.click("#join-submit");
+    await ivy.locator("#joined").waitFor({ timeout: 30000 });
+    const token = await ivy.evaluate(() => localStorage.getItem("tds-token"));
+    const ivyId = (await api(host.base, "GET", "/api/me", token)).body.id;
+
+    await ivy.goto(`${host.base}/write`);
+    await ivy.fill("#write-text", "Hello from Ivy.");
+    await ivy.click("#write-submit");
+    await ivy.locator("#result[data-id]:not([data-id=''])").waitFor({ timeout: 30000 });
+    await ivy.goto(`${host.base}/draw`);
+    await drawCircle(ivy, 320, 200, 120);
+    await ivy.click("#submit-drawing");
+    await ivy.locator("#result[data-id]:not([data-id=''])").waitFor({ timeout: 30000 });
+    await ivy.goto(`${host.base}/me`);
+    await waitInPage(ivy, () => document.querySelectorAll("#rows > li").length === 2, null, 30000);
+    const texts = await ivy.evaluate(() => [...document.querySelectorAll("#rows textarea")].map((t) => t.value));
+    assert.ok(texts.includes("Hello from Ivy."), JSON.stringify(texts));
+    assert.match(await ivy.textContent("#rows"), /drawing #\d+.*text #\d+/s);
+
+    // The admin finds her on the people page and revokes her token.
+    await admin.click("#people-filter button[type=submit]");
+    const row = admin.locator(`#people tr[data-id="${ivyId}"]`);
+    await row.waitFor({ timeout: 30000 });
+    assert.match(await row.textContent(), /Ivy.*invited/s);
+    await admin.screenshot({ path: docsPath("people-page.png"), fullPage: true });
+    await row.locator("button", { hasText: "Revoke token" }).click();
+    await waitForText(admin, "people-status", /no longer works/);
+    assert.equal((await api(host.base, "GET", "/api/me", token)).status, 401);
+
+    // Her page notices at the next request and returns to the signed-out state.
+    await ivy.reload();
+    await waitInPage(ivy, () => document.getElementById("token-bar").dataset.state === "refused", null, 30000);
+    assert.match(await ivy.textContent("#token-state"), /refused the saved token/);
+  } finally {
+    await ivyBrowser.close();
+  }
+  // On a phone the tables scroll inside their cards; the page itself does not.
+  await admin.setViewportSize({ width: 375, height: 800 });
+  const overflow = await admin.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `/admin/people overflows by ${overflow}px at 375px`);
+  assert.deepEqual(admin.jsErrors, []);
+  await admin.close();
+});
+
+test("a campaign link in a browser that never had a token: prompts, an anonymous participant, closed at once", { timeout: 120000 }, async () => {
+  const admin = await peoplePage();
+  await admin.fill("#campaign-slug", "city-voices");
+  await admin.fill("#campaign-title", "Voices of the city");
+  await admin.check("#campaign-drawing");
+  await admin.fill("#campaign-prompts", "Describe your street.\nName three fruits.");
+  await admin.click("#campaign-submit");
+  await waitForText(admin, "campaign-form-status", /Campaign open at .*\/c\/city-voices/);
+  const listed = admin.locator('#campaigns tr[data-slug="city-voices"]');
+  await listed.waitFor({ timeout: 30000 });
+
+  const guestBrowser = await launchBrowser();
+  try {
+    const guest = await guestBrowser.newPage();
+    guest.jsErrors = [];
+    guest.on("pageerror", (e) => guest.jsErrors.push(String(e)));
+    await guest.goto(`${host.base}/c/city-voices`);
+    await guest.locator("#campaign-ways a[data-modality=text]").waitFor({ timeout: 30000 });
+    assert.equal(await guest.textContent("#campaign-name"), "Voices of the city");
+    assert.equal(await guest.locator("#campaign-ways a").count(), 2, "text and drawing");
+    await guest.screenshot({ path: docsPath("campaign-page.png"), fullPage: true });
+
+    await guest.click("#campaign-ways a[data-modality=text]");
+    await waitForText(guest, "campaign-prompt", /Describe your street\./);
+    assert.equal(await guest.evaluate(() => localStorage.getItem("tds-token")), null, "no token yet");
+    await guest.fill("#write-text", "Cobblestones and a bakery.");
+    await guest.click("#write-submit");
+    await guest.locator("#result[data-id]:not([data-id=''])").waitFor({ timeout: 30000 })
+      .catch(async () => assert.fail(await guest.textContent("#status")));
+    const token = await guest.evaluate(() => localStorage.getItem("tds-token"));
+    assert.match(token, /^tdk_/);
+    const id = Number(await guest.getAttribute("#result", "data-id"));
+    const row = (await api(host.base, "GET", `/api/training-data/${id}`, token)).body;
+    assert.equal(row.metadata.prompt, "Describe your street.");
+    const me = (await api(host.base, "GET", "/api/me", token)).body;
+    assert.deepEqual([me.anonymous, me.campaign], [true, "city-voices"]);
+    await waitForText(guest, "campaign-prompt", /Name three fruits\./);
+    await waitForText(guest, "token-state", /Taking part anonymously/);
+
+    // Closed by the admin: the page says so at once.
+    await listed.locator("button", { hasText: "Close" }).click();
+    await waitInPage(admin, () => document.querySelector('#campaigns tr[data-slug="city-voices"]')?.textContent.includes("closed"), null, 30000);
+    await guest.reload();
+    await waitForText(guest, "campaign-status", /closed/);
+    await guest.fill("#write-text", "Too late.");
+    await guest.click("#write-submit");
+    await waitForText(guest, "status", /closed/);
+    assert.deepEqual(guest.jsErrors, []);
+  } finally {
+    await guestBrowser.close();
+  }
+  await admin.close();
 });

@@ -31,6 +31,21 @@ pub fn parse(text: &str) -> Option<String> {
     OffsetDateTime::parse(text, &Rfc3339).ok().map(format)
 }
 
+/// Reads a stored timestamp back as a moment.
+pub fn instant(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+/// Whole seconds from `now` until `later` (at least 1: what `Retry-After` says).
+pub fn seconds_until(later: OffsetDateTime, now: OffsetDateTime) -> u64 {
+    let seconds = (later - now).as_seconds_f64().ceil();
+    if seconds < 1.0 {
+        1
+    } else {
+        seconds as u64
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,8 +13,16 @@ pub const DEFAULT_MAX_TEXT_BYTES: usize = 100 * 1024;
 pub struct Settings {
     /// `admin_token`; `None` when unset or empty (admin calls then answer 503).
     pub admin_token: Option<String>,
-    /// `allow_anonymous`: contributions without a token.
+    /// `allow_anonymous`: contributions without a token, owned by nobody (the
+    /// ownerless mode; campaigns give anonymous people an account instead).
     pub allow_anonymous: bool,
+    /// `campaigns`: open collection campaigns are on (off: their routes answer 404).
+    pub campaigns: bool,
+    /// `campaign_joins_per_hour`: campaign joins one client address may make in an hour.
+    pub campaign_joins_per_hour: usize,
+    /// `campaign_contributions_per_hour`: campaign contributions one client address may
+    /// make in an hour.
+    pub campaign_contributions_per_hour: usize,
     /// `max_media_bytes`: largest voice/screenshot/drawing file.
     pub max_media_bytes: usize,
     /// `max_text_bytes`: largest text contribution (UTF-8 bytes).
@@ -92,6 +100,9 @@ impl Default for Settings {
         Self {
             admin_token: None,
             allow_anonymous: false,
+            campaigns: false,
+            campaign_joins_per_hour: 10,
+            campaign_contributions_per_hour: 120,
             max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
             public_base_url: None,
@@ -126,18 +137,25 @@ impl Settings {
                     }),
             }
         };
-        let allow_anonymous = match get("allow_anonymous").as_deref().map(str::trim) {
-            None | Some("") | Some("false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(ApiError::unavailable(format!(
-                    "variable allow_anonymous must be true or false, got {other:?}"
-                )))
-            }
+        let flag = |name: &str| match get(name).as_deref().map(str::trim) {
+            None | Some("") | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(ApiError::unavailable(format!(
+                "variable {name} must be true or false, got {other:?}"
+            ))),
         };
         Ok(Self {
             admin_token: get("admin_token").filter(|t| !t.is_empty()),
-            allow_anonymous,
+            allow_anonymous: flag("allow_anonymous")?,
+            campaigns: flag("campaigns")?,
+            campaign_joins_per_hour: number(
+                "campaign_joins_per_hour",
+                defaults.campaign_joins_per_hour,
+            )?,
+            campaign_contributions_per_hour: number(
+                "campaign_contributions_per_hour",
+                defaults.campaign_contributions_per_hour,
+            )?,
             max_media_bytes: number("max_media_bytes", defaults.max_media_bytes)?,
             max_text_bytes: number("max_text_bytes", defaults.max_text_bytes)?,
             public_base_url: get("public_base_url")

@@ -60,6 +60,13 @@ impl ApiError {
     pub fn gone(detail: impl Into<String>) -> Self {
         Self::new(410, "Gone", detail)
     }
+    /// 429 with `Retry-After`: the client reached a limit; it may go on after
+    /// `retry_after` seconds.
+    pub fn too_many(detail: impl Into<String>, retry_after: u64) -> Self {
+        let mut e = Self::new(429, "Too Many Requests", detail);
+        e.headers.push(("retry-after", retry_after.to_string()));
+        e
+    }
     /// 413: body or field larger than the configured limit.
     pub fn too_large(detail: impl Into<String>) -> Self {
         Self::new(413, "Payload Too Large", detail)

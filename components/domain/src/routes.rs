@@ -4,8 +4,8 @@
 //! A test checks every `spin.toml` route against these tables.
 
 use crate::api::{
-    activity, export, invitations, jobs, listing, lore, metrics, proofs, quality, review,
-    unified_input, users, web,
+    activity, campaigns, export, invitations, jobs, listing, lore, metrics, proofs, quality,
+    review, unified_input, users, web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
 use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
@@ -18,10 +18,15 @@ const fn row<H>(methods: &'static [http::Method], pattern: &'static str, handler
     }
 }
 
-/// `users`: accounts and the invitations people join by, and the problem+json 404
-/// for any `/api/...` path no other component serves.
+/// `users`: accounts, the people page's API, the invitations and campaigns people
+/// join by, and the problem+json 404 for any `/api/...` path no other component
+/// serves.
 pub const USERS: &[Route<Handler>] = &[
     row(POST, "/api/users", users::create),
+    row(GET, "/api/users", users::list),
+    row(PATCH, "/api/users/:id", users::update),
+    row(DELETE, "/api/users/:id", users::close),
+    row(POST, "/api/users/:id/token", users::revoke_token),
     row(GET, "/api/me", users::me),
     row(DELETE, "/api/me", users::delete_me),
     row(POST, "/api/me/token", users::rotate_token),
@@ -29,6 +34,11 @@ pub const USERS: &[Route<Handler>] = &[
     row(GET, "/api/invitations", invitations::list),
     row(DELETE, "/api/invitations/:id", invitations::revoke),
     row(POST, "/api/join", invitations::join),
+    row(POST, "/api/campaigns", campaigns::create),
+    row(GET, "/api/campaigns", campaigns::list),
+    row(DELETE, "/api/campaigns/:id", campaigns::close),
+    row(GET, "/api/c/:slug", campaigns::show),
+    row(POST, "/api/c/:slug/join", campaigns::join),
     row(ANY, "/api/*", crate::api::unknown_route),
 ];
 
@@ -116,6 +126,9 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/me", web::page),
     row(GET_HEAD, "/review", web::page),
     row(GET_HEAD, "/join", web::page),
+    row(GET_HEAD, "/write", web::page),
+    row(GET_HEAD, "/c/:slug", web::page),
+    row(GET_HEAD, "/admin/people", web::page),
     row(GET_HEAD, "/admin/logs", web::page),
     row(GET_HEAD, "/static/*", web::asset),
     row(GET_HEAD, "/openapi.json", web::openapi),

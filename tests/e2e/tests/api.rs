@@ -196,9 +196,9 @@ fn accounts_need_the_admin_token() {
         ),
         422,
     );
-    let r = host.call("GET", "/api/users", Some(ADMIN), Body::None);
+    let r = host.call("PUT", "/api/users", Some(ADMIN), Body::None);
     assert_problem(&r, 405);
-    assert_eq!(r.header("allow"), Some("POST"));
+    assert_eq!(r.header("allow"), Some("POST, GET"));
     let stored: String = rusqlite::Connection::open(host.database_path())
         .unwrap()
         .query_row("SELECT token_hash FROM users", [], |r| r.get(0))
@@ -826,7 +826,7 @@ fn listing_filters_paginates_and_isolates() {
         404,
     );
     assert_problem(
-        &host.call("POST", "/api/users/extra", Some(ADMIN), Body::None),
+        &host.call("POST", "/api/users/1/extra", Some(ADMIN), Body::None),
         404,
     );
 }

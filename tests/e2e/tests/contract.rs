@@ -46,6 +46,7 @@ fn app() -> TestHost {
     TestHost::app(&[
         ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
         ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+        ("SPIN_VARIABLE_CAMPAIGNS", "true"),
     ])
     .unwrap()
 }

@@ -3,6 +3,7 @@
 //! (503 with `Retry-After` when busy, else 500).
 
 use crate::error::ApiError;
+use crate::usecase::campaigns::{CampaignError, Ended, Limit};
 use crate::usecase::intake::IntakeError;
 use crate::usecase::invitations::{RedeemError, Spent};
 use crate::usecase::jobs::JobError;
@@ -44,6 +45,7 @@ impl From<IntakeError> for ApiError {
             IntakeError::DuplicateVanished => {
                 ApiError::internal("a duplicate was reported but not found")
             }
+            IntakeError::Campaign(e) => e.into(),
             IntakeError::Db(e) => e.into(),
         }
     }
@@ -103,6 +105,34 @@ impl From<RedeemError> for ApiError {
                 Spent::UsedUp => "this invitation has been used up",
             }),
             RedeemError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<CampaignError> for ApiError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Unknown => ApiError::not_found("no campaign has this address"),
+            CampaignError::Gone(ended) => ApiError::gone(match ended {
+                Ended::Closed => "this campaign is closed",
+                Ended::Ended => "this campaign has ended",
+                Ended::Full => "this campaign has every contribution it asked for",
+            }),
+            CampaignError::TooMany(too_many) => ApiError::too_many(
+                match too_many.limit {
+                    Limit::JoinsPerAddress => {
+                        "too many people joined from this address in the last hour"
+                    }
+                    Limit::ContributionsPerAddress => {
+                        "too many campaign contributions came from this address in the last hour"
+                    }
+                    Limit::DailyCap => {
+                        "you reached this campaign's limit of contributions per day (any 24 hours)"
+                    }
+                },
+                too_many.retry_after,
+            ),
+            CampaignError::Db(e) => e.into(),
         }
     }
 }

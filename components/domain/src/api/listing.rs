@@ -158,11 +158,13 @@ pub fn visible_row(
     }
 }
 
-fn encode_cursor(id: i64) -> String {
+/// The opaque cursor of a newest-first page that ends at `id`.
+pub(super) fn encode_cursor(id: i64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("id:{id}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
+/// The id a cursor from [`encode_cursor`] stands for; 422 for any other.
+pub(super) fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -252,6 +254,7 @@ pub fn parse_filter(
                     })?;
             }
             "cursor" => filter.before_id = Some(decode_cursor(value)?),
+            "campaign" => filter.campaign = Some(value.clone()),
             other => {
                 return Err(ApiError::invalid(format!(
                     "unknown query parameter {other:?}"

@@ -4,6 +4,7 @@
 //! a row is shown, shared by several.
 
 pub mod activity;
+pub mod campaigns;
 pub mod errors;
 pub mod export;
 pub mod invitations;

@@ -120,7 +120,7 @@ fn user_creation_needs_admin_and_stores_only_a_hash() {
         422
     );
     assert_eq!(
-        call(USERS, &c, "GET", "/api/users", Some(ADMIN), None).0,
+        call(USERS, &c, "PUT", "/api/users", Some(ADMIN), None).0,
         405
     );
     let unconfigured = Context::new(&db, Settings::default(), &Offline);

@@ -15,6 +15,16 @@ wire::names! {
         UserCreated = "user_created",
         /// A user replaced their token (every copy of the old one stopped working).
         TokenRotated = "token_rotated",
+        /// The admin changed a user's role.
+        RoleChanged = "role_changed",
+        /// The admin revoked a user's token (and perhaps issued a new one).
+        TokenRevoked = "token_revoked",
+        /// The admin opened a campaign.
+        CampaignOpened = "campaign_opened",
+        /// The admin closed a campaign.
+        CampaignClosed = "campaign_closed",
+        /// Someone joined a campaign as an anonymous participant.
+        ParticipantJoined = "participant_joined",
         /// The admin made an invitation.
         InvitationCreated = "invitation_created",
         /// The admin revoked an invitation.

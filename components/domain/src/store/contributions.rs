@@ -122,6 +122,8 @@ impl Contribution {
 pub struct NewRow<'a> {
     /// Owner (`None`: anonymous).
     pub user_id: Option<i64>,
+    /// The campaign it counts for, if any.
+    pub campaign_id: Option<i64>,
     /// Modality name.
     pub modality: Modality,
     /// Initial status.
@@ -162,14 +164,15 @@ pub struct NewRow<'a> {
 pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contribution>, DbError> {
     let rows = db.execute(
         &format!(
-            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+            "INSERT INTO training_contributions (user_id, campaign_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
              extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
              leaf_index, qr_verification_code, text_source, text_version) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
         ),
         &[
             row.user_id.into(),
+            row.campaign_id.into(),
             row.modality.as_str().into(),
             row.status.as_str().into(),
             row.mime.into(),
@@ -231,6 +234,8 @@ pub fn get_by_code(db: &dyn Db, code: &str) -> Result<Option<Contribution>, DbEr
 pub struct Filter {
     /// Only this owner's rows.
     pub user_id: Option<i64>,
+    /// Only the rows of the campaign with this slug.
+    pub campaign: Option<String>,
     /// Only this modality.
     pub modality: Option<Modality>,
     /// Only this status.
@@ -264,6 +269,12 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
     };
     if let Some(u) = filter.user_id {
         narrow("user_id = ?", u.into());
+    }
+    if let Some(slug) = &filter.campaign {
+        narrow(
+            "campaign_id = (SELECT id FROM campaigns WHERE slug = ?)",
+            slug.as_str().into(),
+        );
     }
     if let Some(m) = &filter.modality {
         narrow("modality = ?", m.as_str().into());

@@ -2,6 +2,8 @@
 
 pub mod activity;
 pub mod blobs;
+pub mod campaigns;
+pub mod client_events;
 pub mod contributions;
 pub mod invitations;
 pub mod jobs;

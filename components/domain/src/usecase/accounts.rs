@@ -19,30 +19,32 @@ pub fn create(
 ) -> Result<(i64, String), DbError> {
     let now = crate::clock::now();
     transaction(db, || {
-        let id = add(db, origin, name, role, token_hash, None, &now)?;
+        let new = users::NewUser {
+            name,
+            role,
+            token_hash,
+            invitation_id: None,
+            campaign_id: None,
+        };
+        let id = add(db, origin, &new, &now)?;
         Ok((id, now.clone()))
     })
 }
 
-/// Inside the caller's transaction: the user row (joined by `invitation`, if any) and
-/// its `user_created` entry; the new id.
+/// Inside the caller's transaction: the user row and its `user_created` entry; the
+/// new id.
 pub(crate) fn add(
     db: &dyn Db,
     origin: &Origin,
-    name: &str,
-    role: Role,
-    token_hash: &str,
-    invitation: Option<i64>,
+    new: &users::NewUser,
     now: &str,
 ) -> Result<i64, DbError> {
-    let id = users::insert(db, name, role, token_hash, invitation, now)?;
-    origin.log(
-        db,
-        Activity::UserCreated,
-        None,
-        json!({ "user_id": id, "role": role }),
-        now,
-    )?;
+    let id = users::insert(db, new, now)?;
+    let mut data = json!({ "user_id": id, "role": new.role });
+    if let Some(campaign) = new.campaign_id {
+        data["campaign_id"] = campaign.into();
+    }
+    origin.log(db, Activity::UserCreated, None, data, now)?;
     Ok(id)
 }
 
@@ -67,6 +69,45 @@ pub fn rotate_token(
             &now,
         )?;
         Ok(Some(now.clone()))
+    })
+}
+
+/// The admin gives active user `id` the role `role`, with a `role_changed` entry
+/// (none when it already had it); false when there is no such active user.
+pub fn change_role(db: &dyn Db, origin: &Origin, id: i64, role: Role) -> Result<bool, DbError> {
+    let now = crate::clock::now();
+    transaction(db, || {
+        let before = users::role(db, id)?;
+        if !users::set_role(db, id, role)? {
+            return Ok(false);
+        }
+        if before != Some(role) {
+            let data = json!({ "user_id": id, "role": role, "was": before });
+            origin.log(db, Activity::RoleChanged, Some(id), data, &now)?;
+        }
+        Ok(true)
+    })
+}
+
+/// The admin revokes active user `id`'s token: it is dead when this returns. The user
+/// gets the token whose hash is `token_hash`, which the admin either hands over
+/// (`reissued`) or throws away. A `token_revoked` entry; false when there is no such
+/// active user.
+pub fn revoke_token(
+    db: &dyn Db,
+    origin: &Origin,
+    id: i64,
+    token_hash: &str,
+    reissued: bool,
+) -> Result<bool, DbError> {
+    let now = crate::clock::now();
+    transaction(db, || {
+        if !users::set_token_hash(db, id, token_hash)? {
+            return Ok(false);
+        }
+        let data = json!({ "user_id": id, "reissued": reissued });
+        origin.log(db, Activity::TokenRevoked, Some(id), data, &now)?;
+        Ok(true)
     })
 }
 

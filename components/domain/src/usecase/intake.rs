@@ -3,6 +3,7 @@
 //! the contribution log and its `contribution_created` activity entry. The same
 //! content from the same owner is not stored twice: the existing row comes back.
 
+use super::campaigns::{self, CampaignError};
 use super::db_failures;
 use super::text;
 use crate::auth::Caller;
@@ -11,6 +12,7 @@ use crate::db::{transaction, Db, DbError};
 use crate::proof::{commitment, encodings};
 use crate::shapes;
 use crate::store::activity::Activity;
+use crate::store::campaigns::Campaign;
 use crate::store::contributions::{self, Contribution, NewRow};
 use crate::store::{blobs, jobs, merkle};
 use serde_json::json;
@@ -56,11 +58,31 @@ impl NewContribution {
 pub enum IntakeError {
     /// The row reported as a duplicate could not be read back.
     DuplicateVanished,
+    /// The campaign refused it (over, or a limit reached).
+    Campaign(CampaignError),
     /// The database failed.
     Db(DbError),
 }
 
 db_failures!(IntakeError);
+
+impl From<CampaignError> for IntakeError {
+    fn from(e: CampaignError) -> Self {
+        match e {
+            CampaignError::Db(e) => Self::Db(e),
+            other => Self::Campaign(other),
+        }
+    }
+}
+
+/// A contribution to a campaign: the campaign, and how many campaign contributions
+/// one client address may make in an hour.
+pub struct Participation<'a> {
+    /// The campaign the row counts for.
+    pub campaign: &'a Campaign,
+    /// The per-address hourly limit.
+    pub per_hour: i64,
+}
 
 /// A contribution as stored.
 pub struct Stored {
@@ -72,12 +94,14 @@ pub struct Stored {
     pub duplicate: bool,
 }
 
-/// Stores a validated contribution from `caller` (or finds the owner's duplicate).
+/// Stores a validated contribution from `caller` (or finds the owner's duplicate),
+/// counted for a campaign when it is part of one.
 pub fn contribute(
     db: &dyn Db,
     origin: &Origin,
     caller: Caller,
     new: &NewContribution,
+    campaign: Option<&Participation>,
 ) -> Result<Stored, IntakeError> {
     let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
     let salt = commitment::new_salt();
@@ -97,6 +121,7 @@ pub fn contribute(
             db,
             &NewRow {
                 user_id: owner,
+                campaign_id: campaign.map(|p| p.campaign.id),
                 modality: new.modality,
                 status: if job_kind.is_some() {
                     Status::Pending
@@ -125,6 +150,9 @@ pub fn contribute(
             let job = jobs::latest_for(db, existing.id)?;
             return Ok::<_, IntakeError>((existing, job, true));
         };
+        if let (Some(p), Some(uid)) = (campaign, owner) {
+            campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
+        }
         let job = match job_kind {
             Some(kind) => Some(jobs::enqueue(db, kind, row.id, &now)?),
             None => {

@@ -8,7 +8,7 @@ use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
 use crate::store::invitations::{self, Invitation, NewInvitation};
-use crate::store::users::Role;
+use crate::store::users::{self, Role};
 use serde_json::json;
 
 /// Why a code bought no account.
@@ -105,15 +105,14 @@ pub fn redeem(
             let spent = Spent::of(&invitation, &now).unwrap_or(Spent::UsedUp);
             return Err(RedeemError::Gone(spent));
         }
-        let user_id = accounts::add(
-            db,
-            origin,
+        let new = users::NewUser {
             name,
-            invitation.role,
+            role: invitation.role,
             token_hash,
-            Some(invitation.id),
-            &now,
-        )?;
+            invitation_id: Some(invitation.id),
+            campaign_id: None,
+        };
+        let user_id = accounts::add(db, origin, &new, &now)?;
         let data = json!({ "invitation_id": invitation.id });
         origin.log(db, Activity::InvitationRedeemed, Some(user_id), data, &now)?;
         Ok(Joined {
@@ -128,7 +127,6 @@ pub fn redeem(
 mod tests {
     use super::super::fixture;
     use super::*;
-    use crate::store::users;
 
     fn invite(db: &dyn Db, code_hash: &str, max_uses: i64, expires_at: &str) -> Invitation {
         let new = NewInvitation {

@@ -4,8 +4,10 @@
 //! SQL (`store/`). Each returns its own typed error; `api::errors` maps them all to
 //! problem+json in one place.
 //!
-//! - `accounts`: a new contributor or reviewer; a user's new token.
+//! - `accounts`: a new contributor or reviewer; a user's new token; the admin's
+//!   role changes and token revocations.
 //! - `invitations`: making, revoking and redeeming the links people join by.
+//! - `campaigns`: opening and closing campaigns, joining one, admitting its rows.
 //! - `intake`: a contribution arrives: row, blob, text version, job, log leaf, activity.
 //! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
 //! - `text`: a row's text versions and a person's correction.
@@ -17,6 +19,7 @@
 //! - `erasure`: deleting a contribution or a whole account.
 
 pub mod accounts;
+pub mod campaigns;
 pub mod erasure;
 pub mod intake;
 pub mod invitations;
@@ -51,8 +54,7 @@ pub(crate) use db_failures;
 /// and contributions made through the use-cases themselves.
 #[cfg(test)]
 pub(crate) mod fixture {
-    use super::intake::NewContribution;
-    use super::intake::{self, Stored};
+    use super::intake::{self, IntakeError, NewContribution, Participation, Stored};
     use crate::auth::Caller;
     use crate::context::Origin;
     use crate::native_sqlite::SqliteDb;
@@ -74,6 +76,17 @@ pub(crate) mod fixture {
 
     /// A text contribution by `uid`.
     pub fn text(db: &SqliteDb, uid: i64, words: &str) -> Stored {
+        try_text(db, uid, words, None).unwrap()
+    }
+
+    /// A text contribution by `uid`, counted for a campaign when there is one; what
+    /// intake answered.
+    pub fn try_text(
+        db: &SqliteDb,
+        uid: i64,
+        words: &str,
+        campaign: Option<&Participation>,
+    ) -> Result<Stored, IntakeError> {
         let new = NewContribution {
             modality: Modality::Text,
             content: words.as_bytes().to_vec(),
@@ -81,7 +94,7 @@ pub(crate) mod fixture {
             strokes: None,
             metadata: "{}".into(),
         };
-        intake::contribute(db, &Origin::default(), Caller::User(uid), &new).unwrap()
+        intake::contribute(db, &Origin::default(), Caller::User(uid), &new, campaign)
     }
 
     /// A screenshot by `uid` (PNG magic and `tag`, enough for the store).
@@ -95,7 +108,7 @@ pub(crate) mod fixture {
             strokes: None,
             metadata: "{}".into(),
         };
-        intake::contribute(db, &Origin::default(), Caller::User(uid), &new).unwrap()
+        intake::contribute(db, &Origin::default(), Caller::User(uid), &new, None).unwrap()
     }
 
     /// The activity log's entry types, oldest first.

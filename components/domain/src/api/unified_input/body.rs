@@ -44,15 +44,28 @@ struct Fields {
     mime: Option<String>,
     strokes: Option<Json>,
     metadata: Option<Json>,
+    campaign: Option<String>,
+    prompt: Option<Json>,
     #[serde(skip)]
     file: Option<(Vec<u8>, Option<String>)>,
 }
 
-/// Parses and validates a unified-input request.
+/// The campaign a contribution names: its slug and, optionally, which of its prompts
+/// was answered (an index into the campaign's prompts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignChoice {
+    /// The campaign's slug.
+    pub slug: String,
+    /// The index of the prompt answered.
+    pub prompt: Option<usize>,
+}
+
+/// Parses and validates a unified-input request: the contribution, and the campaign
+/// it names, if any.
 pub fn parse(
     req: &http::Request<Vec<u8>>,
     settings: &Settings,
-) -> Result<NewContribution, ApiError> {
+) -> Result<(NewContribution, Option<CampaignChoice>), ApiError> {
     let body = req.body();
     // Base64 inflates by 4/3; anything beyond that (plus room for fields) cannot fit.
     let body_limit = settings.max_media_bytes / 3 * 4 + settings.max_text_bytes + 64 * 1024;
@@ -76,7 +89,7 @@ pub fn parse(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let fields = match base.as_str() {
+    let mut fields = match base.as_str() {
         "application/json" => parse_json(body)?,
         "multipart/form-data" => parse_multipart(content_type, body, settings)?,
         _ => {
@@ -85,7 +98,38 @@ pub fn parse(
             )))
         }
     };
-    validate(fields, settings)
+    let choice = campaign_choice(fields.campaign.take(), fields.prompt.take())?;
+    Ok((validate(fields, settings)?, choice))
+}
+
+/// The `campaign` and `prompt` fields: a prompt needs a campaign and is a
+/// non-negative integer.
+fn campaign_choice(
+    campaign: Option<String>,
+    prompt: Option<Json>,
+) -> Result<Option<CampaignChoice>, ApiError> {
+    let prompt = match prompt {
+        None | Some(Json::Null) => None,
+        Some(p) => Some(
+            p.as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "prompt must be a non-negative integer (the index of the prompt answered)",
+                    )
+                })?,
+        ),
+    };
+    match campaign
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+    {
+        Some(slug) => Ok(Some(CampaignChoice { slug, prompt })),
+        None if prompt.is_some() => Err(ApiError::invalid(
+            "prompt is an index into a campaign's prompts: name the campaign too",
+        )),
+        None => Ok(None),
+    }
 }
 
 fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
@@ -125,6 +169,8 @@ fn parse_multipart(
                 "mime" => fields.mime = Some(text()?),
                 "strokes" => fields.strokes = Some(json()?),
                 "metadata" => fields.metadata = Some(json()?),
+                "campaign" => fields.campaign = Some(text()?),
+                "prompt" => fields.prompt = Some(json()?),
                 "file" => {
                     if bytes.len() > settings.max_media_bytes {
                         return Err(too_large_media(bytes.len(), settings));
@@ -292,6 +338,31 @@ mod tests {
             &req("application/json", body.as_bytes()),
             &Settings::default(),
         )
+        .map(|(new, _)| new)
+    }
+
+    #[test]
+    fn a_campaign_and_its_prompt_travel_beside_the_contribution() {
+        let (new, choice) = parse(
+            &req(
+                "application/json",
+                br#"{"modality":"text","text":"hi","campaign":" voices ","prompt":2}"#,
+            ),
+            &Settings::default(),
+        )
+        .unwrap();
+        assert_eq!(new.metadata, "{}");
+        let choice = choice.unwrap();
+        assert_eq!((choice.slug.as_str(), choice.prompt), ("voices", Some(2)));
+        for bad in [
+            r#"{"modality":"text","text":"hi","prompt":1}"#,
+            r#"{"modality":"text","text":"hi","campaign":"v","prompt":-1}"#,
+            r#"{"modality":"text","text":"hi","campaign":"v","prompt":"one"}"#,
+        ] {
+            let e = json(bad).unwrap_err();
+            assert_eq!(e.status, 422, "{bad}");
+            assert!(e.detail.contains("prompt"), "{bad}: {}", e.detail);
+        }
     }
 
     #[test]
@@ -368,7 +439,7 @@ mod tests {
         body.extend_from_slice(b"--XB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.png\"\r\nContent-Type: image/png\r\n\r\n");
         body.extend_from_slice(png);
         body.extend_from_slice(b"\r\n--XB--\r\n");
-        let c = parse(
+        let (c, _) = parse(
             &req("multipart/form-data; boundary=XB", &body),
             &Settings::default(),
         )

@@ -73,7 +73,7 @@ pub fn verify(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             let metadata = json!({ "draw_verify": { "expected_text": expected } });
             let new = verification_drawing(image, body.strokes, metadata, &ctx.settings)?;
             let stored =
-                crate::usecase::intake::contribute(ctx.db, &ctx.origin(req), caller, &new)?;
+                crate::usecase::intake::contribute(ctx.db, &ctx.origin(req), caller, &new, None)?;
             let mut answer = poll(&stored.row)?;
             if !stored.row.status.is_final() {
                 *answer.status_mut() = http::StatusCode::ACCEPTED;

@@ -1,6 +1,7 @@
 // Shared by every contributor page: the token bar (localStorage "tds-token", sent as
 // "Authorization: Bearer …"), API calls with problem+json errors, uploads with
-// progress, polling a contribution until it is done, and the proof panel.
+// progress, polling a contribution until it is done, the proof panel, and the campaign
+// a page serves (its banner and prompts, and joining it on the first contribution).
 "use strict";
 (() => {
   const KEY = "tds-token";
@@ -275,14 +276,11 @@
     const mine = ++generation;
     resetResult();
     setProgress(progress, 0);
-    if (!token()) {
-      say(status, "Save your API token in the bar above first.", "bad");
-      $("token-input")?.focus();
-      return null;
-    }
+    if (!(await campaign.ensureToken(status))) return null;
     const form = new FormData();
     form.append("modality", modality);
     if (strokes) form.append("strokes", JSON.stringify(strokes));
+    for (const [name, value] of Object.entries(campaign.fields())) form.append(name, String(value));
     form.append("file", file, filename);
     say(status, "Uploading…", "pending");
     let created;
@@ -293,6 +291,7 @@
       return null;
     }
     showRow(created);
+    if (!created.duplicate) campaign.answered();
     if (onRow) onRow(created);
     say(status, created.duplicate
       ? `You sent this before: contribution #${created.id}.`
@@ -329,15 +328,18 @@
     const state = $("token-state");
     const describe = async () => {
       if (!token()) {
-        say(state, "No token saved yet: paste yours to contribute.", "");
+        say(state, campaign.slug
+          ? "No token needed for this campaign: your first contribution makes this browser a participant."
+          : "No token saved yet: paste yours to contribute.", "");
         form.dataset.state = "none";
         return;
       }
       say(state, "Token saved in this browser. Checking…", "pending");
       try {
         const { body } = await api("GET", "/api/me");
-        const name = body && (body.name || (body.user && body.user.name));
-        say(state, `Signed in as ${name || "user #" + (body && body.id)}.`, "ok");
+        say(state, body.anonymous
+          ? `Taking part anonymously (participant #${body.id} of ${body.campaign}).`
+          : `Signed in as ${body.name || "user #" + body.id}.`, "ok");
         form.dataset.state = "ok";
       } catch (e) {
         if (e.status === 401) return; // refused() has already said so
@@ -373,6 +375,86 @@
     document.dispatchEvent(new Event("tds:token"));
   }
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
+  /**
+   * The campaign this page serves, if any: `?campaign=<slug>`, or the slug of a
+   * /c/<slug> page. Its banner shows the prompts one at a time; contributions name it
+   * and the prompt answered (`fields`); a browser without a token joins it as an
+   * anonymous participant on its first contribution (`ensureToken`).
+   */
+  const campaign = (() => {
+    const onCampaignPage = location.pathname.startsWith("/c/");
+    const slug = new URLSearchParams(location.search).get("campaign")
+      || (onCampaignPage ? decodeURIComponent(location.pathname.slice(3).replace(/\/$/, "")) : "");
+    let current = null;
+    let prompt = 0;
+    const banner = $("campaign");
+    function showPrompt() {
+      const prompts = current ? current.prompts : [];
+      $("campaign-prompt-box").hidden = prompts.length === 0;
+      $("campaign-next").hidden = prompts.length < 2;
+      if (!prompts.length) return;
+      $("campaign-prompt").textContent = prompts[prompt];
+      $("campaign-prompt-number").textContent = `${prompt + 1} of ${prompts.length}`;
+    }
+    const loaded = !slug || !banner ? Promise.resolve(null)
+      : api("GET", `/api/c/${encodeURIComponent(slug)}`).then(({ body }) => {
+        current = body;
+        banner.hidden = false;
+        banner.dataset.state = body.state;
+        const link = $("campaign-name");
+        link.textContent = body.name;
+        link.href = `/c/${encodeURIComponent(body.slug)}`;
+        showPrompt();
+        if (body.state !== "active") {
+          say($("campaign-status"), `This campaign is ${body.state}: it takes no more contributions.`, "bad");
+        }
+        return body;
+      }).catch((e) => {
+        banner.hidden = false;
+        $("campaign-name").textContent = slug;
+        say($("campaign-status"), e.message, "bad");
+        return null;
+      });
+    $("campaign-next")?.addEventListener("click", () => {
+      prompt = (prompt + 1) % current.prompts.length;
+      showPrompt();
+    });
+    return {
+      slug,
+      loaded,
+      /** The fields a contribution carries for the campaign (none without one). */
+      fields() {
+        if (!current || onCampaignPage) return {};
+        return current.prompts.length ? { campaign: current.slug, prompt } : { campaign: current.slug };
+      },
+      /** The shown prompt was answered: on to the next. */
+      answered() {
+        if (!current || current.prompts.length < 2) return;
+        prompt = (prompt + 1) % current.prompts.length;
+        showPrompt();
+      },
+      /** True when this browser holds a token, joining the campaign for one if needed. */
+      async ensureToken(status) {
+        if (token()) return true;
+        const c = await loaded;
+        if (!c) {
+          say(status, "Save your API token in the bar above first.", "bad");
+          $("token-input")?.focus();
+          return false;
+        }
+        say(status, "Joining the campaign…", "pending");
+        try {
+          const { body } = await api("POST", `/api/c/${encodeURIComponent(c.slug)}/join`);
+          keepToken(body.token);
+          return true;
+        } catch (e) {
+          say(status, "Could not join the campaign: " + e.message, "bad");
+          return false;
+        }
+      },
+    };
+  })();
+
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, campaign, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
   initTokenBar();
 })();

@@ -1,14 +1,9 @@
-// The admin dashboard (/admin/logs): asks for the admin token once (session storage),
-// then shows the server-rendered charts, the job queue and the activity table, with a
-// button that verifies the activity chain. It calls the same API as curl does.
-const store = window.sessionStorage;
-const $ = (id) => document.getElementById(id);
-async function api(path) {
-  const r = await fetch(path, { headers: { authorization: "Bearer " + store.getItem("admin_token") } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.detail || r.statusText);
-  return body;
-}
+// The admin dashboard (/admin/logs): once signed in (admin.js), shows the
+// server-rendered charts, the job queue and the activity table, with a button that
+// verifies the activity chain. It calls the same API as curl does.
+"use strict";
+const { $, call, signIn } = window.TDSAdmin;
+const api = (path) => call("GET", path);
 function cell(text) { const td = document.createElement("td"); td.textContent = text; return td; }
 async function loadActivity() {
   const q = new URLSearchParams({ limit: "50" });
@@ -45,16 +40,9 @@ async function load() {
   }));
   $("warnings").hidden = m.warnings.length === 0;
   await loadActivity();
-  $("login-card").hidden = true;
   $("dashboard").hidden = false;
 }
-$("login").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  store.setItem("admin_token", $("token").value);
-  try { await load(); } catch (err) { store.removeItem("admin_token"); $("login-error").textContent = err.message; }
-});
 $("filter").addEventListener("submit", (e) => { e.preventDefault(); loadActivity(); });
-$("logout").addEventListener("click", () => { store.removeItem("admin_token"); location.reload(); });
 $("verify").addEventListener("click", async () => {
   const out = $("verify-result");
   out.textContent = "Checking…";
@@ -65,4 +53,4 @@ $("verify").addEventListener("click", async () => {
       : '<span class="status bad">Chain broken at entry ' + v.first_bad_id + '</span>';
   } catch (err) { out.textContent = err.message; }
 });
-if (store.getItem("admin_token")) load().catch(() => store.removeItem("admin_token"));
+signIn(load);

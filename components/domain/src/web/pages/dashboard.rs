@@ -5,21 +5,13 @@
 
 /// The dashboard's markup (its script is loaded by [`super::page`]).
 pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
-<section class="card" id="login-card">
-  <h2>Sign in</h2>
-  <form id="login">
-    <label for="token">Admin token</label>
-    <input id="token" type="password" autocomplete="off" required>
-    <p><button type="submit">Open dashboard</button> <span id="login-error" role="alert"></span></p>
-  </form>
-</section>
 <div id="dashboard" hidden>
   <section class="card" id="warnings" hidden><ul id="warning-list"></ul></section>
   <section class="card purple">
     <h2>Last <span id="days-label">14</span> days</h2>
     <p>Jobs waiting: <span class="status" id="queued">–</span> Dead jobs: <span class="status" id="dead">–</span>
        Training rows: <span class="status" id="training">–</span>
-       <button type="button" id="logout">Sign out</button></p>
+       <button type="button" id="signout">Sign out</button></p>
   </section>
   <section class="card" aria-labelledby="review-title">
     <h2 id="review-title">Review</h2>
@@ -43,12 +35,6 @@ pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
       <p><button type="submit">Filter</button> <button type="button" id="verify">Verify chain</button>
          <span id="verify-result" role="status"></span></p>
     </form>
-    <div style="overflow-x:auto"><table id="activity"><thead><tr><th>#</th><th>time</th><th>type</th><th>user</th><th>details</th></tr></thead><tbody></tbody></table></div>
+    <div class="table-wrap"><table id="activity"><thead><tr><th>#</th><th>time</th><th>type</th><th>user</th><th>details</th></tr></thead><tbody></tbody></table></div>
   </section>
-</div>
-<style>
-table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-th, td { border: 2px solid var(--ink); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: var(--candy); }
-.chart-box svg { width: 100%; height: auto; }
-</style>"#;
+</div>"#;

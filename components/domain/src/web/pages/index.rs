@@ -16,14 +16,16 @@ pub fn body() -> String {
   training at any time.</p>
 </section>
 <nav aria-label="Contribute" class="tiles">
+  <a class="tile" href="/write"><span class="tile-icon" aria-hidden="true">¶</span><span class="tile-title">Write a text</span><span class="tile-text">Type or paste it; it is its own training text.</span></a>
   <a class="tile" href="/submit"><span class="tile-icon" aria-hidden="true">●</span><span class="tile-title">Record your voice</span><span class="tile-text">A memo straight from the microphone, transcribed by Whisper.</span></a>
   <a class="tile" href="/screenshot"><span class="tile-icon" aria-hidden="true">▣</span><span class="tile-title">Upload a screenshot</span><span class="tile-text">Pick, paste or drop an image; OCR reads the text.</span></a>
   <a class="tile" href="/draw"><span class="tile-icon" aria-hidden="true">✎</span><span class="tile-title">Draw something</span><span class="tile-text">Sketch with mouse, finger or pen; we name the shape.</span></a>
 </nav>
 <section class="card purple" aria-labelledby="how-title">
   <h2 id="how-title">How signing in works</h2>
-  <p>Paste the API token you were given (an operator creates it with
-  <code>POST /api/users</code>) into the bar above. It stays in this browser's local storage
+  <p>An invitation link signs you in at once; a campaign's link needs no account at
+  all. Otherwise paste the API token you were given (an operator creates it on the
+  people page or with <code>POST /api/users</code>) into the bar above. It stays in this browser's local storage
   and is sent only as an <code>Authorization: Bearer</code> header by the page's own requests.
   The site sets no cookies, so another site cannot submit anything in your name.</p>
 </section>

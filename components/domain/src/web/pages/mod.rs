@@ -1,23 +1,29 @@
-//! The contributor's pages (`/`, `/submit`, `/screenshot`, `/draw`, `/me`, and `/join`
-//! for invited people), the
-//! reviewer's (`/review`), the admin dashboard (`/admin/logs`) and their scripts, served by the app itself (no CDN). The
-//! pages call the same public API as curl.
+//! The contributor's pages (`/`, `/write`, `/submit`, `/screenshot`, `/draw`, `/me`,
+//! `/join` for invited people and `/c/<slug>` for a campaign's participants), the
+//! reviewer's (`/review`), the admin's (`/admin/logs`, `/admin/people`) and their
+//! scripts, served by the app itself (no CDN). The pages call the same public API as
+//! curl.
 //!
 //! Every contributor page is static HTML in the shared frame ([`crate::web::page`]): a header with
 //! the navigation, the token bar (the bearer token is kept in `localStorage` under
 //! `tds-token` and sent as `Authorization: Bearer …`; no cookies), the page's own
 //! body, and `<script src="/static/…" defer>` tags. The content security policy the
 //! server sends forbids inline scripts, so all behaviour lives in the `.js` assets. The
-//! dashboard has its own admin sign-in instead of the token bar, under the same policy.
+//! admin pages have their own admin sign-in instead of the token bar, under the same
+//! policy. A page opened with `?campaign=<slug>` shows that campaign's banner and
+//! prompts (`app.js`).
 
+mod campaign;
 mod dashboard;
 mod draw;
 mod index;
 mod join;
 mod me;
+mod people;
 mod review;
 mod screenshot;
 mod submit;
+mod write;
 
 /// Content type of the scripts.
 const JS: &str = "text/javascript; charset=utf-8";
@@ -25,8 +31,14 @@ const JS: &str = "text/javascript; charset=utf-8";
 /// The HTML of the page at `path` (a trailing slash ignored, as the router does), if
 /// there is one.
 pub fn page(path: &str) -> Option<String> {
-    let html = match path.trim_end_matches('/') {
+    let path = path.trim_end_matches('/');
+    if let Some(slug) = path.strip_prefix("/c/") {
+        return (!slug.is_empty() && !slug.contains('/'))
+            .then(|| frame("Campaign", path, &campaign::body(), "campaign.js"));
+    }
+    let html = match path {
         "" => frame("Training-data service", "/", &index::body(), "index.js"),
+        "/write" => frame("Write a text", "/write", &write::body(), "write.js"),
         "/submit" => frame(
             "Record a voice memo",
             "/submit",
@@ -43,13 +55,8 @@ pub fn page(path: &str) -> Option<String> {
         "/me" => frame("My data", "/me", &me::body(), "me.js"),
         "/review" => frame("Review", "/review", &review::body(), "review.js"),
         "/join" => frame("Join", "/join", &join::body(), "join.js"),
-        "/admin/logs" => crate::web::page(
-            "Admin dashboard",
-            &format!(
-                "{}\n<script src=\"/static/dashboard.js\" defer></script>\n",
-                dashboard::BODY
-            ),
-        ),
+        "/admin/logs" => admin_page("Admin dashboard", dashboard::BODY, "dashboard.js"),
+        "/admin/people" => admin_page("People", people::BODY, "people.js"),
         _ => return None,
     };
     Some(html)
@@ -64,18 +71,23 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "recorder-worklet.js" => include_str!("recorder-worklet.js"),
         "screenshot.js" => include_str!("screenshot.js"),
         "draw.js" => include_str!("draw.js"),
+        "admin.js" => include_str!("admin.js"),
         "dashboard.js" => include_str!("dashboard.js"),
         "me.js" => include_str!("me.js"),
         "review.js" => include_str!("review.js"),
         "join.js" => include_str!("join.js"),
+        "write.js" => include_str!("write.js"),
+        "campaign.js" => include_str!("campaign.js"),
+        "people.js" => include_str!("people.js"),
         _ => return None,
     };
     Some((JS, body))
 }
 
 /// The pages in the navigation: (path, label).
-const NAV: [(&str, &str); 6] = [
+const NAV: [(&str, &str); 7] = [
     ("/", "Home"),
+    ("/write", "Text"),
     ("/submit", "Voice"),
     ("/screenshot", "Screenshot"),
     ("/draw", "Draw"),
@@ -111,12 +123,43 @@ fn frame(title: &str, current: &str, body: &str, script: &str) -> String {
   </div>
   <p id="token-state" role="status" aria-live="polite">No token saved yet.</p>
 </form>
+<section id="campaign" class="card purple campaign-banner" hidden aria-labelledby="campaign-name">
+  <p class="muted">For the campaign <a id="campaign-name" href="/"></a></p>
+  <div id="campaign-prompt-box" hidden>
+    <p>Prompt <span id="campaign-prompt-number"></span>:</p>
+    <blockquote id="campaign-prompt"></blockquote>
+    <p><button type="button" id="campaign-next" class="secondary" hidden>Another prompt</button></p>
+  </div>
+  <p id="campaign-status" role="status" aria-live="polite"></p>
+</section>
 {body}
 <script src="/static/app.js" defer></script>
 <script src="/static/{script}" defer></script>
 "#
     );
     crate::web::page(title, &html)
+}
+
+/// The admin pages' sign-in card (`admin.js` wires it).
+const ADMIN_SIGN_IN: &str = r#"<section class="card" id="login-card">
+  <h2>Sign in</h2>
+  <form id="login">
+    <label for="token">Admin token</label>
+    <input id="token" type="password" autocomplete="off" required>
+    <p><button type="submit">Open</button> <span id="login-error" role="alert"></span></p>
+  </form>
+</section>"#;
+
+/// An admin page: the sign-in card instead of the token bar, then its body, shown once
+/// signed in, and its script after the shared `admin.js`.
+fn admin_page(title: &str, body: &str, script: &str) -> String {
+    let (heading, rest) = body.split_once('\n').unwrap_or((body, ""));
+    crate::web::page(
+        title,
+        &format!(
+            "{heading}\n{ADMIN_SIGN_IN}\n{rest}\n<script src=\"/static/admin.js\" defer></script>\n<script src=\"/static/{script}\" defer></script>\n"
+        ),
+    )
 }
 
 /// A `<select>` of the modalities with an "any" first option labelled `any`.
@@ -159,7 +202,17 @@ fn result_panel(text_label: &str) -> String {
 mod tests {
     use super::*;
 
-    const PATHS: [&str; 6] = ["/", "/submit", "/screenshot", "/draw", "/me", "/review"];
+    const PATHS: [&str; 9] = [
+        "/",
+        "/write",
+        "/submit",
+        "/screenshot",
+        "/draw",
+        "/me",
+        "/review",
+        "/join",
+        "/c/voices",
+    ];
 
     #[test]
     fn every_page_is_served_with_its_scripts() {
@@ -168,7 +221,8 @@ mod tests {
             assert!(html.starts_with("<!doctype html>"), "{path}");
             assert!(html.contains("<main>"), "{path}");
             assert!(html.contains("id=\"token-bar\""), "{path}");
-            assert!(html.contains("aria-current=\"page\""), "{path}");
+            let in_nav = NAV.iter().any(|(href, _)| *href == path);
+            assert_eq!(html.contains("aria-current=\"page\""), in_nav, "{path}");
             for src in html.split("<script src=\"/static/").skip(1) {
                 let name = &src[..src.find('"').unwrap()];
                 let (ct, body) =
@@ -178,13 +232,14 @@ mod tests {
             }
         }
         assert!(page("/nope").is_none());
+        assert!(page("/c/").is_none() && page("/c/a/b").is_none());
         assert!(asset("../mod.rs").is_none());
         assert!(asset("recorder-worklet.js").is_some());
     }
 
     #[test]
     fn pages_respect_the_content_security_policy() {
-        for path in PATHS.into_iter().chain(["/admin/logs"]) {
+        for path in PATHS.into_iter().chain(["/admin/logs", "/admin/people"]) {
             let html = page(path).unwrap();
             // Every script is external; no inline handlers, no external origins.
             assert_eq!(

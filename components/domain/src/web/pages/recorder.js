@@ -103,7 +103,7 @@
       say(status, "This browser cannot record here: recording needs HTTPS (or localhost) and a microphone.", "bad");
       return;
     }
-    if (!window.TDS.token()) {
+    if (!window.TDS.token() && !window.TDS.campaign.slug) {
       say(status, "Save your API token in the bar above first.", "bad");
       $("token-input").focus();
       return;
