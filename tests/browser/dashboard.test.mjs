@@ -8,7 +8,7 @@ const ADMIN = "dashboard-admin";
 let host, browser;
 
 before(async () => {
-  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN });
+  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN, SPIN_VARIABLE_REVIEW_VOTES_REQUIRED: "1" });
   const tokens = [];
   for (const name of ["Ada", "Grace", "Linus"]) tokens.push((await api(host.base, "POST", "/api/users", ADMIN, { name })).body.token);
   let verifyUrl;

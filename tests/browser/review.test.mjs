@@ -31,7 +31,7 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "tds-review-"));
   const wav = join(dir, "speech.wav");
   execFileSync("espeak-ng", ["-v", "en-us+m3", "-s", "140", "-g", "3", "-w", wav, SENTENCE]);
-  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN, SPIN_VARIABLE_WORKER_TOKEN: WORKER });
+  host = await startHost({ SPIN_VARIABLE_ADMIN_TOKEN: ADMIN, SPIN_VARIABLE_WORKER_TOKEN: WORKER, SPIN_VARIABLE_REVIEW_VOTES_REQUIRED: "1" });
   ada = await user("Ada", "contributor");
   grace = await user("Grace", "contributor");
   reviewer = await user("Rita", "reviewer");

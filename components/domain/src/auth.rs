@@ -153,17 +153,36 @@ pub fn require_admin_or_worker(
     require_admin(ctx, req)
 }
 
-/// Authenticates a reviewer: the admin, or a user created with role `reviewer`.
+/// Authenticates a reviewer: the admin, or a user with role `reviewer` or
+/// `adjudicator`.
 pub fn require_reviewer(ctx: &Context, req: &http::Request<Vec<u8>>) -> Result<Caller, ApiError> {
+    require_role(ctx, req, &[Role::Reviewer, Role::Adjudicator], "reviewing needs a reviewer's token (the admin creates reviewers with POST /api/users {\"role\": \"reviewer\"})")
+}
+
+/// Authenticates an adjudicator: the admin, or a user with role `adjudicator`.
+pub fn require_adjudicator(
+    ctx: &Context,
+    req: &http::Request<Vec<u8>>,
+) -> Result<Caller, ApiError> {
+    require_role(ctx, req, &[Role::Adjudicator], "adjudicating needs the admin's or an adjudicator's token (the admin gives a user the role adjudicator)")
+}
+
+/// The admin, or a user holding one of `roles`; else 403 saying `why`.
+fn require_role(
+    ctx: &Context,
+    req: &http::Request<Vec<u8>>,
+    roles: &[Role],
+    why: &str,
+) -> Result<Caller, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     match caller {
         Caller::Admin => Ok(caller),
-        Caller::User(id) if crate::store::users::role(ctx.db, id)? == Some(Role::Reviewer) => {
+        Caller::User(id)
+            if crate::store::users::role(ctx.db, id)?.is_some_and(|r| roles.contains(&r)) =>
+        {
             Ok(caller)
         }
-        _ => Err(ApiError::forbidden(
-            "reviewing needs a reviewer's token (the admin creates reviewers with POST /api/users {\"role\": \"reviewer\"})",
-        )),
+        _ => Err(ApiError::forbidden(why)),
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Settings {
     /// `campaign_contributions_per_hour`: campaign contributions one client address may
     /// make in an hour.
     pub campaign_contributions_per_hour: usize,
+    /// `review_votes_required`: how many reviewers' votes decide a row (1: the first
+    /// decision is final).
+    pub review_votes_required: usize,
     /// `max_media_bytes`: largest voice/screenshot/drawing file.
     pub max_media_bytes: usize,
     /// `max_text_bytes`: largest text contribution (UTF-8 bytes).
@@ -89,6 +92,9 @@ fn witnesses(value: &str) -> Result<Vec<Witness>, ApiError> {
     Ok(out)
 }
 
+/// Most votes a row may need.
+pub const MAX_REVIEW_VOTES: usize = 9;
+
 /// Default Ollama model for lore stories.
 pub const DEFAULT_OLLAMA_MODEL: &str = "llama3.2";
 
@@ -103,6 +109,7 @@ impl Default for Settings {
             campaigns: false,
             campaign_joins_per_hour: 10,
             campaign_contributions_per_hour: 120,
+            review_votes_required: 2,
             max_media_bytes: DEFAULT_MAX_MEDIA_BYTES,
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
             public_base_url: None,
@@ -156,6 +163,14 @@ impl Settings {
                 "campaign_contributions_per_hour",
                 defaults.campaign_contributions_per_hour,
             )?,
+            review_votes_required: match number("review_votes_required", 2)? {
+                n @ 1..=MAX_REVIEW_VOTES => n,
+                n => {
+                    return Err(ApiError::unavailable(format!(
+                        "variable review_votes_required must be between 1 and {MAX_REVIEW_VOTES}, got {n}"
+                    )))
+                }
+            },
             max_media_bytes: number("max_media_bytes", defaults.max_media_bytes)?,
             max_text_bytes: number("max_text_bytes", defaults.max_text_bytes)?,
             public_base_url: get("public_base_url")

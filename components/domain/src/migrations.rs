@@ -14,7 +14,12 @@ pub fn latest_version() -> u32 {
 /// Brings the database up to `latest_version()`. Costs one `PRAGMA user_version`
 /// read when the schema is current.
 pub fn ensure_schema(db: &dyn Db) -> Result<(), DbError> {
-    if user_version(db)? >= latest_version() {
+    migrate_to(db, latest_version())
+}
+
+/// Applies the migrations up to `target` (tests build older databases with it).
+pub fn migrate_to(db: &dyn Db, target: u32) -> Result<(), DbError> {
+    if user_version(db)? >= target {
         return Ok(());
     }
     // WAL lets readers work during a write; a persistent, per-file setting. Backends
@@ -31,7 +36,7 @@ pub fn ensure_schema(db: &dyn Db) -> Result<(), DbError> {
             .iter()
             .map(|r| r.int("version"))
             .collect();
-        for (version, name, sql) in MIGRATIONS {
+        for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= target) {
             if applied.contains(&i64::from(*version)) {
                 continue;
             }
@@ -48,7 +53,7 @@ pub fn ensure_schema(db: &dyn Db) -> Result<(), DbError> {
                 ],
             )?;
         }
-        db.execute(&format!("PRAGMA user_version = {}", latest_version()), &[])?;
+        db.execute(&format!("PRAGMA user_version = {target}"), &[])?;
         Ok(())
     })
 }
@@ -166,6 +171,88 @@ mod tests {
             db.execute(&format!("SELECT COUNT(*) FROM {table}"), &[])
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn single_decisions_become_one_vote_each_and_keep_their_state() {
+        let db = SqliteDb(rusqlite::Connection::open_in_memory().unwrap());
+        migrate_to(&db, 9).unwrap();
+        db.execute(
+            "INSERT INTO users (name, token_hash, created_at, role) VALUES ('Rita', 'h', 't', 'reviewer')",
+            &[],
+        )
+        .unwrap();
+        for (id, state, by) in [
+            (1, "accepted", Some("user:1")),
+            (2, "rejected", Some("admin")),
+            (3, "unreviewed", None),
+        ] {
+            db.execute(
+                "INSERT INTO training_contributions (id, modality, status, mime, byte_size, content_hash, \
+                 extracted_text, text_version, text_source, review_state, reviewed_by, reviewed_at, created_at, updated_at) \
+                 VALUES (?, 'text', 'complete', 'text/plain', 3, ?, 'cat', 1, 'contributor', ?, ?, '2026-01-02', 't', 't')",
+                &[Value::Integer(id), format!("h{id}").into(), state.into(), by.into()],
+            )
+            .unwrap();
+        }
+        ensure_schema(&db).unwrap();
+        let rows = db
+            .execute(
+                "SELECT id, review_state, review_votes FROM training_contributions ORDER BY id",
+                &[],
+            )
+            .unwrap();
+        let states: Vec<(String, i64)> = rows
+            .iter()
+            .map(|r| (r.text("review_state"), r.int("review_votes")))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("accepted".into(), 1),
+                ("rejected".into(), 1),
+                ("unreviewed".into(), 0)
+            ]
+        );
+        let votes = db
+            .execute("SELECT contribution_id, reviewer, decision, text, text_version FROM review_votes ORDER BY contribution_id", &[])
+            .unwrap();
+        let votes: Vec<(i64, String, String, Option<String>, i64)> = votes
+            .iter()
+            .map(|r| {
+                (
+                    r.int("contribution_id"),
+                    r.text("reviewer"),
+                    r.text("decision"),
+                    r.opt_text("text"),
+                    r.int("text_version"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            votes,
+            [
+                (1, "user:1".into(), "accept".into(), Some("cat".into()), 1),
+                (2, "admin".into(), "reject".into(), None, 1)
+            ]
+        );
+        // The wider checks hold: the new state and role are accepted, others are not.
+        db.execute(
+            "UPDATE training_contributions SET review_state = 'adjudication' WHERE id = 3",
+            &[],
+        )
+        .unwrap();
+        db.execute("UPDATE users SET role = 'adjudicator'", &[])
+            .unwrap();
+        assert!(db.execute("UPDATE users SET role = 'god'", &[]).is_err());
+        assert_eq!(
+            db.execute("SELECT role FROM users", &[])
+                .unwrap()
+                .first()
+                .unwrap()
+                .text("role"),
+            "adjudicator"
+        );
     }
 
     #[test]

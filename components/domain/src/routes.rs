@@ -59,10 +59,16 @@ pub const LISTING: &[Route<Handler>] = &[
     row(GET, "/api/training-data/:id/media", listing::media),
 ];
 
-/// `review`: the review queue and decisions.
+/// `review`: the review queue, reviewers' votes and adjudication.
 pub const REVIEW: &[Route<Handler>] = &[
     row(GET, "/api/review/next", review::next),
     row(POST, "/api/training-data/:id/review", review::decide),
+    row(GET, "/api/review/adjudications", review::adjudications),
+    row(
+        POST,
+        "/api/training-data/:id/adjudicate",
+        review::adjudicate,
+    ),
 ];
 
 /// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page,
@@ -125,6 +131,7 @@ pub const WEB: &[Route<StaticHandler>] = &[
     row(GET_HEAD, "/draw", web::page),
     row(GET_HEAD, "/me", web::page),
     row(GET_HEAD, "/review", web::page),
+    row(GET_HEAD, "/adjudicate", web::page),
     row(GET_HEAD, "/join", web::page),
     row(GET_HEAD, "/write", web::page),
     row(GET_HEAD, "/c/:slug", web::page),

@@ -43,12 +43,14 @@ names! {
 names! {
     /// Whether a person has checked a row's text.
     pub enum ReviewState {
-        /// Nobody has decided yet (or the text changed since).
+        /// Still waiting for decisions (none yet, too few, or the text changed since).
         Unreviewed = "unreviewed",
-        /// A reviewer accepted the current text.
+        /// Validated: enough reviewers accepted the current text, more than rejected it.
         Accepted = "accepted",
-        /// A reviewer rejected the row.
+        /// Invalidated: enough reviewers rejected the row, more than accepted it.
         Rejected = "rejected",
+        /// Accepts disagree on the text: an adjudicator decides.
+        Adjudication = "adjudication",
     }
 }
 

@@ -87,6 +87,7 @@ fn a_participant_contributes_to_prompts_and_holds_every_contributor_right() {
     );
     assert_eq!(row.status, 201, "{:?}", row.json());
     assert_eq!(row.json()["metadata"]["prompt"], "Name three fruits.");
+    assert_eq!(row.json()["campaign_id"], made["id"]);
     let implied = text(
         &host,
         &token,

@@ -9,11 +9,13 @@ use serde_json::{json, Value};
 const ADMIN: &str = "review-admin";
 const WORKER: &str = "review-worker";
 
+/// One vote decides a row here (votes and consensus are `consensus.rs`'s).
 fn app() -> TestHost {
     TestHost::app(&[
         ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
         ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
         ("SPIN_VARIABLE_MAX_TEXT_BYTES", "200"),
+        ("SPIN_VARIABLE_REVIEW_VOTES_REQUIRED", "1"),
     ])
     .unwrap()
 }
@@ -563,21 +565,33 @@ fn racing_reviewers_never_share_a_row_and_a_repeated_decision_counts_once() {
 }
 
 #[test]
-fn erasing_a_corrected_row_erases_every_version() {
+fn erasing_a_corrected_row_erases_every_version_and_vote() {
     let host = TestHost::app_on(
         Backend::Sqlite,
         &[
             ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
             ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+            ("SPIN_VARIABLE_REVIEW_VOTES_REQUIRED", "2"),
         ],
     )
     .unwrap();
     let ada = host.new_user(ADMIN, "Ada");
+    let rita = host.new_user_as(ADMIN, "Rita", "reviewer");
     let id = screenshot_read_as(&host, &ada, 9, "machine words to forget");
     assert_eq!(
         patch(&host, &ada, id, json!({ "text": "human words to forget" })).status,
         200
     );
+    // A reviewer's vote proposes a text of its own (the row waits for a second vote).
+    let leased = host.call("GET", "/api/review/next", Some(&rita), Body::None);
+    assert_eq!(leased.json()["row"]["id"], id);
+    let voted = host.call(
+        "POST",
+        &format!("/api/training-data/{id}/review"),
+        Some(&rita),
+        Body::Json(json!({ "decision": "accept", "text": "reviewer words to forget" })),
+    );
+    assert_eq!(voted.json()["review_state"], "unreviewed");
     let del = host.call(
         "DELETE",
         &format!("/api/training-data/{id}"),
@@ -594,7 +608,11 @@ fn erasing_a_corrected_row_erases_every_version() {
     assert_eq!(r.status, 404);
     let db = host.database_path();
     let wal = db.with_file_name("sqlite_db.db-wal");
-    for needle in ["machine words to forget", "human words to forget"] {
+    for needle in [
+        "machine words to forget",
+        "human words to forget",
+        "reviewer words to forget",
+    ] {
         assert!(
             !e2e::file_contains(&db, needle),
             "the database holds {needle:?}"

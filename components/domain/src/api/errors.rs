@@ -10,6 +10,7 @@ use crate::usecase::jobs::JobError;
 use crate::usecase::quality::QualityError;
 use crate::usecase::review::ReviewError;
 use crate::usecase::text::TextError;
+use wire::lifecycle::ReviewState;
 
 impl From<JobError> for ApiError {
     fn from(e: JobError) -> Self {
@@ -56,6 +57,18 @@ impl From<ReviewError> for ApiError {
         let conflict = ApiError::conflict;
         match e {
             ReviewError::NotFound(id) => ApiError::not_found(format!("no contribution {id}")),
+            ReviewError::AlreadyDecided(id, ReviewState::Adjudication, _) => conflict(format!(
+                "contribution {id} waits for an adjudicator: its reviewers accepted different texts"
+            )),
+            ReviewError::AlreadyDecided(id, ReviewState::Unreviewed, _) => conflict(format!(
+                "you already decided contribution {id}'s current text differently; it waits for other reviewers"
+            )),
+            ReviewError::OwnRow(id) => ApiError::forbidden(format!(
+                "contribution {id} is yours: nobody reviews their own rows"
+            )),
+            ReviewError::NotInAdjudication(id, state) => conflict(format!(
+                "contribution {id} is not waiting for an adjudicator (it is {state})"
+            )),
             ReviewError::AlreadyDecided(id, state, mine) => {
                 let by = if mine {
                     "by you, with another decision or text"

@@ -173,6 +173,25 @@ pub(super) fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::invalid("cursor is not one this API issued"))
 }
 
+/// The names of the review states under consensus: a row is validated when enough
+/// reviewers accepted it (stored as `accepted`), invalidated when enough rejected it
+/// (`rejected`), pending while it waits for votes (`unreviewed`).
+const REVIEW_ALIASES: [(&str, ReviewState); 3] = [
+    ("validated", ReviewState::Accepted),
+    ("invalidated", ReviewState::Rejected),
+    ("pending", ReviewState::Unreviewed),
+];
+
+/// A review state by its name or its consensus alias.
+fn review_state(name: &str) -> Option<ReviewState> {
+    ReviewState::parse(name).or_else(|| {
+        REVIEW_ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == name)
+            .map(|(_, state)| *state)
+    })
+}
+
 /// A query parameter that names one of a lifecycle's states: parsed, or a 422 that
 /// lists the names.
 fn one_of<T>(
@@ -218,8 +237,9 @@ pub fn parse_filter(
                 }
             }
             "reviewed" => {
-                let names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
-                filter.review_state = Some(one_of(key, value, &names, ReviewState::parse)?);
+                let mut names: Vec<&str> = ReviewState::ALL.iter().map(|s| s.as_str()).collect();
+                names.extend(REVIEW_ALIASES.iter().map(|(alias, _)| *alias));
+                filter.review_state = Some(one_of(key, value, &names, review_state)?);
             }
             "q" if value.len() > MAX_QUERY_BYTES => {
                 return Err(ApiError::invalid(format!(

@@ -151,7 +151,7 @@ pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
         "training_rows": training,
         "quality_score": quality_trend,
         "jobs": { "queued": queued, "dead": dead },
-        "review": contributions::review_tally(ctx.db)?,
+        "review": crate::review::report::report(ctx.db)?,
         "warnings": warnings(ctx),
         "charts": {
             "contributions": charts::stacked_bars("Contributions per day", &days, &modality_series),

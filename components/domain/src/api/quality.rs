@@ -72,7 +72,7 @@ pub fn report(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             "summary": summary,
             "details": details,
             "history": store::history(ctx.db, 100)?,
-            "review": crate::store::contributions::review_tally(ctx.db)?,
+            "review": crate::review::report::report(ctx.db)?,
         }),
     ))
 }

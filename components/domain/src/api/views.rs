@@ -22,6 +22,7 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
     json!({
         "id": row.id,
         "user_id": row.user_id,
+        "campaign_id": row.campaign_id,
         "modality": row.modality,
         "status": row.status,
         "mime": row.mime,
@@ -39,6 +40,7 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
         "text_version": row.text_version,
         "text_source": row.text_source,
         "review_state": row.review_state,
+        "review_votes": row.review_votes,
         "reviewed_at": row.reviewed_at,
         "media_url": media_url(row, base_url),
         "included_in_training": row.included_in_training,

@@ -52,6 +52,10 @@ pub fn of(rows: &[Contribution], key: &[u8]) -> Vec<(&'static str, Values)> {
             "review_state",
             text(&|r| Some(r.review_state.as_str().to_string())),
         ),
+        (
+            "review_votes",
+            Values::Int64(rows.iter().map(|r| r.review_votes).collect()),
+        ),
         ("created_at", text(&|r| Some(r.created_at.clone()))),
         ("content_hash", text(&|r| Some(r.content_hash.clone()))),
         ("commitment", text(&|r| r.commitment.clone())),

@@ -310,7 +310,8 @@ with Pillow.\n\n\
 at 16 MiB of media). Columns: \
 `id`, `modality`, `text` (the current text), `text_source` (`machine`: Whisper, OCR or the shape recogniser; \
 `contributor`: a text contribution's own words; `human`: a correction by the contributor or a reviewer), \
-`review_state` (`unreviewed`, `accepted`, `rejected`), `created_at`, `content_hash` (SHA-256 of the content), \
+`review_state` (`unreviewed`: waiting for votes; `accepted`: validated by enough reviewers; `rejected`: invalidated; \
+`adjudication`: reviewers accepted different texts), `review_votes` (the reviewers' votes on it), `created_at`, `content_hash` (SHA-256 of the content), \
 `commitment`, `extraction_engine`, `extraction_model`, `extraction_confidence`, `user` and `metadata` (JSON). \
 `voice` adds `audio`, `screenshot` and `drawing` add `image`: the contributed file's bytes and its name.\n\n\
 ## Personal and sensitive information\n\nContributions were made by people who own them and may contain personal \

@@ -181,6 +181,7 @@ pub fn row_json(row: &Contribution, key: &[u8]) -> Value {
         "text": row.extracted_text,
         "text_source": row.text_source,
         "review_state": row.review_state,
+        "review_votes": row.review_votes,
         "created_at": row.created_at,
         "content_hash": row.content_hash,
         "commitment": row.commitment,

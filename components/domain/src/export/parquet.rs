@@ -209,6 +209,7 @@ mod tests {
         Contribution {
             id,
             user_id: Some(1),
+            campaign_id: None,
             modality: wire::media::Modality::Voice,
             status: wire::lifecycle::Status::Complete,
             mime: "audio/wav".into(),
@@ -234,6 +235,7 @@ mod tests {
             text_version: Some(1),
             text_source: Some(wire::lifecycle::TextSource::Machine),
             review_state: wire::lifecycle::ReviewState::Unreviewed,
+            review_votes: 0,
             reviewed_by: None,
             reviewed_at: None,
             review_wer: None,
@@ -275,12 +277,12 @@ mod tests {
             .collect();
         assert_eq!(records[0].get_long(0).unwrap(), 7);
         assert_eq!(records[0].get_string(2).unwrap(), "hello");
-        let audio = records[0].get_group(13).unwrap();
+        let audio = records[0].get_group(14).unwrap();
         assert_eq!(audio.get_bytes(0).unwrap().data(), b"RIFF");
         assert_eq!(audio.get_string(1).unwrap(), "7.wav");
         assert!(records[1].get_string(2).is_err(), "a missing text is null");
         assert!(
-            records[1].get_group(13).is_err(),
+            records[1].get_group(14).is_err(),
             "a row without media has no group"
         );
     }

@@ -1,5 +1,6 @@
-//! The review queue: complete, opted-in, unreviewed rows, oldest first, handed to one
-//! reviewer at a time under a lease. A reviewer holds at most one row; asking again
+//! The review queue: complete, opted-in rows still waiting for votes, oldest first,
+//! each handed to one reviewer at a time under a lease, and only to reviewers who have
+//! not decided its current text yet. A reviewer holds at most one row; asking again
 //! returns the same row (a reloaded page keeps its place) until the reviewer decides,
 //! skips (`after`) or lets the lease expire, when the row is free for anyone.
 
@@ -65,8 +66,16 @@ pub fn lease_next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, D
         Some(row) => row,
         None => {
             review_leases::release_reviewer(db, ask.reviewer, now)?;
-            let from =
-                |after| contributions::next_for_review(db, ask.modality, after, ask.own_user, now);
+            let from = |after| {
+                contributions::next_for_review(
+                    db,
+                    ask.modality,
+                    after,
+                    ask.own_user,
+                    ask.reviewer,
+                    now,
+                )
+            };
             let found = match from(ask.after.unwrap_or(0))? {
                 Some(id) => Some(id),
                 None if ask.after.is_some() => from(0)?,
@@ -79,8 +88,9 @@ pub fn lease_next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, D
             row
         }
     };
-    review_leases::put(db, row.id, ask.reviewer, &expires_at)?;
-    let remaining = contributions::review_queue_length(db, ask.modality, ask.own_user)?;
+    review_leases::put(db, row.id, ask.reviewer, &expires_at, now)?;
+    let remaining =
+        contributions::review_queue_length(db, ask.modality, ask.own_user, ask.reviewer)?;
     Ok(Some(Leased {
         row,
         expires_at,

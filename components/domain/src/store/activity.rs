@@ -59,6 +59,8 @@ wire::names! {
         ExtractionFailed = "extraction_failed",
         /// A reviewer decided on a row.
         ReviewDecided = "review_decided",
+        /// An adjudicator settled a row whose reviewers disagreed.
+        ReviewAdjudicated = "review_adjudicated",
         /// A data-quality scan ran.
         CleanupScan = "cleanup_scan",
         /// A confirmed cleanup ran.

@@ -5,10 +5,10 @@ use wire::lifecycle::{ReviewState, Status, TextSource};
 use wire::media::Modality;
 
 /// Columns every read selects, in one place.
-const COLUMNS: &str = "id, user_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
+const COLUMNS: &str = "id, user_id, campaign_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
     metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
     user_can_export, user_can_delete, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer";
+    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer, review_votes";
 
 /// One contribution as its owner (or the admin) sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +17,8 @@ pub struct Contribution {
     pub id: i64,
     /// Owner; `None` for anonymous contributions.
     pub user_id: Option<i64>,
+    /// The campaign it was given to, if any.
+    pub campaign_id: Option<i64>,
     /// `voice`, `screenshot`, `drawing` or `text`.
     pub modality: Modality,
     /// Where its text extraction stands.
@@ -65,14 +67,16 @@ pub struct Contribution {
     pub text_version: Option<i64>,
     /// Who wrote the current text.
     pub text_source: Option<TextSource>,
-    /// Whether a reviewer accepted or rejected the current text.
+    /// Where review of the current text stands (derived from its votes).
     pub review_state: ReviewState,
-    /// Who decided (`user:<id>` or `admin`).
+    /// Who cast the deciding vote (`user:<id>` or `admin`).
     pub reviewed_by: Option<String>,
     /// When.
     pub reviewed_at: Option<String>,
     /// Word error rate of the machine text against the accepted text.
     pub review_wer: Option<f64>,
+    /// Reviewers' votes on the current text (or on the text they settled).
+    pub review_votes: i64,
 }
 
 impl Contribution {
@@ -80,6 +84,7 @@ impl Contribution {
         Self {
             id: r.int("id"),
             user_id: r.opt_int("user_id"),
+            campaign_id: r.opt_int("campaign_id"),
             // The schema's CHECK admits only the four names.
             modality: Modality::parse(&r.text("modality")).unwrap_or(Modality::Text),
             // The schema's CHECK admits only the four names.
@@ -114,6 +119,7 @@ impl Contribution {
             reviewed_by: r.opt_text("reviewed_by"),
             reviewed_at: r.opt_text("reviewed_at"),
             review_wer: r.opt_real("review_wer"),
+            review_votes: r.int("review_votes"),
         }
     }
 }
@@ -405,7 +411,7 @@ pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError>
          blob_sha256 = NULL, extracted_text = NULL, strokes = NULL, metadata = '{}', extraction_engine = NULL, \
          extraction_model = NULL, extraction_confidence = NULL, last_error = NULL, qr_verification_code = NULL, \
          commitment_salt = NULL, ethereum_checksum = NULL, included_in_training = 0, text_version = NULL, \
-         text_source = NULL, reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, updated_at = ?, deleted_at = ? \
+         text_source = NULL, reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, review_votes = 0, updated_at = ?, deleted_at = ? \
          WHERE id = ?",
         &[now.into(), now.into(), id.into()],
     )?;
@@ -613,7 +619,8 @@ pub fn complete_extraction(
 }
 
 /// Makes `text` (version `version`, written by `source`) the row's current text; a
-/// new text has not been reviewed, so any earlier decision is cleared.
+/// new text has not been reviewed, so any earlier decision is cleared and its votes
+/// no longer count.
 pub fn set_text(
     db: &dyn Db,
     id: i64,
@@ -624,26 +631,37 @@ pub fn set_text(
 ) -> Result<(), DbError> {
     db.execute(
         "UPDATE training_contributions SET extracted_text = ?, text_version = ?, text_source = ?, \
-         review_state = 'unreviewed', reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, updated_at = ? \
+         review_state = 'unreviewed', reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, review_votes = 0, updated_at = ? \
          WHERE id = ?",
         &[text.into(), version.into(), source.as_str().into(), now.into(), id.into()],
     )?;
     Ok(())
 }
 
-/// Records a reviewer's decision on the row's current text.
+/// Records where review of the row's current text stands: its state, who cast the
+/// deciding vote, the machine text's word error rate and how many votes it has.
 pub fn set_review(
     db: &dyn Db,
     id: i64,
     state: ReviewState,
-    reviewer: &str,
+    by: Option<&str>,
     wer: Option<f64>,
+    votes: i64,
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
         "UPDATE training_contributions SET review_state = ?, reviewed_by = ?, reviewed_at = ?, review_wer = ?, \
-         updated_at = ? WHERE id = ?",
-        &[state.as_str().into(), reviewer.into(), now.into(), wer.into(), now.into(), id.into()],
+         review_votes = ?, updated_at = ? WHERE id = ?",
+        &[state.as_str().into(), by.into(), now.into(), wer.into(), votes.into(), now.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// Counts a vote on a row that still waits for more.
+pub fn set_vote_count(db: &dyn Db, id: i64, votes: i64, now: &str) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET review_votes = ?, updated_at = ? WHERE id = ?",
+        &[votes.into(), now.into(), id.into()],
     )?;
     Ok(())
 }
@@ -670,34 +688,41 @@ fn queue_index(by_modality: bool, placeholder: &str) -> (&'static str, String) {
 }
 
 /// The first row waiting for review with an id above `after`, of `modality` if given,
-/// not owned by `not_owner`, that nobody holds a live lease on at `now`.
+/// not owned by `not_owner`, whose current text `reviewer` has not decided, that nobody
+/// holds a live lease on at `now`.
 pub fn next_for_review(
     db: &dyn Db,
     modality: Option<Modality>,
     after: i64,
     not_owner: Option<i64>,
+    reviewer: &str,
     now: &str,
 ) -> Result<Option<i64>, DbError> {
-    // ?3 is bound either way: the highest number (?4) sets how many parameters there are.
+    // ?3 is bound either way: the highest number (?5) sets how many parameters there are.
     let (index, modality_clause) = queue_index(modality.is_some(), "?3");
     let rows = db.execute(
         &format!(
             "SELECT id FROM training_contributions c INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \
              AND IFNULL(user_id, 0) <> ?2 AND NOT EXISTS \
-             (SELECT 1 FROM review_leases l WHERE l.contribution_id = c.id AND l.expires_at > ?4) ORDER BY id LIMIT 1"
+             (SELECT 1 FROM review_leases l WHERE l.contribution_id = c.id AND l.expires_at > ?4) AND NOT EXISTS \
+             (SELECT 1 FROM review_votes v WHERE v.contribution_id = c.id AND v.reviewer = ?5 \
+              AND v.text_version = IFNULL(c.text_version, 0) AND v.adjudication = 0) ORDER BY id LIMIT 1"
         ),
-        &[after.into(), not_owner.unwrap_or(0).into(), modality.map_or("", Modality::as_str).into(), now.into()],
+        &[after.into(), not_owner.unwrap_or(0).into(), modality.map_or("", Modality::as_str).into(), now.into(), reviewer.into()],
     )?;
     Ok(rows.first().map(|r| r.int("id")))
 }
 
-/// How many rows wait for review (of `modality` if given) that `not_owner` may be
-/// offered: all waiting rows (the partial index) less that user's own (their rows,
-/// by `contributions_user`), so neither count walks the whole table.
+/// How many rows wait for review (of `modality` if given) that `reviewer` (user
+/// `not_owner`) may be offered: all waiting rows (the partial index) less that user's
+/// own (their rows, by `contributions_user`) and less those whose current text the
+/// reviewer decided already (their votes, by `review_votes_reviewer`), so no count
+/// walks the whole table.
 pub fn review_queue_length(
     db: &dyn Db,
     modality: Option<Modality>,
     not_owner: Option<i64>,
+    reviewer: &str,
 ) -> Result<u64, DbError> {
     let (index, modality_clause) = queue_index(modality.is_some(), "?");
     let params: Vec<Value> = modality.map(|m| m.as_str().into()).into_iter().collect();
@@ -709,15 +734,26 @@ pub fn review_queue_length(
         format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause}"),
         &params,
     )?;
-    let Some(owner) = not_owner else {
-        return Ok(waiting);
+    let with = |first: Value| -> Vec<Value> {
+        std::iter::once(first)
+            .chain(params.iter().cloned())
+            .collect()
     };
-    let own_params: Vec<Value> = std::iter::once(Value::from(owner)).chain(params).collect();
+    let decided = count(
+        format!("SELECT COUNT(*) AS n FROM review_votes v INDEXED BY review_votes_reviewer \
+                 JOIN training_contributions c ON c.id = v.contribution_id WHERE v.reviewer = ? AND v.adjudication = 0 \
+                 AND v.text_version = IFNULL(c.text_version, 0) AND c.{}{}",
+            IN_REVIEW_QUEUE.replace(" AND ", " AND c."), modality_clause.replace("modality", "c.modality")),
+        &with(reviewer.into()),
+    )?;
+    let Some(owner) = not_owner else {
+        return Ok(waiting.saturating_sub(decided));
+    };
     let own = count(
         format!("SELECT COUNT(*) AS n FROM training_contributions INDEXED BY contributions_user WHERE user_id = ? AND {IN_REVIEW_QUEUE}{modality_clause}"),
-        &own_params,
+        &with(owner.into()),
     )?;
-    Ok(waiting.saturating_sub(own))
+    Ok(waiting.saturating_sub(own).saturating_sub(decided))
 }
 
 /// Review outcomes over training rows (live, complete, opted in).
@@ -731,6 +767,8 @@ pub struct ReviewTally {
     pub accepted: u64,
     /// Rejected.
     pub rejected: u64,
+    /// Waiting for an adjudicator.
+    pub adjudication: u64,
     /// Accepted rows that have machine text to compare with.
     pub compared: u64,
     /// Mean word error rate of the machine text against the accepted text.
@@ -744,7 +782,7 @@ pub fn review_tally(db: &dyn Db) -> Result<ReviewTally, DbError> {
     let rows = db.execute(
         "SELECT COUNT(*) AS n, \
          SUM(review_state = 'unreviewed') AS unreviewed, SUM(review_state = 'accepted') AS accepted, \
-         SUM(review_state = 'rejected') AS rejected, \
+         SUM(review_state = 'rejected') AS rejected, SUM(review_state = 'adjudication') AS adjudication, \
          SUM(review_state = 'accepted' AND review_wer IS NOT NULL) AS compared, \
          AVG(CASE WHEN review_state = 'accepted' THEN review_wer END) AS mean_wer, \
          SUM(review_state = 'accepted' AND review_wer = 0) AS unchanged \
@@ -760,6 +798,7 @@ pub fn review_tally(db: &dyn Db) -> Result<ReviewTally, DbError> {
         unreviewed: n("unreviewed"),
         accepted: n("accepted"),
         rejected: n("rejected"),
+        adjudication: n("adjudication"),
         compared: n("compared"),
         mean_word_error_rate: r.opt_real("mean_wer"),
         unchanged: n("unchanged"),

@@ -11,6 +11,7 @@ pub mod lore;
 pub mod merkle;
 pub mod quality;
 pub mod review_leases;
+pub mod review_votes;
 pub mod secrets;
 pub mod snapshots;
 pub mod text_versions;

@@ -11,18 +11,21 @@ pub struct Lease {
     pub reviewer: String,
     /// Until when (UTC RFC 3339); after that another reviewer may take the row.
     pub expires_at: String,
+    /// Since when this reviewer has held it (for the time a decision took).
+    pub leased_at: Option<String>,
 }
 
 /// The lease on a row, expired or not.
 pub fn get(db: &dyn Db, contribution_id: i64) -> Result<Option<Lease>, DbError> {
     let rows = db.execute(
-        "SELECT contribution_id, reviewer, expires_at FROM review_leases WHERE contribution_id = ?",
+        "SELECT contribution_id, reviewer, expires_at, leased_at FROM review_leases WHERE contribution_id = ?",
         &[contribution_id.into()],
     )?;
     Ok(rows.first().map(|r| Lease {
         contribution_id: r.int("contribution_id"),
         reviewer: r.text("reviewer"),
         expires_at: r.text("expires_at"),
+        leased_at: r.opt_text("leased_at"),
     }))
 }
 
@@ -36,16 +39,21 @@ pub fn held_by(db: &dyn Db, reviewer: &str, now: &str) -> Result<Option<i64>, Db
     Ok(rows.first().map(|r| r.int("contribution_id")))
 }
 
-/// Gives a row to a reviewer until `expires_at` (replacing an expired lease).
+/// Gives a row to a reviewer until `expires_at` (replacing an expired lease); a
+/// reviewer who renews their own lease keeps its start.
 pub fn put(
     db: &dyn Db,
     contribution_id: i64,
     reviewer: &str,
     expires_at: &str,
+    now: &str,
 ) -> Result<(), DbError> {
     db.execute(
-        "INSERT OR REPLACE INTO review_leases (contribution_id, reviewer, expires_at) VALUES (?, ?, ?)",
-        &[contribution_id.into(), reviewer.into(), expires_at.into()],
+        "INSERT INTO review_leases (contribution_id, reviewer, expires_at, leased_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (contribution_id) DO UPDATE SET expires_at = excluded.expires_at, \
+         leased_at = CASE WHEN review_leases.reviewer = excluded.reviewer THEN review_leases.leased_at ELSE excluded.leased_at END, \
+         reviewer = excluded.reviewer",
+        &[contribution_id.into(), reviewer.into(), expires_at.into(), now.into()],
     )?;
     Ok(())
 }

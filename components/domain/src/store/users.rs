@@ -3,12 +3,15 @@
 use crate::db::{Db, DbError, Value};
 
 wire::names! {
-    /// What a user may do: every user contributes; a reviewer also reviews.
+    /// What a user may do: every user contributes; a reviewer also reviews; an
+    /// adjudicator also settles disagreements.
     pub enum Role {
         /// Contributes (the default).
         Contributor = "contributor",
         /// Contributes and reviews others' rows.
         Reviewer = "reviewer",
+        /// Reviews, and settles rows whose reviewers disagree.
+        Adjudicator = "adjudicator",
     }
 }
 

@@ -8,7 +8,8 @@
 //! - activity: activity-entry cost, chain verification at 100k rows, metrics at 100k rows.
 //! - publish: static-site publication at 100k leaves and an incremental publish.
 //! - review: the review loop at 100k waiting rows — `GET /api/review/next` + an accept
-//!   per second from 1 and 4 reviewers, and statements per request.
+//!   per second from 1 and 4 reviewers, with one vote deciding a row and with two, and
+//!   statements per request.
 //! - sqlite-modes: the ingest statements natively under each journal/synchronous choice.
 //! - statements: statements per request of ingest and the job protocol, counted natively.
 //! - scale-out: 2 instances × 16 clients of text contributions while 2 workers drain
@@ -1041,12 +1042,33 @@ fn statements() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The review loop over 100,000 waiting rows (each with a machine version, as
-/// extraction leaves them): next + accept pairs per second from 1 and 4 reviewers
-/// through the real component, then the statements each request runs.
+/// The review loop over 100,000 waiting rows, with one vote deciding a row and with
+/// two (`review_votes_required`), side by side in one run.
 fn review() -> anyhow::Result<()> {
+    println!("\n| review loop over 100,000 waiting rows | votes per row | pairs | reviewers | pairs/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|");
+    let mut statements = Vec::new();
+    for votes in [1, 2] {
+        statements.push((votes, review_loop(votes)?));
+    }
+    println!("\n| request | votes per row | statements (handler) |\n|---|---|---|");
+    for (votes, (next, decide)) in statements {
+        println!("| GET /api/review/next | {votes} | {next} |");
+        println!("| POST /api/training-data/{{id}}/review (accept) | {votes} | {decide} |");
+    }
+    Ok(())
+}
+
+/// The review loop over 100,000 waiting rows (each with a machine version, as
+/// extraction leaves them) when `votes` decide a row: next + accept pairs per second
+/// from 1 and 4 reviewers through the real component; then the statements a next and
+/// an accept run.
+fn review_loop(votes: usize) -> anyhow::Result<(usize, usize)> {
     const ADMIN: &str = "bench";
-    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)])?;
+    let required = votes.to_string();
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_REVIEW_VOTES_REQUIRED", &required),
+    ])?;
     let reviewers: Vec<String> = (0..4)
         .map(|i| host.new_user_as(ADMIN, &format!("reviewer {i}"), "reviewer"))
         .collect();
@@ -1075,7 +1097,6 @@ fn review() -> anyhow::Result<()> {
         }
     }
     db.0.execute_batch("COMMIT")?;
-    println!("\n| review loop over 100,000 waiting rows | pairs | reviewers | pairs/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|");
     let base = host.next_base();
     for clients in [1, 4] {
         let total = 400;
@@ -1097,19 +1118,20 @@ fn review() -> anyhow::Result<()> {
                 &json!({ "decision": "accept" }),
             )
         });
-        row("next + accept", clients, total, result);
+        row(&format!("next + accept | {votes}"), clients, total, result);
     }
     // Statements per request, counted natively through the same handlers.
     let counting = CountingDb::new(&db);
     let settings = domain::config::Settings {
         admin_token: Some(ADMIN.into()),
+        review_votes_required: votes,
         ..Default::default()
     };
     let count = |method: &str, path: &str, body: Option<serde_json::Value>| {
         let req = http::Request::builder()
             .method(method)
             .uri(path)
-            .header("authorization", format!("Bearer {}", reviewers[0]))
+            .header("authorization", format!("Bearer {}", reviewers[3]))
             .header("content-type", "application/json")
             .body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default())
             .unwrap();
@@ -1123,10 +1145,7 @@ fn review() -> anyhow::Result<()> {
         &format!("/api/training-data/{id}/review"),
         Some(json!({ "decision": "accept" })),
     );
-    println!("\n| request | statements (handler) |\n|---|---|");
-    println!("| GET /api/review/next | {next_statements} |");
-    println!("| POST /api/training-data/{{id}}/review (accept) | {decide_statements} |");
-    Ok(())
+    Ok((next_statements, decide_statements))
 }
 
 /// The 8-writer contention of `scale_out.rs` (8 clients × `each` text posts over two

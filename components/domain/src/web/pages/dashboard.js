@@ -32,6 +32,16 @@ async function load() {
   $("review-coverage").textContent = r.rows ? pct((r.accepted + r.rejected) / r.rows) : "no rows yet";
   for (const k of ["accepted", "rejected", "unreviewed", "compared", "unchanged"]) $("review-" + k).textContent = r[k];
   $("review-wer").textContent = r.mean_word_error_rate === null ? "–" : pct(r.mean_word_error_rate);
+  $("review-adjudication").textContent = r.adjudication;
+  $("review-alpha").textContent = r.alpha === null ? "not yet" : r.alpha.toFixed(3);
+  $("review-alpha-units").textContent = r.alpha_units;
+  const orDash = (x, f) => (x === null ? "–" : f(x));
+  $("reviewers").querySelector("tbody").replaceChildren(...r.reviewers.map((v) => {
+    const tr = document.createElement("tr");
+    tr.append(cell(v.reviewer), cell(v.decisions), cell(orDash(v.agreement, pct)),
+      cell(orDash(v.mean_word_error_rate, pct)), cell(orDash(v.median_seconds, (s) => `${s.toFixed(1)} s`)));
+    return tr;
+  }));
   $("warning-list").replaceChildren(...m.warnings.map((w) => {
     const li = document.createElement("li");
     li.className = "status pending";

@@ -20,6 +20,10 @@ pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
        <span id="review-unreviewed">–</span> waiting)
        · Machine text vs accepted text: word error rate <span class="status" id="review-wer">–</span>
        over <span id="review-compared">–</span> rows, <span id="review-unchanged">–</span> needed no change</p>
+    <p>Waiting for an adjudicator: <span class="status" id="review-adjudication">–</span>
+       · Agreement between reviewers (Krippendorff's alpha): <span class="status" id="review-alpha">–</span>
+       over <span id="review-alpha-units">–</span> rows</p>
+    <div class="table-wrap"><table id="reviewers"><thead><tr><th>reviewer</th><th>decisions</th><th>agrees with the outcome</th><th>WER vs final text</th><th>median time</th></tr></thead><tbody></tbody></table></div>
   </section>
   <section class="card"><div id="chart-contributions" class="chart-box"></div></section>
   <section class="card"><div id="chart-extraction" class="chart-box"></div></section>

@@ -21,9 +21,18 @@
   };
   const SOURCE = { machine: "written by the machine", contributor: "as you wrote it", human: "corrected by a person" };
 
+  const REVIEW = {
+    unreviewed: (n) => (n ? `waiting for more reviewers (${n} decided so far)` : "not reviewed yet"),
+    accepted: (n) => `validated by reviewers (${n} ${n === 1 ? "vote" : "votes"})`,
+    rejected: (n) => `not used for training: reviewers rejected it (${n} ${n === 1 ? "vote" : "votes"})`,
+    adjudication: () => "reviewers disagree on the text: an adjudicator decides",
+  };
+
+  /** Where the row stands: its text's source and version, and its review (never who voted). */
   function describe(row) {
     const source = row.text_source ? `${SOURCE[row.text_source]}, version ${row.text_version}` : "no text yet";
-    return `${source} · review: ${row.review_state}`;
+    const review = (REVIEW[row.review_state] || (() => row.review_state))(row.review_votes || 0);
+    return `${source} · review: ${review}`;
   }
 
   function render(row) {

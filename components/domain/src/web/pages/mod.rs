@@ -1,6 +1,6 @@
 //! The contributor's pages (`/`, `/write`, `/submit`, `/screenshot`, `/draw`, `/me`,
 //! `/join` for invited people and `/c/<slug>` for a campaign's participants), the
-//! reviewer's (`/review`), the admin's (`/admin/logs`, `/admin/people`) and their
+//! reviewer's (`/review`, and `/adjudicate` for adjudicators), the admin's (`/admin/logs`, `/admin/people`) and their
 //! scripts, served by the app itself (no CDN). The pages call the same public API as
 //! curl.
 //!
@@ -13,6 +13,7 @@
 //! policy. A page opened with `?campaign=<slug>` shows that campaign's banner and
 //! prompts (`app.js`).
 
+mod adjudicate;
 mod campaign;
 mod dashboard;
 mod draw;
@@ -54,6 +55,12 @@ pub fn page(path: &str) -> Option<String> {
         "/draw" => frame("Draw", "/draw", &draw::body(), "draw.js"),
         "/me" => frame("My data", "/me", &me::body(), "me.js"),
         "/review" => frame("Review", "/review", &review::body(), "review.js"),
+        "/adjudicate" => frame(
+            "Adjudicate",
+            "/adjudicate",
+            &adjudicate::body(),
+            "adjudicate.js",
+        ),
         "/join" => frame("Join", "/join", &join::body(), "join.js"),
         "/admin/logs" => admin_page("Admin dashboard", dashboard::BODY, "dashboard.js"),
         "/admin/people" => admin_page("People", people::BODY, "people.js"),
@@ -75,6 +82,7 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "dashboard.js" => include_str!("dashboard.js"),
         "me.js" => include_str!("me.js"),
         "review.js" => include_str!("review.js"),
+        "adjudicate.js" => include_str!("adjudicate.js"),
         "join.js" => include_str!("join.js"),
         "write.js" => include_str!("write.js"),
         "campaign.js" => include_str!("campaign.js"),
@@ -202,7 +210,7 @@ fn result_panel(text_label: &str) -> String {
 mod tests {
     use super::*;
 
-    const PATHS: [&str; 9] = [
+    const PATHS: [&str; 10] = [
         "/",
         "/write",
         "/submit",
@@ -210,6 +218,7 @@ mod tests {
         "/draw",
         "/me",
         "/review",
+        "/adjudicate",
         "/join",
         "/c/voices",
     ];

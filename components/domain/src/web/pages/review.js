@@ -1,7 +1,8 @@
 // /review: one leased row at a time (GET /api/review/next), its media and current
 // text; accept (with the edited text, if changed), reject, edit or skip, by button or
 // key (A, R, E, S; Ctrl+Enter in the text box accepts, Esc leaves it). Decisions go to
-// POST /api/training-data/{id}/review.
+// POST /api/training-data/{id}/review; the page says how many decisions a row has and
+// needs, never how others decided.
 "use strict";
 (() => {
   const { $, api, say, token, mediaElement } = window.TDS;
@@ -29,6 +30,10 @@
     const conf = typeof ex.confidence === "number" ? ` · confidence ${Math.round(ex.confidence * 100)}%` : "";
     $("item-engine").textContent = ex.engine ? `${[ex.engine, ex.model].filter(Boolean).join(" · ")}${conf}` : "";
     $("item-source").textContent = SOURCE[current.text_source] || "";
+    const { required, cast } = answer.decisions;
+    const left = Math.max(required - cast, 1);
+    $("item-decisions").textContent = `${cast} of the ${required} decisions it needs so far; ` +
+      `${left} more at least (more if reviewers disagree).`;
     text.value = current.extracted_text || "";
     const media = mediaElement(current, (e) => say(status, "Could not load the media: " + e.message, "bad"));
     $("item-media").replaceChildren(...(media ? [media] : []));
@@ -59,12 +64,15 @@
     busy = true;
     say(status, decision === "accept" ? "Accepting…" : "Rejecting…", "pending");
     try {
-      await api("POST", `/api/training-data/${current.id}/review`, body);
+      const { body: after } = await api("POST", `/api/training-data/${current.id}/review`, body);
       reviewed += 1;
       $("reviewed-count").textContent = String(reviewed);
       busy = false;
       await next();
-      say(status, `${decision === "accept" ? "Accepted" : "Rejected"}. ${status.textContent}`, "ok");
+      const verdict = after.review_state === "unreviewed" ? "it waits for more reviewers"
+        : after.review_state === "adjudication" ? "reviewers disagree: an adjudicator decides"
+        : `it is now ${after.review_state}`;
+      say(status, `${decision === "accept" ? "Accepted" : "Rejected"} (${verdict}). ${status.textContent}`, "ok");
     } catch (e) {
       busy = false;
       say(status, "Not recorded: " + e.message, "bad");

@@ -8,8 +8,10 @@ pub fn body() -> String {
         r##"<h1><span class="tag">Review</span></h1>
 <section class="card" aria-labelledby="review-title">
   <h2 id="review-title">Is this text right?</h2>
-  <p>Rows are handed to one reviewer at a time. Listen or look, fix the text if needed,
-  then accept or reject. Keys work anywhere outside the text box.</p>
+  <p>Rows are handed to one reviewer at a time, and each needs several reviewers'
+  decisions; you never see how the others decided. Listen or look, fix the text if
+  needed, then accept or reject. Keys work anywhere outside the text box.
+  Adjudicators settle disagreements on <a href="/adjudicate">the adjudication page</a>.</p>
   <div class="controls">
     <div><label for="review-modality">Modality</label>
     {}</div>
@@ -18,6 +20,7 @@ pub fn body() -> String {
   <p id="review-status" class="live" role="status" aria-live="polite">Save a reviewer's token above to start.</p>
   <article id="item" class="review-item" hidden aria-labelledby="item-title">
     <h3 id="item-title"><span id="item-modality" class="status"></span> <span id="item-id" class="mono"></span> <span id="item-engine" class="muted"></span></h3>
+    <p id="item-decisions" class="muted"></p>
     <div id="item-media" class="media"></div>
     <label for="item-text">Text <span id="item-source" class="muted"></span></label>
     <textarea id="item-text" rows="4" spellcheck="true"></textarea>
