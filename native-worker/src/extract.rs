@@ -5,6 +5,7 @@ use crate::ocr::{self, OcrEngine};
 use crate::transcribe::Transcriber;
 use std::sync::Arc;
 use wire::jobs::{Extraction, JobKind};
+use wire::layout::Layout;
 use wire::media::Modality;
 
 /// Below this OCR confidence a drawing's "words" are taken for strokes, not text.
@@ -66,11 +67,10 @@ impl Engines {
         }
         Ok(Extraction {
             text: t.text,
-            language: Some(t.language),
             confidence: t.confidence,
             engine: "whisper.cpp".into(),
             model: whisper.model().to_string(),
-            segments: Some(t.segments),
+            layout: t.layout,
         })
     }
 
@@ -96,13 +96,18 @@ impl Engines {
         if found.text.is_empty() && modality != Modality::Drawing {
             return Err(Failure::permanent("no text found in the image"));
         }
+        // Boxes go with the words they frame: none when the text was dropped.
+        let layout = if found.text.is_empty() {
+            Layout::default()
+        } else {
+            found.layout
+        };
         Ok(Extraction {
             text: found.text,
-            language: None,
             confidence: found.confidence,
             engine: engine.name().into(),
             model: engine.model(),
-            segments: None,
+            layout,
         })
     }
 }

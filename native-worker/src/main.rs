@@ -361,7 +361,7 @@ fn extract_file(file: &std::path::Path, repeat: usize, args: &EngineArgs) -> any
         let line = match result {
             Ok(x) => serde_json::json!({
                 "text": x.text, "confidence": x.confidence, "engine": x.engine, "model": x.model,
-                "load_ms": load_ms, "extract_ms": ms,
+                "layout": x.layout, "load_ms": load_ms, "extract_ms": ms,
             }),
             Err(f) => {
                 serde_json::json!({"error": f.error, "retryable": f.retryable, "extract_ms": ms})

@@ -2,9 +2,9 @@
 //! shared by every worker thread; each job gets its own decoding state.
 
 use anyhow::{bail, Context, Result};
-use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use wire::layout::{Layout, Segment, TimedWord};
 
 /// The file `scripts/prepare-model` writes, looked for when no path is given.
 pub const DEFAULT_MODEL_FILE: &str = "ggml-tiny.en.bin";
@@ -28,12 +28,12 @@ pub fn default_model_path() -> PathBuf {
 pub struct Transcript {
     /// The whole transcript, trimmed.
     pub text: String,
-    /// `en` for English-only models, else the detected language.
-    pub language: String,
     /// Mean probability of the spoken tokens, 0..1.
     pub confidence: Option<f64>,
-    /// `[{start_ms, end_ms, text}]`.
-    pub segments: Value,
+    /// Its segments and words with their times (inside the audio, in order), the
+    /// language (`en` for English-only models, else the detected one) and the audio's
+    /// length.
+    pub layout: Layout,
 }
 
 /// A loaded Whisper model.
@@ -92,6 +92,7 @@ impl Transcriber {
         let english_only = !self.context.is_multilingual();
         params.set_language(Some(if english_only { "en" } else { "auto" }));
         params.set_no_context(true);
+        params.set_token_timestamps(true);
         params.set_print_special(false);
         params.set_print_progress(false);
         params.set_print_realtime(false);
@@ -110,41 +111,83 @@ impl Transcriber {
             .context("whisper.cpp failed on this audio")?;
 
         let eot = self.context.token_eot();
-        let (mut text, mut segments, mut probs) = (String::new(), Vec::new(), Vec::new());
+        let audio_ms = (samples.len() as i64 * 1000) / 16_000;
+        // whisper.cpp's times are in 10 ms units, and may run past a short memo (it was
+        // padded) or overlap a little: clamped into the audio and put in order here.
+        let clamp = |t: i64, floor: i64| (t * 10).clamp(floor, audio_ms);
+        let (mut text, mut probs) = (String::new(), Vec::new());
+        let (mut segments, mut words): (Vec<Segment>, Vec<TimedWord>) = (Vec::new(), Vec::new());
+        let mut segment_floor = 0;
         for segment in state.as_iter() {
             let piece = segment
                 .to_str_lossy()
                 .context("reading a segment")?
                 .to_string();
+            let mut segment_probs = Vec::new();
             for t in 0..segment.n_tokens() {
-                if let Some(token) = segment.get_token(t) {
-                    if token.token_id() < eot {
-                        probs.push(token.token_probability() as f64);
+                let Some(token) = segment.get_token(t) else {
+                    continue;
+                };
+                if token.token_id() >= eot {
+                    continue;
+                }
+                let p = token.token_probability() as f64;
+                segment_probs.push(p);
+                let data = token.token_data();
+                let word_floor = words.last().map_or(0, |w: &TimedWord| w.start_ms);
+                let (start, end) = (clamp(data.t0, word_floor), clamp(data.t1, word_floor));
+                let piece = token.to_str_lossy().unwrap_or_default().to_string();
+                // A token that starts with a space starts a word; others continue one.
+                match words.last_mut() {
+                    Some(word) if !piece.starts_with(' ') && !word.text.is_empty() => {
+                        word.text.push_str(&piece);
+                        word.end_ms = word.end_ms.max(end);
+                        word.probability = word.probability.map(|q| q.min(p));
                     }
+                    _ if piece.trim().is_empty() => {}
+                    _ => words.push(TimedWord {
+                        start_ms: start,
+                        end_ms: end.max(start),
+                        text: piece.trim().to_string(),
+                        probability: Some(p),
+                    }),
                 }
             }
-            segments.push(json!({
-                // whisper.cpp timestamps are in 10 ms units.
-                "start_ms": segment.start_timestamp() * 10,
-                "end_ms": segment.end_timestamp() * 10,
-                "text": piece.trim(),
-            }));
+            let start = clamp(segment.start_timestamp(), segment_floor);
+            let end = clamp(segment.end_timestamp(), start);
+            segment_floor = end;
+            let mean = (!segment_probs.is_empty())
+                .then(|| segment_probs.iter().sum::<f64>() / segment_probs.len() as f64);
+            segments.push(Segment {
+                start_ms: Some(start),
+                end_ms: Some(end),
+                text: piece.trim().to_string(),
+                probability: mean,
+                no_speech: Some((segment.no_speech_probability() as f64).clamp(0.0, 1.0)),
+            });
+            probs.extend(segment_probs);
             text.push_str(&piece);
         }
         let language = if english_only {
             "en".to_string()
         } else {
             whisper_rs::get_lang_str(state.full_lang_id_from_state())
-                .unwrap_or("unknown")
+                .unwrap_or("und")
                 .to_string()
         };
         let confidence =
             (!probs.is_empty()).then(|| probs.iter().sum::<f64>() / probs.len() as f64);
         Ok(Transcript {
             text: text.trim().to_string(),
-            language,
             confidence,
-            segments: Value::Array(segments),
+            layout: Layout {
+                segments: Some(segments),
+                words: Some(words),
+                language: Some(language),
+                audio_ms: Some(audio_ms),
+                boxes: None,
+                lines: None,
+            },
         })
     }
 }

@@ -10,6 +10,7 @@ pub mod context;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod extraction;
 pub mod hashing;
 pub mod ledger;
 pub mod lore;

@@ -78,9 +78,6 @@ pub struct Extended {
 pub struct Extraction {
     /// The text (empty when nothing was found; absent is an error).
     pub text: String,
-    /// Spoken or written language, when known.
-    #[serde(default)]
-    pub language: Option<String>,
     /// Engine's confidence in 0..=1, when it gives one.
     #[serde(default)]
     pub confidence: Option<f64>,
@@ -90,9 +87,10 @@ pub struct Extraction {
     /// The model the engine ran.
     #[serde(default)]
     pub model: String,
-    /// Timed segments of a transcript, as the engine gave them.
-    #[serde(default)]
-    pub segments: Option<serde_json::Value>,
+    /// Where the text sits in the input (segments, words, language and audio length;
+    /// word and line boxes), its fields at the top level of the message.
+    #[serde(flatten)]
+    pub layout: crate::layout::Layout,
 }
 
 /// `POST /api/jobs/{id}/complete`: the extraction and how long it took.

@@ -3,6 +3,7 @@
 //! two `.rten` models are supplied by path). Images are decoded here, once, with the
 //! `image` crate under memory limits, and handed to the engine as 8-bit grey or RGB.
 
+mod boxes;
 mod ocrs_engine;
 mod picture;
 mod tesseract_engine;
@@ -12,12 +13,15 @@ use std::path::PathBuf;
 
 pub use picture::{decode, Picture};
 
-/// Text found in an image and the engine's confidence in it (0..1).
+/// Text found in an image, the engine's confidence in it (0..1) and where its words
+/// and lines are.
 pub struct OcrText {
     /// The text, trimmed; empty when none was found.
     pub text: String,
     /// Mean word confidence, if the engine reports one.
     pub confidence: Option<f64>,
+    /// Word and line boxes in the uploaded image's pixels, when the engine gives them.
+    pub layout: wire::layout::Layout,
 }
 
 /// An OCR engine. One instance per worker thread.

@@ -43,6 +43,8 @@ impl OcrEngine for Ocrs {
         Ok(OcrText {
             text: text.trim().to_string(),
             confidence: None,
+            // ocrs locates lines too; only Tesseract's boxes are reported so far.
+            layout: Default::default(),
         })
     }
 }

@@ -11,7 +11,10 @@ const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A decoded image, ready for OCR.
 pub struct Picture {
+    /// The pixels OCR reads (scaled down when the image was larger than [`MAX_SIDE`]).
     pub rgb: image::RgbImage,
+    /// The uploaded image's own size: boxes are reported in its pixels.
+    pub original: (u32, u32),
 }
 
 impl Picture {
@@ -34,6 +37,7 @@ pub fn decode(bytes: &[u8]) -> Result<Picture> {
     let image = reader
         .decode()
         .map_err(|e| anyhow::anyhow!("not a readable image: {e}"))?;
+    let original = (image.width(), image.height());
     let image = if image.width().max(image.height()) > MAX_SIDE {
         image.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle)
     } else {
@@ -46,7 +50,7 @@ pub fn decode(bytes: &[u8]) -> Result<Picture> {
         let over_white = |c: u8| ((c as u32 * a + 255 * (255 - a)) / 255) as u8;
         image::Rgb([over_white(p[0]), over_white(p[1]), over_white(p[2])])
     });
-    Ok(Picture { rgb })
+    Ok(Picture { rgb, original })
 }
 
 #[cfg(test)]

@@ -62,10 +62,14 @@ impl OcrEngine for Tesseract {
             .context("Tesseract failed on this image")?;
         let text = api.get_text().context("reading Tesseract's text")?;
         let confidence = api.mean_text_conf();
+        let tsv = api
+            .get_tsv_text(0)
+            .context("reading Tesseract's word boxes")?;
         self.api = Some(api);
         Ok(OcrText {
             text: text.trim().to_string(),
             confidence: (confidence >= 0).then(|| confidence as f64 / 100.0),
+            layout: super::boxes::from_tsv(&tsv, (w as u32, h as u32), picture.original),
         })
     }
 }

@@ -302,3 +302,157 @@ fn two_workers_never_hold_the_same_job() {
         "both workers got work"
     );
 }
+
+#[test]
+fn a_layout_that_does_not_fit_is_refused_and_a_correction_keeps_the_untouched_times() {
+    let host = app();
+    let ada = host.new_user(ADMIN, "Ada");
+    let c = voice(&host, &ada, 3);
+    let job = claim(&host, "w1", 60).json();
+    let segment = |start: i64, end: i64, text: &str| json!({ "start_ms": start, "end_ms": end, "text": text, "probability": 0.9, "no_speech": 0.02 });
+    let completion = |segments: Value, language: &str, audio_ms: i64| {
+        json!({
+            "lease_token": job["lease_token"], "text": "Thank you for your order. It ships on Munday.",
+            "engine": "whisper.cpp", "model": "tiny.en", "language": language, "audio_ms": audio_ms,
+            "segments": segments,
+            "words": [{ "start_ms": 0, "end_ms": 300, "text": "Thank", "probability": 0.8 }],
+        })
+    };
+    let good = json!([
+        segment(0, 1500, "Thank you for your order."),
+        segment(1500, 2900, "It ships on Munday.")
+    ]);
+    for (body, why) in [
+        (
+            completion(
+                json!([segment(1500, 2900, "b"), segment(0, 1500, "a")]),
+                "en",
+                3000,
+            ),
+            "segments[1]",
+        ),
+        (
+            completion(
+                json!([segment(0, 1600, "a"), segment(1500, 2900, "b")]),
+                "en",
+                3000,
+            ),
+            "segments[1]",
+        ),
+        (completion(good.clone(), "en", 2000), "past the audio"),
+        (completion(good.clone(), "not a language!", 3000), "BCP 47"),
+        (
+            completion(
+                json!([{ "start_ms": 0, "end_ms": 10, "text": "a", "probability": 2.0 }]),
+                "en",
+                3000,
+            ),
+            "probability",
+        ),
+    ] {
+        let r = post(&host, &job["id"], "complete", body);
+        assert_eq!(r.status, 422, "{why}: {:?}", r.json());
+        assert!(
+            r.json()["detail"].as_str().unwrap().contains(why),
+            "{:?}",
+            r.json()
+        );
+        assert_eq!(
+            host.row(ADMIN, c)["status"],
+            "processing",
+            "the job stays leased; nothing written"
+        );
+    }
+    let done = post(&host, &job["id"], "complete", completion(good, "en", 3000));
+    assert_eq!(done.status, 200, "{:?}", done.json());
+    let row = host.row(&ada, c);
+    assert_eq!(row["layout"]["segments"][1]["start_ms"], 1500);
+    assert_eq!(
+        (
+            row["layout"]["language"].as_str(),
+            row["layout"]["audio_ms"].as_i64()
+        ),
+        (Some("en"), Some(3000))
+    );
+
+    // The owner fixes one word: the untouched segment keeps its time, the edited one
+    // has none, and the machine version keeps everything in the history.
+    let fixed = host.call(
+        "PATCH",
+        &format!("/api/training-data/{c}"),
+        Some(&ada),
+        Body::Json(json!({ "text": "Thank you for your order. It ships on Monday." })),
+    );
+    assert_eq!(fixed.status, 200, "{:?}", fixed.json());
+    let segments = host.row(&ada, c)["layout"]["segments"].clone();
+    assert_eq!(
+        segments,
+        json!([
+            { "start_ms": 0, "end_ms": 1500, "text": "Thank you for your order.", "probability": 0.9, "no_speech": 0.02 },
+            { "start_ms": null, "end_ms": null, "text": "It ships on Monday." },
+        ])
+    );
+    let versions = host
+        .call(
+            "GET",
+            &format!("/api/training-data/{c}/versions"),
+            Some(&ada),
+            Body::None,
+        )
+        .json();
+    let history = versions["versions"]
+        .as_array()
+        .or_else(|| versions.as_array())
+        .unwrap()
+        .clone();
+    assert_eq!(history[0]["layout"]["words"][0]["text"], "Thank");
+    assert!(
+        history[1]["layout"].get("words").is_none(),
+        "word timings belong to the machine's words"
+    );
+}
+
+#[test]
+fn word_boxes_must_lie_inside_the_image() {
+    let host = app();
+    let ada = host.new_user(ADMIN, "Ada");
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, 40, 20);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&[255u8; 40 * 20]).unwrap();
+    }
+    let shot = host.call(
+        "POST",
+        "/api/unified-input",
+        Some(&ada),
+        Body::Json(json!({ "modality": "screenshot", "data": B64.encode(&png) })),
+    );
+    assert_eq!(shot.status, 201, "{:?}", shot.json());
+    let job = host
+        .call(
+            "POST",
+            "/api/jobs/claim",
+            Some(WORKER),
+            Body::Json(json!({ "worker_id": "w", "kinds": ["ocr"], "lease_seconds": 60 })),
+        )
+        .json();
+    let with_box = |x: i64, w: i64| {
+        json!({
+            "lease_token": job["lease_token"], "text": "Hi", "engine": "tesseract", "model": "tesseract-eng",
+            "boxes": [{ "x": x, "y": 2, "w": w, "h": 10, "text": "Hi", "confidence": 0.9, "line": 0 }],
+            "lines": [{ "x": 0, "y": 2, "w": 40, "h": 10, "text": "Hi" }],
+        })
+    };
+    let outside = post(&host, &job["id"], "complete", with_box(30, 20));
+    assert_eq!(outside.status, 422, "{:?}", outside.json());
+    assert!(outside.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("40×20 image"));
+    let inside = post(&host, &job["id"], "complete", with_box(5, 20));
+    assert_eq!(inside.status, 200, "{:?}", inside.json());
+    let id = shot.json()["id"].as_i64().unwrap();
+    assert_eq!(host.row(&ada, id)["layout"]["boxes"][0]["w"], 20);
+}

@@ -92,18 +92,14 @@ fn the_worker_transcribes_and_reads_every_modality() {
         "voice",
         &std::fs::read("/usr/share/sounds/alsa/Front_Center.wav").unwrap(),
     );
-    let shot = upload(
-        &host,
-        &user,
-        "screenshot",
-        &rendered(
-            dir.path(),
-            "shot.png",
-            (900, 220),
-            &["Invoice 4521 paid in full", "Thank you for your order"],
-            &[],
-        ),
+    let shot_png = rendered(
+        dir.path(),
+        "shot.png",
+        (900, 220),
+        &["Invoice 4521 paid in full", "Thank you for your order"],
+        &[],
     );
+    let shot = upload(&host, &user, "screenshot", &shot_png);
     let drawing = upload(
         &host,
         &user,
@@ -138,6 +134,7 @@ fn the_worker_transcribes_and_reads_every_modality() {
     assert_eq!(r["extraction"]["engine"], "whisper.cpp");
     assert_eq!(r["extraction"]["model"], "tiny.en");
     assert!(r["extraction"]["confidence"].as_f64().unwrap() > 0.3, "{r}");
+    timed_as_spoken(&host, &user, memo, text);
 
     let r = settled(&host, clip);
     assert_eq!(r["status"], "complete", "{r}");
@@ -152,6 +149,7 @@ fn the_worker_transcribes_and_reads_every_modality() {
     );
     assert_eq!(r["extraction"]["engine"], "tesseract");
     assert!(r["extraction"]["confidence"].as_f64().unwrap() > 0.8, "{r}");
+    boxes_cover_the_ink(&host, &user, shot, &shot_png);
 
     let r = settled(&host, drawing);
     assert_eq!(r["status"], "complete", "{r}");
@@ -186,6 +184,121 @@ fn the_worker_transcribes_and_reads_every_modality() {
     );
     let status = worker.terminate();
     assert!(status.success(), "{status:?}");
+}
+
+/// Row `id`'s line in the jsonl export of `modality`.
+fn exported(host: &TestHost, token: &str, modality: &str, id: i64) -> Value {
+    let path = format!("/api/training-data/export?format=jsonl&modality={modality}");
+    let export = host.call("GET", &path, Some(token), Body::None);
+    String::from_utf8(export.body)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["id"] == id)
+        .unwrap()
+}
+
+/// The memo's segments and words: timed, in order, inside the audio and covering the
+/// speech (espeak leaves no long silence), with the language; the same in the jsonl
+/// export.
+fn timed_as_spoken(host: &TestHost, token: &str, id: i64, text: &str) {
+    let row = host.row(token, id);
+    let layout = &row["layout"];
+    assert_eq!(layout["language"], "en", "{layout}");
+    let audio = layout["audio_ms"].as_i64().unwrap();
+    assert!((4000..20_000).contains(&audio), "the memo lasts {audio} ms");
+    let span = |v: &Value| {
+        (
+            v["start_ms"].as_i64().unwrap(),
+            v["end_ms"].as_i64().unwrap(),
+        )
+    };
+    let segments = layout["segments"].as_array().unwrap();
+    assert!(!segments.is_empty());
+    let (first, last) = (span(&segments[0]), span(segments.last().unwrap()));
+    assert!(
+        first.0 <= 1000,
+        "speech starts at once, not at {} ms",
+        first.0
+    );
+    assert!(
+        last.1 >= audio * 7 / 10 && last.1 <= audio,
+        "{last:?} of {audio} ms"
+    );
+    for pair in segments.windows(2) {
+        assert!(
+            span(&pair[0]).1 <= span(&pair[1]).0,
+            "segments in order: {pair:?}"
+        );
+    }
+    let words = layout["words"].as_array().unwrap();
+    let said: Vec<&str> = words.iter().map(|w| w["text"].as_str().unwrap()).collect();
+    assert!(wer(text, &said.join(" ")) < 0.1, "{said:?} vs {text:?}");
+    for w in words {
+        let (start, end) = span(w);
+        assert!(start <= end && end <= audio, "{w}");
+    }
+    let line = exported(host, token, "voice", id);
+    assert_eq!(
+        (line["language"].as_str(), line["duration_ms"].as_i64()),
+        (Some("en"), Some(audio))
+    );
+    assert_eq!(line["segments"], layout["segments"]);
+    assert_eq!(line["words"].as_array().map(Vec::len), Some(words.len()));
+}
+
+/// The screenshot's word boxes frame the words the test drew: every dark pixel of the
+/// image lies in the box of a word whose text is on that line, and each box holds ink;
+/// the same boxes in the jsonl export.
+fn boxes_cover_the_ink(host: &TestHost, token: &str, id: i64, png_bytes: &[u8]) {
+    let mut decoder = png::Decoder::new(png_bytes);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    let channels = frame.color_type.samples();
+    let (width, height) = (frame.width as i64, frame.height as i64);
+    let dark = |x: i64, y: i64| buf[((y * width + x) as usize) * channels] < 128;
+    let layout = host.row(token, id)["layout"].clone();
+    let boxes = layout["boxes"].as_array().unwrap();
+    let texts: Vec<&str> = boxes.iter().map(|b| b["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts.join(" "),
+        "Invoice 4521 paid in full Thank you for your order"
+    );
+    let rect = |b: &Value| ["x", "y", "w", "h"].map(|k| b[k].as_i64().unwrap());
+    for b in boxes {
+        let [x, y, w, h] = rect(b);
+        assert!(x >= 0 && y >= 0 && x + w <= width && y + h <= height, "{b}");
+        let ink = (x..x + w)
+            .flat_map(|px| (y..y + h).map(move |py| (px, py)))
+            .filter(|&(px, py)| dark(px, py))
+            .count();
+        assert!(ink > 20, "the box of {b} holds no ink");
+    }
+    for py in 0..height {
+        for px in 0..width {
+            if dark(px, py) {
+                let inside = boxes.iter().any(|b| {
+                    let [x, y, w, h] = rect(b);
+                    (x - 2..x + w + 2).contains(&px) && (y - 2..y + h + 2).contains(&py)
+                });
+                assert!(inside, "the ink at ({px}, {py}) is in no word's box");
+            }
+        }
+    }
+    let lines: Vec<&str> = layout["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        ["Invoice 4521 paid in full", "Thank you for your order"]
+    );
+    let line = exported(host, token, "screenshot", id);
+    assert_eq!(line["boxes"], layout["boxes"]);
 }
 
 #[test]

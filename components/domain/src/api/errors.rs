@@ -23,6 +23,9 @@ impl From<JobError> for ApiError {
                 ApiError::conflict(format!("contribution {id} was deleted"))
             }
             JobError::InputGone => ApiError::not_found("the job's input is gone (deleted)"),
+            JobError::BadLayout(why) => ApiError::invalid(format!(
+                "the extraction's layout does not fit the input: {why}; the job stays leased"
+            )),
             JobError::Db(e) => e.into(),
         }
     }

@@ -26,10 +26,14 @@ pub const MAX_LIMIT: usize = 500;
 pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     let row = visible_row(ctx, caller, params)?;
-    Ok(json(
-        200,
-        &super::views::contribution(&row, &base_url(ctx, req), true),
-    ))
+    let mut view = super::views::contribution(&row, &base_url(ctx, req), true);
+    // What the current text's engine located: segments and words, or boxes.
+    if let Some(version) = row.text_version {
+        if let Some(layout) = text_versions::layout(ctx.db, row.id, version)? {
+            view["layout"] = serde_json::to_value(layout).unwrap_or_default();
+        }
+    }
+    Ok(json(200, &view))
 }
 
 #[derive(serde::Deserialize)]

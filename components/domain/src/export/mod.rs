@@ -12,8 +12,10 @@ use crate::context::{ChunkSource, Context, Response};
 use crate::db::ReadTransaction;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
+use crate::store::text_versions;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use wire::layout::Layout;
 use wire::media::Modality;
 
 /// Rows read per page (per chunk of output).
@@ -173,9 +175,11 @@ pub fn pseudonym(key: &[u8], user_id: Option<i64>) -> Value {
     }
 }
 
-/// One row as the jsonl format (and the hf metadata) writes it.
-pub fn row_json(row: &Contribution, key: &[u8]) -> Value {
-    json!({
+/// One row as the jsonl format writes it, with what its current text's engine located
+/// (`segments`, `words`, `language`, `duration_ms` for voice; `boxes`, `lines` for
+/// images), when known.
+pub fn row_json(row: &Contribution, key: &[u8], layout: Option<&Layout>) -> Value {
+    let mut line = json!({
         "id": row.id,
         "modality": row.modality,
         "text": row.extracted_text,
@@ -192,7 +196,23 @@ pub fn row_json(row: &Contribution, key: &[u8]) -> Value {
         },
         "metadata": serde_json::from_str::<Value>(&row.metadata).unwrap_or(Value::Null),
         "user": pseudonym(key, row.user_id),
-    })
+    });
+    if let Some(layout) = layout {
+        let fields = [
+            ("segments", json!(layout.segments)),
+            ("words", json!(layout.words)),
+            ("language", json!(layout.language)),
+            ("duration_ms", json!(layout.audio_ms)),
+            ("boxes", json!(layout.boxes)),
+            ("lines", json!(layout.lines)),
+        ];
+        for (name, value) in fields {
+            if !value.is_null() {
+                line[name] = value;
+            }
+        }
+    }
+    line
 }
 
 /// The txt format's escaping: one line per text.
@@ -298,10 +318,21 @@ impl Exporter {
         let key = &spec.pseudonym_key;
         let mut out = Vec::new();
         match self.format {
-            Format::Jsonl => rows.iter().for_each(|r| {
-                out.extend(row_json(r, key).to_string().into_bytes());
-                out.push(b'\n');
-            }),
+            Format::Jsonl => {
+                let current: Vec<(i64, i64)> = rows
+                    .iter()
+                    .filter_map(|r| Some((r.id, r.text_version?)))
+                    .collect();
+                let layouts = text_versions::layouts(ctx.db, &current)?;
+                for r in &rows {
+                    out.extend(
+                        row_json(r, key, layouts.get(&r.id))
+                            .to_string()
+                            .into_bytes(),
+                    );
+                    out.push(b'\n');
+                }
+            }
             Format::Chat => rows.iter().for_each(|r| {
                 out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
                 out.push(b'\n');

@@ -385,6 +385,15 @@ pub fn media(db: &dyn Db, id: i64) -> Result<Option<Vec<u8>>, DbError> {
     Ok(rows.first().map(|r| r.blob("data")))
 }
 
+/// The first `bytes` bytes of a row's media (enough for an image's size).
+pub fn media_head(db: &dyn Db, id: i64, bytes: i64) -> Result<Option<Vec<u8>>, DbError> {
+    let rows = db.execute(
+        "SELECT substr(b.data, 1, ?) AS head FROM training_contributions c JOIN blobs b ON b.sha256 = c.blob_sha256 WHERE c.id = ?",
+        &[bytes.into(), id.into()],
+    )?;
+    Ok(rows.first().map(|r| r.blob("head")))
+}
+
 /// Opts a row in or out of training exports.
 pub fn set_included(db: &dyn Db, id: i64, included: bool, now: &str) -> Result<(), DbError> {
     db.execute(

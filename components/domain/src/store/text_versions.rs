@@ -2,6 +2,7 @@
 
 use crate::db::{Db, DbError, Row};
 use serde::Serialize;
+use wire::layout::Layout;
 use wire::lifecycle::TextSource;
 
 /// One version of a row's text, as `GET /api/training-data/{id}/versions` lists it.
@@ -23,6 +24,10 @@ pub struct TextVersion {
     pub confidence: Option<f64>,
     /// When it was written (UTC RFC 3339).
     pub created_at: String,
+    /// Where the text sits in the input (segments and words with their times, the
+    /// language and audio length; word and line boxes), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Layout>,
 }
 
 impl TextVersion {
@@ -37,6 +42,9 @@ impl TextVersion {
             model: r.opt_text("model"),
             confidence: r.opt_real("confidence"),
             created_at: r.text("created_at"),
+            layout: r
+                .opt_text("layout")
+                .and_then(|l| serde_json::from_str(&l).ok()),
         }
     }
 }
@@ -44,8 +52,8 @@ impl TextVersion {
 /// Appends a version to a row's history; returns its number.
 pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64, DbError> {
     let rows = db.execute(
-        "INSERT INTO text_versions (contribution_id, version, text, source, author, engine, model, confidence, created_at) \
-         SELECT ?1, IFNULL(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM text_versions WHERE contribution_id = ?1 \
+        "INSERT INTO text_versions (contribution_id, version, text, source, author, engine, model, confidence, created_at, layout) \
+         SELECT ?1, IFNULL(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM text_versions WHERE contribution_id = ?1 \
          RETURNING version",
         &[
             contribution_id.into(),
@@ -56,6 +64,11 @@ pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64,
             v.model.as_deref().into(),
             v.confidence.into(),
             v.created_at.as_str().into(),
+            v.layout
+                .as_ref()
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::to_string(l).unwrap_or_default())
+                .into(),
         ],
     )?;
     Ok(rows.first().map(|r| r.int("version")).unwrap_or(0))
@@ -64,11 +77,53 @@ pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64,
 /// A row's history, oldest first.
 pub fn list(db: &dyn Db, contribution_id: i64) -> Result<Vec<TextVersion>, DbError> {
     let rows = db.execute(
-        "SELECT version, text, source, author, engine, model, confidence, created_at FROM text_versions \
+        "SELECT version, text, source, author, engine, model, confidence, created_at, layout FROM text_versions \
          WHERE contribution_id = ? ORDER BY version",
         &[contribution_id.into()],
     )?;
     Ok(rows.iter().map(|r| TextVersion::from_row(&r)).collect())
+}
+
+/// The layout of version `version` of a row's text, if it has one.
+pub fn layout(db: &dyn Db, contribution_id: i64, version: i64) -> Result<Option<Layout>, DbError> {
+    let rows = db.execute(
+        "SELECT layout FROM text_versions WHERE contribution_id = ? AND version = ?",
+        &[contribution_id.into(), version.into()],
+    )?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.opt_text("layout"))
+        .and_then(|l| serde_json::from_str(&l).ok()))
+}
+
+/// The layouts of the current versions of `rows` ((contribution id, version) pairs),
+/// in one statement: what an export page carries.
+pub fn layouts(
+    db: &dyn Db,
+    rows: &[(i64, i64)],
+) -> Result<std::collections::HashMap<i64, Layout>, DbError> {
+    if rows.is_empty() {
+        return Ok(Default::default());
+    }
+    let pairs = vec!["(?, ?)"; rows.len()].join(", ");
+    let params: Vec<crate::db::Value> = rows
+        .iter()
+        .flat_map(|(id, v)| [(*id).into(), (*v).into()])
+        .collect();
+    let found = db.execute(
+        &format!(
+            "SELECT contribution_id, layout FROM text_versions WHERE layout IS NOT NULL \
+             AND (contribution_id, version) IN (VALUES {pairs})"
+        ),
+        &params,
+    )?;
+    Ok(found
+        .iter()
+        .filter_map(|r| {
+            let layout = serde_json::from_str(&r.opt_text("layout")?).ok()?;
+            Some((r.int("contribution_id"), layout))
+        })
+        .collect())
 }
 
 /// The newest text an engine wrote for a row, if any.
@@ -86,9 +141,10 @@ pub fn latest_machine_text(db: &dyn Db, contribution_id: i64) -> Result<Option<S
 pub fn erase(db: &dyn Db, contribution_id: i64) -> Result<(), DbError> {
     db.execute(
         &format!(
-            "UPDATE text_versions SET {}, {} WHERE contribution_id = ?",
+            "UPDATE text_versions SET {}, {}, {} WHERE contribution_id = ?",
             super::same_size_filler("text"),
-            super::same_size_filler("author")
+            super::same_size_filler("author"),
+            super::same_size_filler("layout")
         ),
         &[contribution_id.into()],
     )?;

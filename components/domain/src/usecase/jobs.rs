@@ -9,11 +9,13 @@ use super::db_failures;
 use super::text;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
+use crate::extraction::check::{check, ImageSize};
 use crate::store::activity::Activity;
 use crate::store::{contributions, jobs};
 use serde_json::json;
 use wire::jobs::{Completed, Extended, Extraction, Failed, JobKind, Lease};
 use wire::lifecycle::{JobState, Status};
+use wire::media::Modality;
 
 /// Why a job operation did not happen.
 #[derive(Debug)]
@@ -26,6 +28,8 @@ pub enum JobError {
     ContributionDeleted(i64),
     /// The job's input is gone (its contribution was deleted).
     InputGone,
+    /// What the engine located does not fit the input (why).
+    BadLayout(String),
     /// The database failed.
     Db(DbError),
 }
@@ -144,10 +148,17 @@ pub fn complete(
         jobs::finish(db, id, JobState::Done, None, &now)?;
         let row = contributions::get(db, job.contribution_id)?
             .ok_or(JobError::ContributionDeleted(job.contribution_id))?;
+        let image = match row.modality {
+            Modality::Screenshot | Modality::Drawing => image_size(db, row.id)?,
+            _ => None,
+        };
+        check(&found.layout, image).map_err(JobError::BadLayout)?;
         text::record_machine(db, &row, found, &now)?;
+        let layout = &found.layout;
         let data = json!({
             "job_id": id, "contribution_id": job.contribution_id, "kind": job.kind, "engine": found.engine, "model": found.model,
-            "language": found.language, "duration_ms": duration_ms, "segments": found.segments.as_ref().and_then(|s| s.as_array()).map(Vec::len),
+            "language": layout.language, "duration_ms": duration_ms, "audio_ms": layout.audio_ms,
+            "segments": layout.segments.as_ref().map(Vec::len), "boxes": layout.boxes.as_ref().map(Vec::len),
         });
         origin.log(db, Activity::ExtractionCompleted, None, data, &now)?;
         Ok::<_, JobError>(job.contribution_id)
@@ -157,6 +168,16 @@ pub fn complete(
         state: JobState::Done,
         contribution_id,
     })
+}
+
+/// The size of a row's image, read from the head of its bytes.
+fn image_size(db: &dyn Db, id: i64) -> Result<Option<ImageSize>, DbError> {
+    Ok(contributions::media_head(db, id, 256 * 1024)?
+        .and_then(|head| imagesize::blob_size(&head).ok())
+        .map(|size| ImageSize {
+            width: size.width as i64,
+            height: size.height as i64,
+        }))
 }
 
 /// A failed attempt as the worker reports it.

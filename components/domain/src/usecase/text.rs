@@ -28,6 +28,7 @@ fn version(text: &str, source: TextSource, author: Option<String>, now: &str) ->
         model: None,
         confidence: None,
         created_at: now.to_string(),
+        layout: None,
     }
 }
 
@@ -69,12 +70,18 @@ pub fn record_machine(
         None,
         now,
     );
-    (v.engine, v.model, v.confidence) = match shape_text {
-        Some(_) => (Some(SHAPE_ENGINE.into()), Some(SHAPE_MODEL.into()), None),
+    (v.engine, v.model, v.confidence, v.layout) = match shape_text {
+        Some(_) => (
+            Some(SHAPE_ENGINE.into()),
+            Some(SHAPE_MODEL.into()),
+            None,
+            None,
+        ),
         None => (
             Some(found.engine.clone()),
             Some(found.model.clone()),
             found.confidence,
+            Some(found.layout.clone()),
         ),
     };
     let number = text_versions::append(db, row.id, &v)?;
@@ -109,11 +116,14 @@ pub fn correct(
     if row.extracted_text.as_deref() == Some(text) {
         return Ok(None);
     }
-    let number = text_versions::append(
-        db,
-        row.id,
-        &version(text, TextSource::Human, Some(author.to_string()), now),
-    )?;
+    let mut v = version(text, TextSource::Human, Some(author.to_string()), now);
+    // Segments the correction left alone keep their time.
+    let before = match row.text_version {
+        Some(current) => text_versions::layout(db, row.id, current)?,
+        None => None,
+    };
+    v.layout = before.and_then(|l| crate::extraction::retime::retime(&l, text));
+    let number = text_versions::append(db, row.id, &v)?;
     contributions::set_text(db, row.id, text, number, TextSource::Human, now)?;
     review_leases::release(db, row.id)?;
     Ok(Some(number))
