@@ -1,5 +1,6 @@
-//! Data quality rules: the class of every contribution (complete, incomplete, empty,
-//! orphaned, or still in progress), silence in voice memos, and which cleanup action
+//! Data quality rules: the class of every contribution (complete, suspect: complete
+//! but flagged by the engine's own signals, incomplete, empty, orphaned, or still in
+//! progress), silence in voice memos, and which cleanup action
 //! fits which rows. `usecase::quality` runs scans and cleanups with them.
 
 use crate::store::quality::ScanRow;
@@ -13,6 +14,8 @@ wire::names! {
         Orphaned = "orphaned",
         /// Zero-length content or silent audio.
         Empty = "empty",
+        /// Extracted text, but the engine's own signals say it is likely wrong.
+        Suspect = "suspect",
         /// Extracted text, ready for training.
         Complete = "complete",
         /// Extraction failed, found nothing, or is stale.
@@ -105,6 +108,10 @@ pub fn classify(row: &ScanRow, stale_before: &str, silent: bool) -> (Class, Stri
         (Class::Empty, "zero-length content".into())
     } else if silent {
         (Class::Empty, "silent audio".into())
+    } else if let (Status::Complete, false, Some(flag)) =
+        (row.status, text_empty, &row.extraction_flag)
+    {
+        (Class::Suspect, flag.clone())
     } else if row.status == Status::Complete && !text_empty {
         (Class::Complete, String::new())
     } else if row.status == Status::Complete {
@@ -162,6 +169,7 @@ mod tests {
             created_at: at.into(),
             has_content: has,
             last_error: None,
+            extraction_flag: None,
         };
         let stale = "2026-01-02";
         assert_eq!(

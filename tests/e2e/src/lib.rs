@@ -486,6 +486,25 @@ impl TestHost {
         job["contribution_id"].as_i64().unwrap_or_default()
     }
 
+    /// Runs a data-quality scan and returns its report (both with the admin token).
+    pub fn quality_report(&self, admin: &str) -> serde_json::Value {
+        let scan = self.call(
+            "POST",
+            "/api/cleanup-voice-data",
+            Some(admin),
+            Body::Json(serde_json::json!({})),
+        );
+        assert_eq!(scan.status, 200, "{:?}", scan.json());
+        let report = self.call(
+            "GET",
+            "/api/cleanup-voice-data/report",
+            Some(admin),
+            Body::None,
+        );
+        assert_eq!(report.status, 200, "{:?}", report.json());
+        report.json()
+    }
+
     /// How many activity-log entries of `log_type` there are (read with the admin token).
     pub fn activity_count(&self, admin: &str, log_type: &str) -> usize {
         let r = self.call(

@@ -214,15 +214,7 @@ fn expired_leases_are_reclaimed_and_attempts_run_out() {
         (r["status"].as_str(), r["extraction"]["last_error"].as_str()),
         (Some("failed"), Some("corrupt WAV: no data chunk"))
     );
-    host.call("POST", "/api/cleanup-voice-data", Some(ADMIN), Body::None);
-    let report = host
-        .call(
-            "GET",
-            "/api/cleanup-voice-data/report",
-            Some(ADMIN),
-            Body::None,
-        )
-        .json();
+    let report = host.quality_report(ADMIN);
     assert_eq!(
         report["details"]["incomplete"][0]["id"], c,
         "the failure shows up in the cleanup report"
@@ -455,4 +447,75 @@ fn word_boxes_must_lie_inside_the_image() {
     assert_eq!(inside.status, 200, "{:?}", inside.json());
     let id = shot.json()["id"].as_i64().unwrap();
     assert_eq!(host.row(&ada, id)["layout"]["boxes"][0]["w"], 20);
+}
+
+#[test]
+fn the_engines_signals_flag_a_row_for_the_scan_and_put_it_first_in_review() {
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+        ("SPIN_VARIABLE_REVIEW_VOTES_REQUIRED", "1"),
+    ])
+    .unwrap();
+    let ada = host.new_user(ADMIN, "Ada");
+    let rows: Vec<i64> = (10..13).map(|n| voice(&host, &ada, n)).collect();
+    // The middle memo's transcript comes back with a very low probability.
+    for (i, _) in rows.iter().enumerate() {
+        let job = claim(&host, "w", 60).json();
+        let confidence = if job["contribution_id"] == rows[1] {
+            0.2
+        } else {
+            0.9
+        };
+        let done = post(
+            &host,
+            &job["id"],
+            "complete",
+            json!({ "lease_token": job["lease_token"], "text": format!("memo number {i} says hello there"),
+                    "engine": "whisper.cpp", "model": "tiny.en", "confidence": confidence }),
+        );
+        assert_eq!(done.status, 200, "{:?}", done.json());
+    }
+    let flagged = host.row(ADMIN, rows[1]);
+    assert_eq!(
+        flagged["extraction"]["flag"],
+        "very low mean probability (0.20)"
+    );
+    assert!(host.row(ADMIN, rows[0])["extraction"]["flag"].is_null());
+
+    // The scan reports it, with the reason.
+    let report = host.quality_report(ADMIN);
+    assert_eq!(report["summary"]["overall"]["suspect"], 1);
+    assert_eq!(report["details"]["suspect"][0]["id"], rows[1]);
+    assert!(report["details"]["suspect"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("very low mean probability"));
+
+    // Review offers it first; a skip moves on to the others, oldest first.
+    let rita = host.new_user_as(ADMIN, "Rita", "reviewer");
+    let next = |after: Option<i64>| {
+        let path = after.map_or("/api/review/next".to_string(), |a| {
+            format!("/api/review/next?after={a}")
+        });
+        let r = host.call("GET", &path, Some(&rita), Body::None).json();
+        (
+            r["row"]["id"].as_i64().unwrap(),
+            r["row"]["extraction"]["flag"].clone(),
+        )
+    };
+    let (first, why) = next(None);
+    assert_eq!(first, rows[1]);
+    assert!(why.as_str().unwrap().contains("probability"));
+    assert_eq!(
+        next(Some(rows[1])).0,
+        rows[0],
+        "after the flagged rows, the oldest of the rest"
+    );
+    assert_eq!(next(Some(rows[0])).0, rows[2]);
+    assert_eq!(
+        next(Some(rows[2])).0,
+        rows[1],
+        "round again: the flagged row first"
+    );
 }

@@ -36,6 +36,7 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
             "model": row.extraction_model,
             "confidence": row.extraction_confidence,
             "last_error": row.last_error,
+            "flag": row.extraction_flag,
         },
         "text_version": row.text_version,
         "text_source": row.text_source,
@@ -83,6 +84,7 @@ pub fn review_item(row: &Contribution, base_url: &str) -> Value {
             "engine": row.extraction_engine,
             "model": row.extraction_model,
             "confidence": row.extraction_confidence,
+            "flag": row.extraction_flag,
         },
         "media_url": media_url(row, base_url),
     })

@@ -222,6 +222,7 @@ mod tests {
             extraction_model: None,
             extraction_confidence: Some(0.5),
             last_error: None,
+            extraction_flag: None,
             included_in_training: true,
             user_can_export: true,
             user_can_delete: true,

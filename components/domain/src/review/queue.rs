@@ -1,6 +1,7 @@
-//! The review queue: complete, opted-in rows still waiting for votes, oldest first,
-//! each handed to one reviewer at a time under a lease, and only to reviewers who have
-//! not decided its current text yet. A reviewer holds at most one row; asking again
+//! The review queue: complete, opted-in rows still waiting for votes, those whose
+//! extraction the engine's signals flagged first, then the rest, each group oldest
+//! first; each row handed to one reviewer at a time under a lease, and only to
+//! reviewers who have not decided its current text yet. A reviewer holds at most one row; asking again
 //! returns the same row (a reloaded page keeps its place) until the reviewer decides,
 //! skips (`after`) or lets the lease expire, when the row is free for anyone.
 
@@ -66,21 +67,38 @@ pub fn lease_next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, D
         Some(row) => row,
         None => {
             review_leases::release_reviewer(db, ask.reviewer, now)?;
-            let from = |after| {
+            let from = |after, flagged_only| {
                 contributions::next_for_review(
                     db,
                     ask.modality,
                     after,
                     ask.own_user,
                     ask.reviewer,
+                    flagged_only,
                     now,
                 )
             };
-            let found = match from(ask.after.unwrap_or(0))? {
-                Some(id) => Some(id),
-                None if ask.after.is_some() => from(0)?,
-                None => None,
+            // The queue's order: flagged rows, then the rest, each oldest first. A skip
+            // moves on from the skipped row's place in that order, wrapping round once.
+            let passes = match ask.after {
+                None => vec![(0, true), (0, false)],
+                Some(x) => {
+                    let flagged =
+                        contributions::get(db, x)?.is_some_and(|r| r.extraction_flag.is_some());
+                    if flagged {
+                        vec![(x, true), (0, false), (0, true)]
+                    } else {
+                        vec![(x, false), (0, true), (0, false)]
+                    }
+                }
             };
+            let mut found = None;
+            for (after, flagged_only) in passes {
+                found = from(after, flagged_only)?;
+                if found.is_some() {
+                    break;
+                }
+            }
             let row = found.map(|id| contributions::get(db, id)).transpose()?;
             let Some(row) = row.flatten() else {
                 return Ok(None);

@@ -8,7 +8,7 @@ use wire::media::Modality;
 const COLUMNS: &str = "id, user_id, campaign_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
     metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
     user_can_export, user_can_delete, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer, review_votes";
+    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer, review_votes, extraction_flag";
 
 /// One contribution as its owner (or the admin) sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +43,8 @@ pub struct Contribution {
     pub extraction_confidence: Option<f64>,
     /// The last extraction error, if any.
     pub last_error: Option<String>,
+    /// Why the engine's own signals say its extraction is likely wrong, if they do.
+    pub extraction_flag: Option<String>,
     /// Opt-in to training exports.
     pub included_in_training: bool,
     /// The owner may export this row.
@@ -99,6 +101,7 @@ impl Contribution {
             extraction_model: r.opt_text("extraction_model"),
             extraction_confidence: r.opt_real("extraction_confidence"),
             last_error: r.opt_text("last_error"),
+            extraction_flag: r.opt_text("extraction_flag"),
             included_in_training: r.int("included_in_training") != 0,
             user_can_export: r.int("user_can_export") != 0,
             user_can_delete: r.int("user_can_delete") != 0,
@@ -418,7 +421,7 @@ pub fn erase(db: &dyn Db, id: i64, now: &str) -> Result<Option<String>, DbError>
     db.execute(
         "UPDATE training_contributions SET user_id = NULL, mime = '', byte_size = 0, content_hash = '', \
          blob_sha256 = NULL, extracted_text = NULL, strokes = NULL, metadata = '{}', extraction_engine = NULL, \
-         extraction_model = NULL, extraction_confidence = NULL, last_error = NULL, qr_verification_code = NULL, \
+         extraction_model = NULL, extraction_confidence = NULL, extraction_flag = NULL, last_error = NULL, qr_verification_code = NULL, \
          commitment_salt = NULL, ethereum_checksum = NULL, included_in_training = 0, text_version = NULL, \
          text_source = NULL, reviewed_by = NULL, reviewed_at = NULL, review_wer = NULL, review_votes = 0, updated_at = ?, deleted_at = ? \
          WHERE id = ?",
@@ -609,20 +612,22 @@ pub fn set_status(
     Ok(())
 }
 
-/// Records a finished extraction: the row is complete (its text is set apart, by
-/// [`set_text`], unless a person's correction stays current).
+/// Records a finished extraction: the row is complete, with the engine's flag when its
+/// signals say the result is likely wrong (its text is set apart, by [`set_text`],
+/// unless a person's correction stays current).
 pub fn complete_extraction(
     db: &dyn Db,
     id: i64,
     engine: &str,
     model: &str,
     confidence: Option<f64>,
+    flag: Option<&str>,
     now: &str,
 ) -> Result<(), DbError> {
     db.execute(
         "UPDATE training_contributions SET status = 'complete', extraction_engine = ?, extraction_model = ?, \
-         extraction_confidence = ?, last_error = NULL, updated_at = ? WHERE id = ?",
-        &[engine.into(), model.into(), confidence.into(), now.into(), id.into()],
+         extraction_confidence = ?, extraction_flag = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+        &[engine.into(), model.into(), confidence.into(), flag.into(), now.into(), id.into()],
     )?;
     Ok(())
 }
@@ -698,17 +703,27 @@ fn queue_index(by_modality: bool, placeholder: &str) -> (&'static str, String) {
 
 /// The first row waiting for review with an id above `after`, of `modality` if given,
 /// not owned by `not_owner`, whose current text `reviewer` has not decided, that nobody
-/// holds a live lease on at `now`.
+/// holds a live lease on at `now`: among the rows whose extraction the engine's
+/// signals flagged (`flagged_only`), or among the others.
 pub fn next_for_review(
     db: &dyn Db,
     modality: Option<Modality>,
     after: i64,
     not_owner: Option<i64>,
     reviewer: &str,
+    flagged_only: bool,
     now: &str,
 ) -> Result<Option<i64>, DbError> {
     // ?3 is bound either way: the highest number (?5) sets how many parameters there are.
-    let (index, modality_clause) = queue_index(modality.is_some(), "?3");
+    let (index, mut modality_clause) = queue_index(modality.is_some(), "?3");
+    let index = if flagged_only {
+        // Few rows are flagged: their own partial index, the modality checked on each.
+        modality_clause.push_str(" AND extraction_flag IS NOT NULL");
+        "review_queue_flagged"
+    } else {
+        modality_clause.push_str(" AND extraction_flag IS NULL");
+        index
+    };
     let rows = db.execute(
         &format!(
             "SELECT id FROM training_contributions c INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \

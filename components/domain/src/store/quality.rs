@@ -26,6 +26,8 @@ pub struct ScanRow {
     pub has_content: bool,
     /// The row's or its newest job's last error.
     pub last_error: Option<String>,
+    /// Why the engine's signals flagged its extraction, if they did.
+    pub extraction_flag: Option<String>,
 }
 
 /// Live contributions after `after_id`, oldest first, optionally of one modality.
@@ -36,7 +38,7 @@ pub fn scan_page(
     limit: usize,
 ) -> Result<Vec<ScanRow>, DbError> {
     let rows = db.execute(
-        "SELECT c.id, c.modality, c.status, c.byte_size, c.mime, c.extracted_text, c.created_at, \
+        "SELECT c.id, c.modality, c.status, c.byte_size, c.mime, c.extracted_text, c.created_at, c.extraction_flag, \
          (c.modality = 'text' OR b.sha256 IS NOT NULL) AS has_content, \
          IFNULL(c.last_error, (SELECT j.last_error FROM jobs j WHERE j.contribution_id = c.id ORDER BY j.id DESC LIMIT 1)) AS err \
          FROM training_contributions c LEFT JOIN blobs b ON b.sha256 = c.blob_sha256 \
@@ -61,6 +63,7 @@ pub fn scan_page(
             created_at: r.text("created_at"),
             has_content: r.int("has_content") != 0,
             last_error: r.opt_text("err"),
+            extraction_flag: r.opt_text("extraction_flag"),
         })
         .collect())
 }

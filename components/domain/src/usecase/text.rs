@@ -85,12 +85,14 @@ pub fn record_machine(
         ),
     };
     let number = text_versions::append(db, row.id, &v)?;
+    let flag = crate::extraction::signals::flag(row.modality, found);
     contributions::complete_extraction(
         db,
         row.id,
         &found.engine,
         &found.model,
         found.confidence,
+        flag.as_deref(),
         now,
     )?;
     if row.text_source != Some(TextSource::Human) {
