@@ -318,6 +318,10 @@ test("/screenshot: paste and pick an image, upload it, and read the OCR text", {
   }
   assert.equal(await page.locator("#upload-progress").getAttribute("value"), "100");
   assert.match(await page.locator("#result-text").innerText(), /Invoice 4521 paid in full/);
+  // The words OCR found are outlined on the preview, each over its own word.
+  await waitInPage(page, () => document.querySelectorAll("#drop .word-box").length >= 5, null, 30000);
+  const titles = await page.locator("#drop .word-box").evaluateAll((boxes) => boxes.map((b) => b.title));
+  assert.deepEqual(titles.slice(0, 5), ["Invoice", "4521", "paid", "in", "full"]);
   await page.locator("#proof-qr[src^='blob:']").waitFor({ timeout: 10000 });
   await page.locator("#proof-upc[src^='blob:']").waitFor({ timeout: 10000 });
   assert.deepEqual(page.jsErrors, []);

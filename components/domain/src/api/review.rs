@@ -10,7 +10,7 @@ use crate::auth::{require_adjudicator, require_reviewer};
 use crate::error::ApiError;
 use crate::review::queue::{Ask, DEFAULT_LEASE_SECONDS, MAX_LEASE_SECONDS, MIN_LEASE_SECONDS};
 use crate::store::contributions::{self, Filter};
-use crate::store::review_votes;
+use crate::store::{review_votes, text_versions};
 use crate::usecase::review::{self, Decision, Outcome, Reviewer};
 use serde_json::json;
 
@@ -60,11 +60,18 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
             .body(Vec::new())
             .unwrap_or_default());
     };
+    let mut row = super::views::review_item(&leased.row, &base_url(ctx, req));
+    // Where the text sits: segments to play from, boxes to outline.
+    if let Some(version) = leased.row.text_version {
+        if let Some(layout) = text_versions::layout(ctx.db, leased.row.id, version)? {
+            row["layout"] = serde_json::to_value(layout).unwrap_or_default();
+        }
+    }
     Ok(json(
         200,
         &json!({
             "lease": { "contribution_id": leased.row.id, "expires_at": leased.expires_at },
-            "row": super::views::review_item(&leased.row, &base_url(ctx, req)),
+            "row": row,
             "remaining": leased.remaining,
             // How many have decided so far, never how: no anchoring on others' votes.
             "decisions": {

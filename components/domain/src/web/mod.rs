@@ -28,11 +28,13 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A complete HTML page with the shared style. `body` must already be escaped.
+/// A complete HTML page with the shared style (and an empty icon, so browsers do not
+/// ask for a `/favicon.ico` that is not there). `body` must already be escaped.
 pub fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"icon\" href=\"data:,\">\
          <title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>\n",
         escape(title)
     )

@@ -184,6 +184,72 @@
     return el;
   }
 
+  /**
+   * Outlines word boxes (x, y, w, h in the image's own pixels) over `img`: the image
+   * is wrapped in a container and each box placed in percentages, so it follows the
+   * image's displayed size. Returns the container.
+   */
+  function outlineBoxes(img, boxes) {
+    let frame = img.parentElement;
+    if (!frame || !frame.classList.contains("boxed")) {
+      frame = document.createElement("span");
+      frame.className = "boxed";
+      img.replaceWith(frame);
+      frame.append(img);
+    }
+    frame.querySelectorAll(".word-box").forEach((b) => b.remove());
+    const place = () => {
+      const w = img.naturalWidth, h = img.naturalHeight;
+      if (!w || !h) return;
+      for (const b of boxes || []) {
+        const box = document.createElement("span");
+        box.className = "word-box";
+        box.title = b.text;
+        Object.assign(box.style, {
+          left: `${(100 * b.x) / w}%`, top: `${(100 * b.y) / h}%`,
+          width: `${(100 * b.w) / w}%`, height: `${(100 * b.h) / h}%`,
+        });
+        frame.append(box);
+      }
+    };
+    if (img.complete && img.naturalWidth) place(); else img.addEventListener("load", place, { once: true });
+    return frame;
+  }
+
+  /** "m:ss.s" for a time in milliseconds. */
+  const clock = (ms) => `${Math.floor(ms / 60000)}:${((ms % 60000) / 1000).toFixed(1).padStart(4, "0")}`;
+
+  /**
+   * A list of a transcript's segments, each a button that plays `audio` from its
+   * start; edited (untimed) segments are listed without a time.
+   */
+  function segmentList(audio, segments) {
+    const list = document.createElement("ol");
+    list.className = "segments";
+    list.setAttribute("aria-label", "Segments: play from one");
+    for (const s of segments || []) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      const time = document.createElement("span");
+      time.className = "time";
+      time.textContent = s.start_ms == null ? "(edited)" : `${clock(s.start_ms)}–${clock(s.end_ms)}`;
+      button.append(time, s.text);
+      if (s.start_ms == null) button.disabled = true;
+      else {
+        button.dataset.start = String(s.start_ms);
+        button.addEventListener("click", () => {
+          audio.currentTime = s.start_ms / 1000;
+          audio.play().catch(() => {});
+        });
+      }
+      item.append(button);
+      list.append(item);
+    }
+    return list;
+  }
+
   /** Resets the shared result panel (ids from pages/mod.rs). */
   function resetResult() {
     const panel = $("result");
@@ -455,6 +521,6 @@
     };
   })();
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, campaign, ApiError, loadSvg, mediaElement, authHeaders, STATUS_CLASS };
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, campaign, ApiError, loadSvg, mediaElement, outlineBoxes, segmentList, authHeaders, STATUS_CLASS };
   initTokenBar();
 })();

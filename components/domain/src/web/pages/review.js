@@ -2,10 +2,11 @@
 // text; accept (with the edited text, if changed), reject, edit or skip, by button or
 // key (A, R, E, S; Ctrl+Enter in the text box accepts, Esc leaves it). Decisions go to
 // POST /api/training-data/{id}/review; the page says how many decisions a row has and
-// needs, never how others decided.
+// needs, never how others decided. A memo's segments are listed with their times (a
+// click plays from there); an image's word boxes are outlined over it.
 "use strict";
 (() => {
-  const { $, api, say, token, mediaElement } = window.TDS;
+  const { $, api, say, token, mediaElement, outlineBoxes, segmentList } = window.TDS;
   const status = $("review-status");
   const item = $("item");
   const empty = $("review-empty");
@@ -36,7 +37,12 @@
       `${left} more at least (more if reviewers disagree).`;
     text.value = current.extracted_text || "";
     const media = mediaElement(current, (e) => say(status, "Could not load the media: " + e.message, "bad"));
-    $("item-media").replaceChildren(...(media ? [media] : []));
+    const layout = current.layout || {};
+    const shown = [];
+    if (media && media.tagName === "IMG" && layout.boxes) shown.push(outlineBoxes(media, layout.boxes));
+    else if (media) shown.push(media);
+    if (media && media.tagName === "AUDIO" && layout.segments) shown.push(segmentList(media, layout.segments));
+    $("item-media").replaceChildren(...shown);
     say(status, `Row #${current.id} is yours until ${new Date(answer.lease.expires_at).toLocaleTimeString()}.`, "");
   }
 

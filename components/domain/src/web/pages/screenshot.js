@@ -1,8 +1,9 @@
 // /screenshot: choose, paste (Ctrl+V) or drop a PNG/JPEG/WebP image, preview it,
-// upload it as modality=screenshot with progress, then show the OCR text and proof.
+// upload it as modality=screenshot with progress, then show the OCR text and proof,
+// and outline the words OCR found on the preview.
 "use strict";
 (() => {
-  const { $, say, setProgress, contribute } = window.TDS;
+  const { $, say, setProgress, contribute, outlineBoxes } = window.TDS;
   const TYPES = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
   const status = $("status");
   const progress = $("upload-progress");
@@ -39,12 +40,19 @@
     info.textContent = `${name} · ${file.type} · ${Math.max(1, Math.round(file.size / 1024))} KiB (${how})`;
     setProgress(progress, 0);
     window.TDS.resetResult();
+    clearBoxes();
     refresh();
     say(status, `Image ${how}. Press Upload to send it.`, "");
   }
 
+  /** Removes the word boxes of an earlier image. */
+  function clearBoxes() {
+    drop.querySelectorAll(".word-box").forEach((b) => b.remove());
+  }
+
   function reset() {
     current = null;
+    clearBoxes();
     if (previewUrl) URL.revokeObjectURL(previewUrl);
     previewUrl = null;
     preview.removeAttribute("src");
@@ -91,7 +99,10 @@
     if (!current || uploading) return;
     uploading = true;
     refresh();
-    await contribute({ modality: "screenshot", file: current.file, filename: current.name, progress, status });
+    await contribute({
+      modality: "screenshot", file: current.file, filename: current.name, progress, status,
+      onRow: (row) => { if (row.layout && row.layout.boxes) outlineBoxes(preview, row.layout.boxes); },
+    });
     uploading = false;
     refresh();
   });
