@@ -3,11 +3,13 @@ and checks it against what the API said, row by row.
 
     python check_export.py DIR EXPECTED.json CONFIG...
 
-EXPECTED.json: {"rows": [{"id", "modality", "text", "content_hash"}, ...]} for every
-exported row. Every named config is loaded with verification_mode="all_checks" (the
+EXPECTED.json: {"rows": [{"id", "modality", "text", "content_hash", "language",
+"segments", "words"}, ...]} for every exported row (segments and words as the hf
+columns carry them: lists of {start, end, text} and {x, y, w, h, text, confidence}). Every named config is loaded with verification_mode="all_checks" (the
 card's features and split sizes must match the files), every row is read and its
 media decoded (a missing or undecodable file only fails when its row is read), and
-texts and media bytes (by SHA-256) are compared with the API's. The default config
+texts, what the engine located (a voice row's language and segments, an image row's
+words) and media bytes (by SHA-256) are compared with the API's. The default config
 must load with one call. A copy whose card claims one row too many must fail the
 checks, so the checks are known to be live. Prints one line per config.
 """
@@ -39,10 +41,15 @@ def check_config(path, config, expected):
         assert row["modality"] == want["modality"], (row["id"], row["modality"])
         assert row["text"] == want["text"], (row["id"], row["text"], want["text"])
         if column == "audio":
+            assert row["language"] == want["language"], (row["id"], row["language"])
+            got = [dict(s) for s in (row["segments"] or [])]
+            assert got == want["segments"], (row["id"], got, want["segments"])
             audio = row["audio"]
             assert audio["sampling_rate"] > 0 and len(audio["array"]) > 0, row["id"]
             decoded += 1
         elif column == "image":
+            got = [dict(w) for w in (row["words"] or [])]
+            assert got == want["words"], (row["id"], got, want["words"])
             image = row["image"]
             image.load()
             assert image.size[0] > 0 and image.size[1] > 0, row["id"]

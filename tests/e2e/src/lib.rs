@@ -458,6 +458,18 @@ impl TestHost {
     /// `transcribe`) with the worker token and completes it with `text`; returns the
     /// contribution it was for.
     pub fn complete_next_job(&self, worker: &str, kind: &str, text: &str) -> i64 {
+        self.complete_next_job_located(worker, kind, text, serde_json::json!({}))
+    }
+
+    /// As [`TestHost::complete_next_job`], with what the engine located (`layout`: the
+    /// completion's `segments`, `words`, `language`, `audio_ms`, `boxes`, `lines`).
+    pub fn complete_next_job_located(
+        &self,
+        worker: &str,
+        kind: &str,
+        text: &str,
+        layout: serde_json::Value,
+    ) -> i64 {
         let claim = self.call(
             "POST",
             "/api/jobs/claim",
@@ -477,10 +489,16 @@ impl TestHost {
             "POST",
             &format!("/api/jobs/{}/complete", job["id"]),
             Some(worker),
-            Body::Json(serde_json::json!({
-                "lease_token": job["lease_token"], "text": text, "engine": engine,
-                "model": "e2e", "confidence": 0.81,
-            })),
+            Body::Json({
+                let mut body = serde_json::json!({
+                    "lease_token": job["lease_token"], "text": text, "engine": engine,
+                    "model": "e2e", "confidence": 0.81,
+                });
+                for (key, value) in layout.as_object().into_iter().flatten() {
+                    body[key] = value.clone();
+                }
+                body
+            }),
         );
         assert_eq!(done.status, 200, "{:?}", done.json());
         job["contribution_id"].as_i64().unwrap_or_default()

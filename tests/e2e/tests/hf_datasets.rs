@@ -64,7 +64,17 @@ fn every_modality_loads_with_the_real_datasets_library() {
     for (name, said) in voices {
         let wav = speech(media_dir.path(), name, said);
         host.contribute(&ada, json!({ "modality": "voice", "data": b64(&wav) }));
-        host.complete_next_job(WORKER, "transcribe", said);
+        // Two segments, the second edited later (untimed) for one memo.
+        let words: Vec<&str> = said.split(' ').collect();
+        let (first, second) = words.split_at(2);
+        let layout = json!({
+            "language": "en", "audio_ms": 3000,
+            "segments": [
+                { "start_ms": 0, "end_ms": 1000, "text": first.join(" ") },
+                { "start_ms": 1000, "end_ms": 2500, "text": second.join(" ") },
+            ],
+        });
+        host.complete_next_job_located(WORKER, "transcribe", said, layout);
     }
     let shot = rendered(
         media_dir.path(),
@@ -77,7 +87,18 @@ fn every_modality_loads_with_the_real_datasets_library() {
         &ada,
         json!({ "modality": "screenshot", "data": b64(&shot) }),
     );
-    host.complete_next_job(WORKER, "ocr", "Invoice 4521");
+    host.complete_next_job_located(
+        WORKER,
+        "ocr",
+        "Invoice 4521",
+        json!({
+            "boxes": [
+                { "x": 30, "y": 40, "w": 120, "h": 36, "text": "Invoice", "confidence": 0.96, "line": 0 },
+                { "x": 160, "y": 40, "w": 90, "h": 36, "text": "4521", "confidence": 0.9, "line": 0 },
+            ],
+            "lines": [{ "x": 30, "y": 40, "w": 220, "h": 36, "text": "Invoice 4521" }],
+        }),
+    );
     let drawing = rendered(
         media_dir.path(),
         "draw.png",
@@ -123,7 +144,20 @@ fn every_modality_loads_with_the_real_datasets_library() {
         .unwrap()
         .iter()
         .filter(|r| r["included_in_training"] == true)
-        .map(|r| json!({ "id": r["id"], "modality": r["modality"], "text": r["extracted_text"], "content_hash": r["content_hash"] }))
+        .map(|r| {
+            // What the engine located, as the hf columns carry it.
+            let layout = host.row(ADMIN, r["id"].as_i64().unwrap())["layout"].clone();
+            let segments: Vec<Value> = layout["segments"].as_array().into_iter().flatten()
+                .map(|s| json!({ "start": s["start_ms"], "end": s["end_ms"], "text": s["text"] }))
+                .collect();
+            let words: Vec<Value> = layout["boxes"].as_array().into_iter().flatten()
+                .map(|b| json!({ "x": b["x"], "y": b["y"], "w": b["w"], "h": b["h"], "text": b["text"], "confidence": b["confidence"] }))
+                .collect();
+            json!({
+                "id": r["id"], "modality": r["modality"], "text": r["extracted_text"], "content_hash": r["content_hash"],
+                "language": layout["language"], "segments": segments, "words": words,
+            })
+        })
         .collect();
     assert_eq!(rows.len(), 6);
 

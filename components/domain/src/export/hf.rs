@@ -14,6 +14,7 @@ use super::CardOptions;
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution};
+use crate::store::text_versions;
 use std::collections::{BTreeMap, VecDeque};
 use wire::media::Modality;
 
@@ -128,10 +129,34 @@ struct InfoEntry {
     dataset_size: u64,
 }
 
+/// A feature as the card's YAML lists it: a value's or media's `dtype`, or a list of
+/// structs as `list:` with its fields.
 #[derive(serde::Serialize)]
 struct Feature {
     name: &'static str,
-    dtype: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dtype: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list: Option<Vec<Feature>>,
+}
+
+impl Feature {
+    fn of(name: &'static str, feature: parquet::Feature) -> Self {
+        let value = |name, dtype| Feature {
+            name,
+            dtype: Some(dtype),
+            list: None,
+        };
+        match feature {
+            parquet::Feature::Value(dtype) => value(name, dtype),
+            parquet::Feature::Media(m) => value(name, m.name()),
+            parquet::Feature::ListOf(fields) => Feature {
+                name,
+                dtype: None,
+                list: Some(fields.iter().map(|(f, d)| value(f, d)).collect()),
+            },
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -207,7 +232,20 @@ impl Bundle {
         let path = format!("{config}/train-{:05}.parquet", written.files);
         // About 300 bytes of columns per row besides the media.
         let hint = media_bytes + 300 * rows.len();
-        let out = entry(&path, hint, |out| parquet::write(out, &rows, key, media))?;
+        // What the engine located in each row's current text (media configs only).
+        let layouts = match media {
+            Some(_) => {
+                let current: Vec<(i64, i64)> = rows
+                    .iter()
+                    .filter_map(|r| Some((r.id, r.text_version?)))
+                    .collect();
+                text_versions::layouts(ctx.db, &current)?
+            }
+            None => Default::default(),
+        };
+        let out = entry(&path, hint, |out| {
+            parquet::write(out, &rows, key, media, &layouts)
+        })?;
         written.files += 1;
         written.rows += rows.len() as u64;
         written.bytes += out.len() as u64 - 512;
@@ -272,7 +310,7 @@ impl Bundle {
                     config_name: config,
                     features: parquet::features(Media::of(config))
                         .into_iter()
-                        .map(|(name, dtype)| Feature { name, dtype })
+                        .map(|(name, feature)| Feature::of(name, feature))
                         .collect(),
                     splits: vec![SplitInfo {
                         name: "train",
@@ -313,7 +351,9 @@ at 16 MiB of media). Columns: \
 `review_state` (`unreviewed`: waiting for votes; `accepted`: validated by enough reviewers; `rejected`: invalidated; \
 `adjudication`: reviewers accepted different texts), `review_votes` (the reviewers' votes on it), `created_at`, `content_hash` (SHA-256 of the content), \
 `commitment`, `extraction_engine`, `extraction_model`, `extraction_confidence`, `user` and `metadata` (JSON). \
-`voice` adds `audio`, `screenshot` and `drawing` add `image`: the contributed file's bytes and its name.\n\n\
+`voice` adds `language` and `segments` (a list of `{{start, end, text}}`, milliseconds; a stretch a person edited \
+has no times) and `audio`; `screenshot` and `drawing` add `words` (a list of `{{x, y, w, h, text, confidence}}` boxes in \
+image pixels) and `image`: the contributed file's bytes and its name.\n\n\
 ## Personal and sensitive information\n\nContributions were made by people who own them and may contain personal \
 information in their content (voices, faces, handwriting, names in screenshots or text). Contributors are \
 identified only by a pseudonymous `user` id, a keyed hash that is stable within this export's source database \
