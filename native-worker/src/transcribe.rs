@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
 use wire::layout::{Layout, Segment, TimedWord};
 
-/// The file `scripts/prepare-model` writes, looked for when no path is given.
-pub const DEFAULT_MODEL_FILE: &str = "ggml-tiny.en.bin";
+/// The file `scripts/prepare-model base` writes (the multilingual Whisper base), looked
+/// for when no path is given.
+pub const DEFAULT_MODEL_FILE: &str = "ggml-base.bin";
 
 /// Where `scripts/prepare-model` caches models: `$TDS_MODEL_DIR`, else
 /// `$XDG_CACHE_HOME/training-data-service/models`, else `~/.cache/…`.
@@ -48,7 +49,7 @@ impl Transcriber {
     pub fn load(path: &Path, threads: usize, gpu: bool) -> Result<Self> {
         if !path.is_file() {
             bail!(
-                "no Whisper model at {}: run scripts/prepare-model (it writes {DEFAULT_MODEL_FILE} there), \
+                "no Whisper model at {}: run scripts/prepare-model base (it writes {DEFAULT_MODEL_FILE} there), \
                  or pass --whisper-model with an official whisper.cpp ggml model such as {DEFAULT_MODEL_FILE}",
                 path.display()
             );
@@ -116,7 +117,8 @@ impl Transcriber {
         // padded) or overlap a little: clamped into the audio and put in order here.
         let clamp = |t: i64, floor: i64| (t * 10).clamp(floor, audio_ms);
         let (mut text, mut probs) = (String::new(), Vec::new());
-        let (mut segments, mut words): (Vec<Segment>, Vec<TimedWord>) = (Vec::new(), Vec::new());
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut words: Vec<WordBytes> = Vec::new();
         let mut segment_floor = 0;
         for segment in state.as_iter() {
             let piece = segment
@@ -134,22 +136,23 @@ impl Transcriber {
                 let p = token.token_probability() as f64;
                 segment_probs.push(p);
                 let data = token.token_data();
-                let word_floor = words.last().map_or(0, |w: &TimedWord| w.start_ms);
+                let word_floor = words.last().map_or(0, |w| w.start_ms);
                 let (start, end) = (clamp(data.t0, word_floor), clamp(data.t1, word_floor));
-                let piece = token.to_str_lossy().unwrap_or_default().to_string();
+                // Bytes, not text: a character may span two tokens.
+                let piece = token.to_bytes().unwrap_or_default();
                 // A token that starts with a space starts a word; others continue one.
                 match words.last_mut() {
-                    Some(word) if !piece.starts_with(' ') && !word.text.is_empty() => {
-                        word.text.push_str(&piece);
+                    Some(word) if !piece.starts_with(b" ") && !word.bytes.is_empty() => {
+                        word.bytes.extend_from_slice(piece);
                         word.end_ms = word.end_ms.max(end);
-                        word.probability = word.probability.map(|q| q.min(p));
+                        word.probability = word.probability.min(p);
                     }
-                    _ if piece.trim().is_empty() => {}
-                    _ => words.push(TimedWord {
+                    _ if piece.iter().all(u8::is_ascii_whitespace) => {}
+                    _ => words.push(WordBytes {
                         start_ms: start,
                         end_ms: end.max(start),
-                        text: piece.trim().to_string(),
-                        probability: Some(p),
+                        bytes: piece.to_vec(),
+                        probability: p,
                     }),
                 }
             }
@@ -182,13 +185,33 @@ impl Transcriber {
             confidence,
             layout: Layout {
                 segments: Some(segments),
-                words: Some(words),
+                words: Some(words.into_iter().map(WordBytes::finish).collect()),
                 language: Some(language),
                 audio_ms: Some(audio_ms),
                 boxes: None,
                 lines: None,
             },
         })
+    }
+}
+
+/// A word as its tokens arrive: bytes until it is complete.
+struct WordBytes {
+    start_ms: i64,
+    end_ms: i64,
+    bytes: Vec<u8>,
+    /// The lowest probability of its tokens.
+    probability: f64,
+}
+
+impl WordBytes {
+    fn finish(self) -> TimedWord {
+        TimedWord {
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            text: String::from_utf8_lossy(&self.bytes).trim().to_string(),
+            probability: Some(self.probability),
+        }
     }
 }
 

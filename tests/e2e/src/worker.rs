@@ -36,6 +36,17 @@ impl Worker {
     /// flags. Scaled out, each new worker talks to the next instance, so two workers
     /// lease jobs through different instances of one database.
     pub fn start(host: &TestHost, token: &str, id: &str, extra: &[&str]) -> Self {
+        Self::start_with_model(host, token, id, &whisper_model(), extra)
+    }
+
+    /// As [`Worker::start`], with the Whisper model at `model`.
+    pub fn start_with_model(
+        host: &TestHost,
+        token: &str,
+        id: &str,
+        model: &std::path::Path,
+        extra: &[&str],
+    ) -> Self {
         let api = host.next_base();
         let mut child = Command::new(worker_binary())
             .args([
@@ -50,7 +61,7 @@ impl Worker {
                 "200",
             ])
             .arg("--whisper-model")
-            .arg(whisper_model())
+            .arg(model)
             .args(extra)
             .stdout(Stdio::piped())
             .spawn()
