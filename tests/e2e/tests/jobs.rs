@@ -355,6 +355,20 @@ fn a_layout_that_does_not_fit_is_refused_and_a_correction_keeps_the_untouched_ti
             "the job stays leased; nothing written"
         );
     }
+    // A number JSON can write but no finite double holds: 422, the job still leased.
+    let infinite = format!(
+        r#"{{"lease_token": {}, "text": "x", "engine": "whisper.cpp", "audio_ms": 3000, "segments": [{{"start_ms": 0, "end_ms": 10, "text": "x", "probability": 1e999}}]}}"#,
+        job["lease_token"]
+    );
+    let r = host.call(
+        "POST",
+        &format!("/api/jobs/{}/complete", job["id"]),
+        Some(WORKER),
+        Body::Raw("application/json", infinite.into_bytes()),
+    );
+    assert_eq!(r.status, 422, "{:?}", r.json());
+    assert!(r.json()["detail"].as_str().unwrap().contains("not finite"));
+    assert_eq!(host.row(ADMIN, c)["status"], "processing");
     let done = post(&host, &job["id"], "complete", completion(good, "en", 3000));
     assert_eq!(done.status, 200, "{:?}", done.json());
     let row = host.row(&ada, c);

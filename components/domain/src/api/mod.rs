@@ -68,7 +68,8 @@ pub fn json_body<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, Api
 }
 
 /// A JSON body as `T`: 400 when it is not UTF-8 (wherever the bad bytes sit, also in
-/// fields that are ignored) or not JSON, 422 for a field of the wrong shape.
+/// fields that are ignored) or not JSON, 422 for a field of the wrong shape or a
+/// number out of any finite range.
 pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let text = std::str::from_utf8(body).map_err(|e| {
         ApiError::bad_request(format!(
@@ -78,6 +79,11 @@ pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Api
     })?;
     serde_json::from_str(text).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => ApiError::invalid(format!("invalid field: {e}")),
+        // Well-formed JSON whose number no finite double can hold (`1e999`): a value
+        // the request may not carry, not a malformed body.
+        _ if e.to_string().starts_with("number out of range") => {
+            ApiError::invalid(format!("a number is not finite: {e}"))
+        }
         _ => ApiError::bad_request(format!("the body is not valid JSON: {e}")),
     })
 }
