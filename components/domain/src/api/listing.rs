@@ -28,10 +28,8 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
     let row = visible_row(ctx, caller, params)?;
     let mut view = super::views::contribution(&row, &base_url(ctx, req), true);
     // What the current text's engine located: segments and words, or boxes.
-    if let Some(version) = row.text_version {
-        if let Some(layout) = text_versions::layout(ctx.db, row.id, version)? {
-            view["layout"] = serde_json::to_value(layout).unwrap_or_default();
-        }
+    if let Some(layout) = text_versions::current_layout(ctx.db, &row)? {
+        view["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
     Ok(json(200, &view))
 }

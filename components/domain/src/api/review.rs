@@ -62,10 +62,8 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     };
     let mut row = super::views::review_item(&leased.row, &base_url(ctx, req));
     // Where the text sits: segments to play from, boxes to outline.
-    if let Some(version) = leased.row.text_version {
-        if let Some(layout) = text_versions::layout(ctx.db, leased.row.id, version)? {
-            row["layout"] = serde_json::to_value(layout).unwrap_or_default();
-        }
+    if let Some(layout) = text_versions::current_layout(ctx.db, &leased.row)? {
+        row["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
     Ok(json(
         200,

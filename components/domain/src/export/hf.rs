@@ -234,13 +234,7 @@ impl Bundle {
         let hint = media_bytes + 300 * rows.len();
         // What the engine located in each row's current text (media configs only).
         let layouts = match media {
-            Some(_) => {
-                let current: Vec<(i64, i64)> = rows
-                    .iter()
-                    .filter_map(|r| Some((r.id, r.text_version?)))
-                    .collect();
-                text_versions::layouts(ctx.db, &current)?
-            }
+            Some(_) => text_versions::current_layouts(ctx.db, &rows)?,
             None => Default::default(),
         };
         let out = entry(&path, hint, |out| {

@@ -319,11 +319,7 @@ impl Exporter {
         let mut out = Vec::new();
         match self.format {
             Format::Jsonl => {
-                let current: Vec<(i64, i64)> = rows
-                    .iter()
-                    .filter_map(|r| Some((r.id, r.text_version?)))
-                    .collect();
-                let layouts = text_versions::layouts(ctx.db, &current)?;
+                let layouts = text_versions::current_layouts(ctx.db, &rows)?;
                 for r in &rows {
                     out.extend(
                         row_json(r, key, layouts.get(&r.id))

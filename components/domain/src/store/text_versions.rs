@@ -1,6 +1,7 @@
 //! The `text_versions` table: every version of a row's text, oldest first.
 
 use crate::db::{Db, DbError, Row};
+use crate::store::contributions::Contribution;
 use serde::Serialize;
 use wire::layout::Layout;
 use wire::lifecycle::TextSource;
@@ -84,11 +85,14 @@ pub fn list(db: &dyn Db, contribution_id: i64) -> Result<Vec<TextVersion>, DbErr
     Ok(rows.iter().map(|r| TextVersion::from_row(&r)).collect())
 }
 
-/// The layout of version `version` of a row's text, if it has one.
-pub fn layout(db: &dyn Db, contribution_id: i64, version: i64) -> Result<Option<Layout>, DbError> {
+/// The layout of `row`'s current text version, if it has one.
+pub fn current_layout(db: &dyn Db, row: &Contribution) -> Result<Option<Layout>, DbError> {
+    let Some(version) = row.text_version else {
+        return Ok(None);
+    };
     let rows = db.execute(
         "SELECT layout FROM text_versions WHERE contribution_id = ? AND version = ?",
-        &[contribution_id.into(), version.into()],
+        &[row.id.into(), version.into()],
     )?;
     Ok(rows
         .first()
@@ -96,17 +100,21 @@ pub fn layout(db: &dyn Db, contribution_id: i64, version: i64) -> Result<Option<
         .and_then(|l| serde_json::from_str(&l).ok()))
 }
 
-/// The layouts of the current versions of `rows` ((contribution id, version) pairs),
-/// in one statement: what an export page carries.
-pub fn layouts(
+/// The layouts of the current text versions of `rows`, by row id, in one statement:
+/// what an export page carries.
+pub fn current_layouts(
     db: &dyn Db,
-    rows: &[(i64, i64)],
+    rows: &[Contribution],
 ) -> Result<std::collections::HashMap<i64, Layout>, DbError> {
-    if rows.is_empty() {
+    let current: Vec<(i64, i64)> = rows
+        .iter()
+        .filter_map(|r| Some((r.id, r.text_version?)))
+        .collect();
+    if current.is_empty() {
         return Ok(Default::default());
     }
-    let pairs = vec!["(?, ?)"; rows.len()].join(", ");
-    let params: Vec<crate::db::Value> = rows
+    let pairs = vec!["(?, ?)"; current.len()].join(", ");
+    let params: Vec<crate::db::Value> = current
         .iter()
         .flat_map(|(id, v)| [(*id).into(), (*v).into()])
         .collect();

@@ -120,10 +120,7 @@ pub fn correct(
     }
     let mut v = version(text, TextSource::Human, Some(author.to_string()), now);
     // Segments the correction left alone keep their time.
-    let before = match row.text_version {
-        Some(current) => text_versions::layout(db, row.id, current)?,
-        None => None,
-    };
+    let before = text_versions::current_layout(db, row)?;
     v.layout = before.and_then(|l| crate::extraction::retime::retime(&l, text));
     let number = text_versions::append(db, row.id, &v)?;
     contributions::set_text(db, row.id, text, number, TextSource::Human, now)?;
