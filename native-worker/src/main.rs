@@ -2,6 +2,7 @@
 //!
 //! - `run`: leases extraction jobs and runs Whisper (voice) and OCR (images) on them.
 //! - `extract`: runs the same extraction on a local file (debugging, benchmarks).
+//! - `find-pii`: the personal-data detector over texts and images (benchmarks, audits).
 //! - `convert-model`: turns a CTranslate2 Whisper model into whisper.cpp's ggml file.
 //! - `publish`: writes the public proof site (checkpoint, key, tlog tiles, deletion
 //!   list, a browser verifier) for GitHub Pages or any static host.
@@ -12,6 +13,7 @@ mod api;
 mod audio;
 mod daemon;
 mod extract;
+mod find_pii;
 mod hashing;
 mod model;
 mod ocr;
@@ -133,6 +135,12 @@ enum Command {
         #[command(flatten)]
         engines: EngineArgs,
     },
+    /// Find personal data in texts and images given as JSONL on stdin (`{"id", "text",
+    /// "names"?}` or `{"id", "image": path}`); one JSON line of findings per item on stdout.
+    FindPii {
+        #[command(flatten)]
+        engines: EngineArgs,
+    },
     /// Convert a CTranslate2 Whisper model directory (model.bin, vocabulary.txt) to ggml.
     ConvertModel {
         /// The CTranslate2 model directory.
@@ -202,6 +210,14 @@ fn main() {
             repeat,
             engines,
         } => extract_file(&file, repeat, &engines),
+        Command::FindPii { engines } => {
+            find_pii::run(std::io::stdin().lock(), std::io::stdout().lock(), || {
+                Ok(extract::Engines {
+                    transcriber: None,
+                    ocr: Some(engines.ocr().build()?),
+                })
+            })
+        }
         Command::ConvertModel { from, out } => model::convert(&from, &out).map(|sha256| {
             println!("{}  {}", sha256, out.display());
         }),

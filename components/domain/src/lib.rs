@@ -18,6 +18,7 @@ pub mod media;
 pub mod migrations;
 pub mod proof;
 pub mod quality;
+pub mod redaction;
 pub mod review;
 pub mod router;
 pub mod routes;

@@ -4,7 +4,7 @@
 //! A test checks every `spin.toml` route against these tables.
 
 use crate::api::{
-    activity, campaigns, export, invitations, jobs, listing, lore, metrics, proofs, quality,
+    activity, campaigns, export, invitations, jobs, listing, lore, metrics, pii, proofs, quality,
     review, unified_input, users, web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
@@ -59,7 +59,8 @@ pub const LISTING: &[Route<Handler>] = &[
     row(GET, "/api/training-data/:id/media", listing::media),
 ];
 
-/// `review`: the review queue, reviewers' votes and adjudication.
+/// `review`: the review queue, reviewers' votes and adjudication, and the personal
+/// data found in a row (listed, confirmed, dismissed, added).
 pub const REVIEW: &[Route<Handler>] = &[
     row(GET, "/api/review/next", review::next),
     row(POST, "/api/training-data/:id/review", review::decide),
@@ -69,6 +70,9 @@ pub const REVIEW: &[Route<Handler>] = &[
         "/api/training-data/:id/adjudicate",
         review::adjudicate,
     ),
+    row(GET, "/api/training-data/:id/pii", pii::list),
+    row(POST, "/api/training-data/:id/pii", pii::add),
+    row(PATCH, "/api/training-data/:id/pii/:finding", pii::decide),
 ];
 
 /// `proofs`: hashes and barcodes, the Merkle log's proofs, the public verify page,

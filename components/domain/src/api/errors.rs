@@ -7,6 +7,7 @@ use crate::usecase::campaigns::{CampaignError, Ended, Limit};
 use crate::usecase::intake::IntakeError;
 use crate::usecase::invitations::{RedeemError, Spent};
 use crate::usecase::jobs::JobError;
+use crate::usecase::pii::PiiError;
 use crate::usecase::quality::QualityError;
 use crate::usecase::review::ReviewError;
 use crate::usecase::text::TextError;
@@ -51,6 +52,24 @@ impl From<IntakeError> for ApiError {
             }
             IntakeError::Campaign(e) => e.into(),
             IntakeError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<PiiError> for ApiError {
+    fn from(e: PiiError) -> Self {
+        match e {
+            PiiError::NotFound(id) => ApiError::not_found(format!("no contribution {id}")),
+            PiiError::NoFinding(id) => {
+                ApiError::not_found(format!("the row's current text has no finding {id}"))
+            }
+            PiiError::NoText(id) => ApiError::conflict(format!(
+                "contribution {id} has no text yet: its extraction has not completed"
+            )),
+            PiiError::OutOfText { length } => ApiError::invalid(format!(
+                "start and end must mark characters of the current text: 0 <= start < end <= {length}"
+            )),
+            PiiError::Db(e) => e.into(),
         }
     }
 }

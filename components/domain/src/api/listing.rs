@@ -31,6 +31,7 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
     if let Some(layout) = text_versions::current_layout(ctx.db, &row)? {
         view["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
+    view["pii_findings"] = super::pii::current(ctx, &row)?["findings"].take();
     Ok(json(200, &view))
 }
 
@@ -101,13 +102,31 @@ pub fn versions(ctx: &Context, req: &Request, params: &Params) -> Result<Respons
     ))
 }
 
-/// `GET /api/training-data/{id}/media`: the contributed audio or image, for its owner,
-/// the admin, and the reviewer holding the row's lease.
+/// `GET /api/training-data/{id}/media[?redacted=true]`: the contributed audio or
+/// image. Its owner and the admin get the original (or, asking `redacted=true`, the
+/// redacted image); the reviewer holding the row's lease gets an image with personal
+/// data in it only redacted.
 pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
+    let mut redacted = false;
+    for (key, value) in query(req) {
+        match (key.as_str(), value.as_str()) {
+            ("redacted", "true") => redacted = true,
+            ("redacted", "false") => redacted = false,
+            ("redacted", _) => return Err(ApiError::invalid("redacted must be true or false")),
+            (other, _) => {
+                return Err(ApiError::invalid(format!(
+                    "unknown query parameter {other:?}"
+                )))
+            }
+        }
+    }
     let row = match visible_row(ctx, caller, params) {
         Ok(row) => row,
-        Err(e) => leased_to(ctx, caller, params)?.ok_or(e)?,
+        Err(e) => {
+            redacted = true;
+            leased_to(ctx, caller, params)?.ok_or(e)?
+        }
     };
     let bytes = contributions::media(ctx.db, row.id)?.ok_or_else(|| {
         ApiError::not_found(format!(
@@ -115,9 +134,14 @@ pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
             row.id, row.modality
         ))
     })?;
+    let (mime, bytes) = if redacted {
+        super::pii::redacted_media(ctx, &row, bytes)?
+    } else {
+        (row.mime.clone(), bytes)
+    };
     Ok(http::Response::builder()
         .status(200)
-        .header("content-type", row.mime.as_str())
+        .header("content-type", mime.as_str())
         .header("cache-control", "private, no-store")
         .header("x-content-type-options", "nosniff")
         .header("content-security-policy", "default-src 'none'; sandbox")
@@ -126,7 +150,7 @@ pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
 }
 
 /// The row, when `caller` holds a live review lease on it.
-fn leased_to(
+pub fn leased_to(
     ctx: &Context,
     caller: Caller,
     params: &Params,

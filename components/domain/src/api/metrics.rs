@@ -5,7 +5,7 @@ use super::{json, query, Context, Params, Request, Response};
 use crate::auth::require_admin;
 use crate::error::ApiError;
 use crate::store::activity::Activity;
-use crate::store::{activity, contributions, jobs, quality};
+use crate::store::{activity, contributions, jobs, pii_findings, quality};
 use crate::web::charts;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -50,6 +50,29 @@ fn warnings(ctx: &Context) -> Vec<&'static str> {
         .then_some(crate::signing::GENERATED_KEY_WARNING)
         .into_iter()
         .collect()
+}
+
+/// Personal data found in live rows' current texts: per kind, the findings that count,
+/// the rows they are in, reviewers' confirmations and dismissals and the precision
+/// those decisions give the detector (confirmed / decided; none before a decision);
+/// the rows with any finding and those not scanned yet.
+fn pii_metrics(ctx: &Context) -> Result<Value, ApiError> {
+    let by_kind: Map<String, Value> = pii_findings::totals(ctx.db)?
+        .into_iter()
+        .map(|(kind, findings, rows, confirmed, dismissed)| {
+            let decided = confirmed + dismissed;
+            let precision = (decided > 0).then(|| confirmed as f64 / decided as f64);
+            (
+                kind.as_str().to_string(),
+                json!({ "findings": findings, "rows": rows, "confirmed": confirmed, "dismissed": dismissed, "precision": precision }),
+            )
+        })
+        .collect();
+    Ok(json!({
+        "by_kind": by_kind,
+        "rows_with_findings": contributions::rows_with_pii(ctx.db)?,
+        "unscanned_rows": contributions::unscanned_for_pii_count(ctx.db)?,
+    }))
 }
 
 /// The metrics document for the last `n` days (today included).
@@ -152,6 +175,7 @@ pub fn metrics(ctx: &Context, n: i64) -> Result<Value, ApiError> {
         "quality_score": quality_trend,
         "jobs": { "queued": queued, "dead": dead },
         "review": crate::review::report::report(ctx.db)?,
+        "pii": pii_metrics(ctx)?,
         "warnings": warnings(ctx),
         "charts": {
             "contributions": charts::stacked_bars("Contributions per day", &days, &modality_series),

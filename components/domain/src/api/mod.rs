@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod listing;
 pub mod lore;
 pub mod metrics;
+pub mod pii;
 pub mod proofs;
 pub mod quality;
 pub mod review;

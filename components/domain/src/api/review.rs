@@ -65,6 +65,8 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     if let Some(layout) = text_versions::current_layout(ctx.db, &leased.row)? {
         row["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
+    // Personal data found in it, to highlight and to confirm or dismiss.
+    row["pii_findings"] = super::pii::current(ctx, &leased.row)?["findings"].take();
     Ok(json(
         200,
         &json!({

@@ -43,6 +43,7 @@ pub fn contribution(row: &Contribution, base_url: &str, with_svg: bool) -> Value
         "review_state": row.review_state,
         "review_votes": row.review_votes,
         "reviewed_at": row.reviewed_at,
+        "pii_count": row.pii_count,
         "media_url": media_url(row, base_url),
         "included_in_training": row.included_in_training,
         "user_can_export": row.user_can_export,
@@ -86,6 +87,7 @@ pub fn review_item(row: &Contribution, base_url: &str) -> Value {
             "confidence": row.extraction_confidence,
             "flag": row.extraction_flag,
         },
+        "pii_count": row.pii_count,
         "media_url": media_url(row, base_url),
     })
 }

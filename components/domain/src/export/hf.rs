@@ -10,12 +10,13 @@
 //! `verification_mode="all_checks"` passes.
 
 use super::parquet::{self, Media, MediaCell};
-use super::CardOptions;
+use super::{CardOptions, PageFindings, PiiPolicy, PiiSummary};
 use crate::context::Context;
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution};
 use crate::store::text_versions;
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 use wire::media::Modality;
 
 /// Media bytes after which a shard is closed (the shard in hand, one chunk of the
@@ -27,8 +28,10 @@ pub struct Bundle {
     card: CardOptions,
     date: String,
     written: BTreeMap<&'static str, Written>,
-    /// Rows of the current page still to be written, per config.
-    pending: VecDeque<(&'static str, Vec<Contribution>)>,
+    /// Rows of the current page still to be written, per config, with the page's
+    /// personal data (masked already in the rows' texts; its layouts and images are
+    /// masked as each shard is written).
+    pending: VecDeque<(&'static str, Vec<Contribution>, Rc<PageFindings>)>,
 }
 
 fn io(e: std::io::Error) -> ApiError {
@@ -180,8 +183,10 @@ impl Bundle {
         }
     }
 
-    /// Takes a page of rows: its `all` shard, then its rows per modality.
-    pub fn queue(&mut self, rows: Vec<Contribution>) {
+    /// Takes a page of rows (their texts masked as the policy asks) and what was found
+    /// in them: its `all` shard, then its rows per modality.
+    pub fn queue(&mut self, rows: Vec<Contribution>, found: PageFindings) {
+        let found = Rc::new(found);
         for modality in Modality::ALL {
             let name = modality.as_str();
             let of: Vec<Contribution> = rows
@@ -190,10 +195,10 @@ impl Bundle {
                 .cloned()
                 .collect();
             if !of.is_empty() {
-                self.pending.push_back((name, of));
+                self.pending.push_back((name, of, found.clone()));
             }
         }
-        self.pending.push_front((ALL, rows));
+        self.pending.push_front((ALL, rows, found));
     }
 
     /// Whether rows of the current page wait to be written.
@@ -203,40 +208,81 @@ impl Bundle {
 
     /// The next shard as a tar entry (empty when nothing waits). A media shard takes
     /// rows, reading their media one at a time, until [`MAX_SHARD_MEDIA_BYTES`]; the
-    /// rest of the page's rows of that modality wait for the next call.
-    pub fn next_shard(&mut self, ctx: &Context, key: &[u8]) -> Result<Vec<u8>, ApiError> {
-        let Some((config, mut rows)) = self.pending.pop_front() else {
+    /// rest of the page's rows of that modality wait for the next call. An image with
+    /// findings is redacted (its words that hold one filled, written as PNG), or left
+    /// out of its config when they cannot be located in it; `pii` keeps count.
+    pub fn next_shard(
+        &mut self,
+        ctx: &Context,
+        key: &[u8],
+        pii: &mut PiiSummary,
+    ) -> Result<Vec<u8>, ApiError> {
+        let Some((config, mut rows, found)) = self.pending.pop_front() else {
             return Ok(Vec::new());
         };
         let mut media_bytes = 0;
+        // What the engine located in each row's current text (media configs only).
+        let mut layouts = match Media::of(config) {
+            Some(_) => text_versions::current_layouts(ctx.db, &rows)?,
+            None => Default::default(),
+        };
         let media = match Media::of(config) {
             Some(kind) => {
                 let mut cells: Vec<MediaCell> = Vec::new();
+                let mut kept = Vec::new();
+                let mut taken = 0;
                 for row in &rows {
                     if media_bytes >= MAX_SHARD_MEDIA_BYTES {
                         break;
                     }
+                    taken += 1;
                     let data = contributions::media(ctx.db, row.id)?;
-                    media_bytes += data.as_ref().map_or(0, Vec::len);
-                    cells.push(data.map(|b| (format!("{}.{}", row.id, extension(&row.mime)), b)));
+                    let name = format!("{}.{}", row.id, extension(&row.mime));
+                    let cell = match (kind, data) {
+                        // A voice cannot be masked: its recording stays out.
+                        (Media::Audio, Some(_)) if found.has(row.id) => {
+                            pii.audio_left_out += 1;
+                            continue;
+                        }
+                        (Media::Image, Some(bytes)) if pii.policy == PiiPolicy::Mask => {
+                            match found.image_boxes(row.id, layouts.get(&row.id)) {
+                                None => {
+                                    pii.images_left_out += 1;
+                                    continue;
+                                }
+                                Some(boxes) if boxes.is_empty() => Some((name, bytes)),
+                                Some(boxes) => {
+                                    pii.images_redacted += 1;
+                                    let png = crate::redaction::image::fill(&bytes, &boxes)
+                                        .map_err(|e| ApiError::internal(e.0))?;
+                                    Some((format!("{}.png", row.id), png))
+                                }
+                            }
+                        }
+                        (_, data) => data.map(|b| (name, b)),
+                    };
+                    media_bytes += cell.as_ref().map_or(0, |(_, b)| b.len());
+                    cells.push(cell);
+                    kept.push(row.clone());
                 }
-                let rest = rows.split_off(cells.len());
+                let rest = rows.split_off(taken);
                 if !rest.is_empty() {
-                    self.pending.push_front((config, rest));
+                    self.pending.push_front((config, rest, found.clone()));
                 }
+                rows = kept;
                 Some((kind, cells))
             }
             None => None,
         };
+        if rows.is_empty() {
+            // Every image of this stretch was left out: no shard.
+            return Ok(Vec::new());
+        }
+        found.mask_layouts(&mut layouts);
         let written = self.written.entry(config).or_default();
         let path = format!("{config}/train-{:05}.parquet", written.files);
         // About 300 bytes of columns per row besides the media.
         let hint = media_bytes + 300 * rows.len();
-        // What the engine located in each row's current text (media configs only).
-        let layouts = match media {
-            Some(_) => text_versions::current_layouts(ctx.db, &rows)?,
-            None => Default::default(),
-        };
         let out = entry(&path, hint, |out| {
             parquet::write(out, &rows, key, media, &layouts)
         })?;
@@ -247,9 +293,9 @@ impl Bundle {
     }
 
     /// The dataset card, then the end-of-archive marker.
-    pub fn finish(self) -> Result<Vec<u8>, ApiError> {
+    pub fn finish(self, pii: &PiiSummary) -> Result<Vec<u8>, ApiError> {
         let mut out = Vec::new();
-        let card = self.card_text()?;
+        let card = self.card_text(pii)?;
         out.extend(entry("README.md", card.len(), |out| {
             out.extend_from_slice(card.as_bytes());
             Ok(())
@@ -266,7 +312,7 @@ impl Bundle {
             .collect()
     }
 
-    fn card_text(&self) -> Result<String, ApiError> {
+    fn card_text(&self, pii: &PiiSummary) -> Result<String, ApiError> {
         let configs = self.configs();
         let total = self.written.get(ALL).map(|w| w.rows).unwrap_or(0);
         let mut tasks = Vec::new();
@@ -354,9 +400,46 @@ identified only by a pseudonymous `user` id, a keyed hash that is stable within 
 and cannot be reversed without its key; no names, e-mail or IP addresses are included. Contributors may opt a \
 contribution out of training or delete it at any time: such rows leave every later export, so refresh your \
 copy from a new export (or drop rows listed in the source's published deletion list) rather than keeping \
-deleted data. Each row's `commitment` is its salted entry in the service's public transparency log.\n",
+deleted data. Each row's `commitment` is its salted entry in the service's public transparency log.\n\n\
+## Personal data\n\n{policy}\n",
             date = self.date,
+            policy = policy_text(pii),
         ))
+    }
+}
+
+/// The card's account of what was done with personal data: the policy and the counts.
+fn policy_text(pii: &PiiSummary) -> String {
+    let counts = if pii.masked.is_empty() {
+        "none".to_string()
+    } else {
+        pii.masked
+            .iter()
+            .map(|(kind, n)| format!("{} {n}", kind.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match pii.policy {
+        PiiPolicy::Mask => format!(
+            "Policy `pii=mask`: every text was scanned for e-mail addresses, phone numbers, payment cards, IBANs, IP \
+addresses, URLs with credentials, secrets and the contributor's own name, and each finding a reviewer did not \
+dismiss is replaced by a typed placeholder (`[EMAIL]`, `[PHONE]`, `[CARD]`, `[IBAN]`, `[IP]`, `[URL]`, \
+`[SECRET]`, `[NAME]`), in `text` and in segments and word boxes alike. Findings masked: {counts}, in {rows} rows. \
+Images: {redacted} redacted (the words holding a finding filled in black), {left_out} left out because a finding could \
+not be located in them. Voice recordings whose transcripts hold findings are left out of the `voice` config (audio \
+cannot be masked; their masked text stays in `all`) unless a reviewer dismissed every finding: {audio} left out. Detection is automatic and may miss personal data (names other than the \
+contributor's own, addresses, faces and voices are not detected).",
+            rows = pii.rows_masked,
+            redacted = pii.images_redacted,
+            left_out = pii.images_left_out,
+            audio = pii.audio_left_out,
+        ),
+        PiiPolicy::Drop => "Policy `pii=drop`: rows in which personal data was found (and rows not scanned yet) are left \
+out; the rest are as contributed. Detection is automatic and may miss personal data."
+            .to_string(),
+        PiiPolicy::Keep => "Policy `pii=keep`: the texts and media are as contributed, personal data included. The \
+administrator exported them so, with a reason, which the service's activity log records."
+            .to_string(),
     }
 }
 
@@ -376,7 +459,7 @@ mod tests {
         bundle.written.insert(ALL, w(3, 10));
         bundle.written.insert("voice", w(1, 7));
         bundle.written.insert("text", w(2, 5));
-        let text = bundle.card_text().unwrap();
+        let text = bundle.card_text(&PiiSummary::default()).unwrap();
         assert!(
             text.starts_with(
                 "---\nlicense: cc-by-4.0\nlanguage:\n- pt-BR\ntask_categories:\n- automatic-speech-recognition\n- text-generation\nsize_categories:\n- n<1K\npretty_name: Contributed multi-modal training data\nconfigs:\n- config_name: all\n  default: true\n  data_files:\n  - split: train\n    path: all/*.parquet\n- config_name: voice\n"

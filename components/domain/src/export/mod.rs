@@ -5,8 +5,10 @@
 mod columns;
 mod hf;
 mod parquet;
+mod personal_data;
 
 pub use hf::extension as media_extension;
+pub use personal_data::{PageFindings, PiiPolicy, PiiSummary};
 
 use crate::context::{ChunkSource, Context, Response};
 use crate::db::ReadTransaction;
@@ -141,8 +143,9 @@ impl CardOptions {
     }
 }
 
-/// Called once when an export ends, with (rows written, sha256 of the whole file).
-pub type OnFinish = Box<dyn FnOnce(&Context, u64, String) -> Result<(), ApiError>>;
+/// Called once when an export ends, with (rows written, sha256 of the whole file, what
+/// was done with personal data).
+pub type OnFinish = Box<dyn FnOnce(&Context, u64, String, &PiiSummary) -> Result<(), ApiError>>;
 
 /// Everything an export needs besides the database.
 pub struct ExportSpec {
@@ -154,6 +157,9 @@ pub struct ExportSpec {
     pub chat: ChatOptions,
     /// Dataset card options.
     pub card: CardOptions,
+    /// What happens to personal data (the filter already leaves out the rows the
+    /// policy drops).
+    pub pii: PiiPolicy,
     /// Key of the keyed hash that turns user ids into pseudonyms.
     pub pseudonym_key: Vec<u8>,
     /// Export date (YYYY-MM-DD) for file names.
@@ -275,6 +281,7 @@ pub struct Exporter {
     done: bool,
     hf: Option<hf::Bundle>,
     snapshot: Option<ReadTransaction>,
+    pii: PiiSummary,
 }
 
 impl Exporter {
@@ -293,6 +300,10 @@ impl Exporter {
         let hf = (spec.format == Format::Hf).then(|| hf::Bundle::new(&spec.card, &spec.date));
         Ok(Self {
             format: spec.format,
+            pii: PiiSummary {
+                policy: spec.pii,
+                ..PiiSummary::default()
+            },
             spec: Some(spec),
             total,
             rows: 0,
@@ -309,17 +320,25 @@ impl Exporter {
             .spec
             .as_mut()
             .ok_or_else(|| ApiError::internal("export already finished"))?;
-        let rows = contributions::list_oldest_first(ctx.db, &spec.filter, PAGE_ROWS)?;
+        let mut rows = contributions::list_oldest_first(ctx.db, &spec.filter, PAGE_ROWS)?;
         let Some(last) = rows.last() else {
             return Ok(Vec::new());
         };
         spec.filter.after_id = Some(last.id);
         self.rows += rows.len() as u64;
+        let found = PageFindings::read(ctx.db, &rows, spec.pii)?;
+        self.pii.rows_masked += found.count_into(&mut self.pii.masked);
+        // Layouts are read by (row, version), which masking leaves alone.
+        let mut layouts = match self.format {
+            Format::Jsonl => text_versions::current_layouts(ctx.db, &rows)?,
+            _ => Default::default(),
+        };
+        found.mask_layouts(&mut layouts);
+        found.mask_rows(&mut rows);
         let key = &spec.pseudonym_key;
         let mut out = Vec::new();
         match self.format {
             Format::Jsonl => {
-                let layouts = text_versions::current_layouts(ctx.db, &rows)?;
                 for r in &rows {
                     out.extend(
                         row_json(r, key, layouts.get(&r.id))
@@ -343,8 +362,8 @@ impl Exporter {
                     .hf
                     .as_mut()
                     .ok_or_else(|| ApiError::internal("no bundle"))?;
-                bundle.queue(rows);
-                out = bundle.next_shard(ctx, key)?;
+                bundle.queue(rows, found);
+                out = bundle.next_shard(ctx, key, &mut self.pii)?;
             }
         }
         Ok(out)
@@ -388,7 +407,7 @@ impl ChunkSource for Exporter {
         // The hf bundle writes a page as several shards, one per chunk.
         if let (Some(bundle), Some(spec)) = (self.hf.as_mut(), self.spec.as_ref()) {
             if bundle.has_pending() {
-                let shard = bundle.next_shard(ctx, &spec.pseudonym_key)?;
+                let shard = bundle.next_shard(ctx, &spec.pseudonym_key, &mut self.pii)?;
                 self.hasher.update(&shard);
                 return Ok(Some(shard));
             }
@@ -396,7 +415,7 @@ impl ChunkSource for Exporter {
         let page = self.page(ctx)?;
         if page.is_empty() {
             if let Some(bundle) = self.hf.take() {
-                chunk.extend(bundle.finish()?);
+                chunk.extend(bundle.finish(&self.pii)?);
             }
             self.done = true;
             self.hasher.update(&chunk);
@@ -405,7 +424,7 @@ impl ChunkSource for Exporter {
             }
             let sha = hex::encode(std::mem::take(&mut self.hasher).finalize());
             if let Some(spec) = self.spec.take() {
-                (spec.on_finish)(ctx, self.rows, sha)?;
+                (spec.on_finish)(ctx, self.rows, sha, &self.pii)?;
             }
             return Ok((!chunk.is_empty()).then_some(chunk));
         }

@@ -489,6 +489,7 @@ mod tests {
             text_source: Some(wire::lifecycle::TextSource::Machine),
             review_state: wire::lifecycle::ReviewState::Unreviewed,
             review_votes: 0,
+            pii_count: None,
             reviewed_by: None,
             reviewed_at: None,
             review_wer: None,

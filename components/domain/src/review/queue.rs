@@ -1,12 +1,12 @@
-//! The review queue: complete, opted-in rows still waiting for votes, those whose
-//! extraction the engine's signals flagged first, then the rest, each group oldest
-//! first; each row handed to one reviewer at a time under a lease, and only to
+//! The review queue: complete, opted-in rows still waiting for votes, those with
+//! personal data found in them first, then those whose extraction the engine's signals
+//! flagged, then the rest, each group oldest first; each row handed to one reviewer at a time under a lease, and only to
 //! reviewers who have not decided its current text yet. A reviewer holds at most one row; asking again
 //! returns the same row (a reloaded page keeps its place) until the reviewer decides,
 //! skips (`after`) or lets the lease expire, when the row is free for anyone.
 
 use crate::db::{Db, DbError};
-use crate::store::contributions::{self, Contribution};
+use crate::store::contributions::{self, Contribution, QueueTier};
 use crate::store::review_leases;
 use wire::lifecycle::{ReviewState, Status};
 use wire::media::Modality;
@@ -67,34 +67,36 @@ pub fn lease_next(db: &dyn Db, ask: &Ask, now: &str) -> Result<Option<Leased>, D
         Some(row) => row,
         None => {
             review_leases::release_reviewer(db, ask.reviewer, now)?;
-            let from = |after, flagged_only| {
+            let from = |after, tier| {
                 contributions::next_for_review(
                     db,
                     ask.modality,
                     after,
                     ask.own_user,
                     ask.reviewer,
-                    flagged_only,
+                    tier,
                     now,
                 )
             };
-            // The queue's order: flagged rows, then the rest, each oldest first. A skip
-            // moves on from the skipped row's place in that order, wrapping round once.
-            let passes = match ask.after {
-                None => vec![(0, true), (0, false)],
+            // The queue's order: its tiers, each oldest first. A skip moves on from the
+            // skipped row's place in that order, wrapping round once.
+            let passes: Vec<(i64, QueueTier)> = match ask.after {
+                None => QueueTier::ORDER.iter().map(|&t| (0, t)).collect(),
                 Some(x) => {
-                    let flagged =
-                        contributions::get(db, x)?.is_some_and(|r| r.extraction_flag.is_some());
-                    if flagged {
-                        vec![(x, true), (0, false), (0, true)]
-                    } else {
-                        vec![(x, false), (0, true), (0, false)]
-                    }
+                    let tier =
+                        contributions::get(db, x)?.map_or(QueueTier::Rest, |r| QueueTier::of(&r));
+                    let at = QueueTier::ORDER
+                        .iter()
+                        .position(|&t| t == tier)
+                        .unwrap_or(0);
+                    std::iter::once((x, tier))
+                        .chain((1..=3).map(|k| (0, QueueTier::ORDER[(at + k) % 3])))
+                        .collect()
                 }
             };
             let mut found = None;
-            for (after, flagged_only) in passes {
-                found = from(after, flagged_only)?;
+            for (after, tier) in passes {
+                found = from(after, tier)?;
                 if found.is_some() {
                     break;
                 }

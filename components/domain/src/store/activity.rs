@@ -61,6 +61,8 @@ wire::names! {
         ReviewDecided = "review_decided",
         /// An adjudicator settled a row whose reviewers disagreed.
         ReviewAdjudicated = "review_adjudicated",
+        /// A reviewer confirmed, dismissed or added a personal-data finding.
+        PiiReviewed = "pii_reviewed",
         /// A data-quality scan ran.
         CleanupScan = "cleanup_scan",
         /// A confirmed cleanup ran.

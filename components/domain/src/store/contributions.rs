@@ -8,7 +8,7 @@ use wire::media::Modality;
 const COLUMNS: &str = "id, user_id, campaign_id, modality, status, mime, byte_size, content_hash, extracted_text, strokes, \
     metadata, extraction_engine, extraction_model, extraction_confidence, last_error, included_in_training, \
     user_can_export, user_can_delete, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer, review_votes, extraction_flag";
+    leaf_index, qr_verification_code, text_version, text_source, review_state, reviewed_by, reviewed_at, review_wer, review_votes, extraction_flag, pii_count";
 
 /// One contribution as its owner (or the admin) sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,9 @@ pub struct Contribution {
     pub review_wer: Option<f64>,
     /// Reviewers' votes on the current text (or on the text they settled).
     pub review_votes: i64,
+    /// Personal data found in the current text and not dismissed by a reviewer
+    /// (`pii_findings`); `None` until the row has been scanned.
+    pub pii_count: Option<i64>,
 }
 
 impl Contribution {
@@ -123,6 +126,7 @@ impl Contribution {
             reviewed_at: r.opt_text("reviewed_at"),
             review_wer: r.opt_real("review_wer"),
             review_votes: r.int("review_votes"),
+            pii_count: r.opt_int("pii_count"),
         }
     }
 }
@@ -265,6 +269,19 @@ pub struct Filter {
     pub review_state: Option<ReviewState>,
     /// Only rows with a non-empty text.
     pub with_text: bool,
+    /// Which rows personal data in them leaves out.
+    pub pii: PiiRows,
+}
+
+/// Which rows an export's personal-data policy leaves out. Rows not scanned yet count
+/// as having findings: leaving one out is the safe mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PiiRows {
+    /// Every row.
+    #[default]
+    All,
+    /// Only rows without findings.
+    Clean,
 }
 
 /// The WHERE clause (and its parameters) selecting live rows that match `filter`.
@@ -321,6 +338,10 @@ fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
     }
     if filter.with_text {
         sql.push_str(" AND extracted_text <> ''");
+    }
+    match filter.pii {
+        PiiRows::All => {}
+        PiiRows::Clean => sql.push_str(" AND pii_count = 0"),
     }
     (sql, params)
 }
@@ -652,6 +673,51 @@ pub fn set_text(
     Ok(())
 }
 
+/// Records how many findings on the row's current text still count (`pii_findings`).
+pub fn set_pii_count(db: &dyn Db, id: i64, count: i64) -> Result<(), DbError> {
+    db.execute(
+        "UPDATE training_contributions SET pii_count = ? WHERE id = ?",
+        &[count.into(), id.into()],
+    )?;
+    Ok(())
+}
+
+/// Live rows with a text that were never scanned for personal data, after `after_id`,
+/// oldest first (what the background scan works through).
+pub fn unscanned_for_pii(
+    db: &dyn Db,
+    after_id: i64,
+    limit: usize,
+) -> Result<Vec<Contribution>, DbError> {
+    let rows = db.execute(
+        &format!(
+            "SELECT {COLUMNS} FROM training_contributions WHERE deleted_at IS NULL AND pii_count IS NULL \
+             AND text_version IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+        ),
+        &[after_id.into(), (limit as i64).into()],
+    )?;
+    Ok(rows.iter().map(|r| Contribution::from_row(&r)).collect())
+}
+
+/// How many live rows have findings on their current text that still count.
+pub fn rows_with_pii(db: &dyn Db) -> Result<i64, DbError> {
+    let rows = db.execute(
+        "SELECT COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL AND pii_count > 0",
+        &[],
+    )?;
+    Ok(rows.first().map(|r| r.int("n")).unwrap_or(0))
+}
+
+/// How many live rows with a text are still to be scanned for personal data.
+pub fn unscanned_for_pii_count(db: &dyn Db) -> Result<i64, DbError> {
+    let rows = db.execute(
+        "SELECT COUNT(*) AS n FROM training_contributions WHERE deleted_at IS NULL AND pii_count IS NULL \
+         AND text_version IS NOT NULL",
+        &[],
+    )?;
+    Ok(rows.first().map(|r| r.int("n")).unwrap_or(0))
+}
+
 /// Records where review of the row's current text stands: its state, who cast the
 /// deciding vote, the machine text's word error rate and how many votes it has.
 pub fn set_review(
@@ -701,29 +767,63 @@ fn queue_index(by_modality: bool, placeholder: &str) -> (&'static str, String) {
     }
 }
 
+/// The review queue's tiers, in the order it offers them: rows with personal data
+/// found in them, then rows whose extraction the engine's signals flagged, then the
+/// rest. Each has its own index, so no pass walks rows of another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueTier {
+    /// Rows with findings no reviewer dismissed (`pii_count > 0`).
+    Pii,
+    /// Rows the engine's signals flagged, without findings.
+    Flagged,
+    /// Everything else.
+    Rest,
+}
+
+impl QueueTier {
+    /// The tiers in queue order.
+    pub const ORDER: [QueueTier; 3] = [QueueTier::Pii, QueueTier::Flagged, QueueTier::Rest];
+
+    /// The tier `row` waits in.
+    pub fn of(row: &Contribution) -> QueueTier {
+        if row.pii_count.unwrap_or(0) > 0 {
+            QueueTier::Pii
+        } else if row.extraction_flag.is_some() {
+            QueueTier::Flagged
+        } else {
+            QueueTier::Rest
+        }
+    }
+}
+
 /// The first row waiting for review with an id above `after`, of `modality` if given,
 /// not owned by `not_owner`, whose current text `reviewer` has not decided, that nobody
-/// holds a live lease on at `now`: among the rows whose extraction the engine's
-/// signals flagged (`flagged_only`), or among the others.
+/// holds a live lease on at `now`, in queue tier `tier`.
 pub fn next_for_review(
     db: &dyn Db,
     modality: Option<Modality>,
     after: i64,
     not_owner: Option<i64>,
     reviewer: &str,
-    flagged_only: bool,
+    tier: QueueTier,
     now: &str,
 ) -> Result<Option<i64>, DbError> {
     // ?3 is bound either way: the highest number (?5) sets how many parameters there are.
     let (index, mut modality_clause) = queue_index(modality.is_some(), "?3");
-    let index = if flagged_only {
-        // Few rows are flagged: their own partial index, the modality checked on each.
-        modality_clause.push_str(" AND extraction_flag IS NOT NULL");
-        "review_queue_flagged"
-    } else {
-        modality_clause.push_str(" AND extraction_flag IS NULL");
-        index
+    // Few rows have findings or flags: their own partial indexes, the modality checked
+    // on each.
+    let (index, tier_clause) = match tier {
+        QueueTier::Pii => ("review_queue_pii", " AND pii_count > 0"),
+        QueueTier::Flagged => (
+            "review_queue_flagged",
+            " AND extraction_flag IS NOT NULL AND IFNULL(pii_count, 0) = 0",
+        ),
+        QueueTier::Rest => (
+            index,
+            " AND extraction_flag IS NULL AND IFNULL(pii_count, 0) = 0",
+        ),
     };
+    modality_clause.push_str(tier_clause);
     let rows = db.execute(
         &format!(
             "SELECT id FROM training_contributions c INDEXED BY {index} WHERE {IN_REVIEW_QUEUE}{modality_clause} AND id > ?1 \

@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod jobs;
 pub mod lore;
 pub mod merkle;
+pub mod pii_findings;
 pub mod quality;
 pub mod review_leases;
 pub mod review_votes;

@@ -8,7 +8,9 @@ use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
-use crate::store::{blobs, jobs, lore, review_leases, review_votes, text_versions, users};
+use crate::store::{
+    blobs, jobs, lore, pii_findings, review_leases, review_votes, text_versions, users,
+};
 use serde_json::json;
 
 /// Deletes one contribution for `user_id` (its owner, or `None` for the admin) with
@@ -65,6 +67,7 @@ pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError
         blobs::delete_if_unreferenced(db, &blob)?;
     }
     text_versions::erase(db, id)?;
+    pii_findings::erase(db, id)?;
     review_votes::erase(db, id)?;
     review_leases::release(db, id)?;
     jobs::cancel_for(db, id, now)

@@ -12,6 +12,7 @@
 //! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
 //! - `text`: a row's text versions and a person's correction.
 //! - `lore`: a user's lore profile kept.
+//! - `pii`: personal data found in every text version, and reviewers' decisions on it.
 //! - `proofs`: the log's checkpoint, QR scans, witnesses' cosignatures, publication.
 //! - `quality`: scanning every contribution and cleaning up what the scan found.
 //! - `review`: leasing the next row to review and recording a decision.
@@ -25,6 +26,7 @@ pub mod intake;
 pub mod invitations;
 pub mod jobs;
 pub mod lore;
+pub mod pii;
 pub mod proofs;
 pub mod quality;
 pub mod review;

@@ -1,5 +1,6 @@
 //! Data quality as use-cases (admin): a scan classifies every contribution and
-//! stores the result with its score; a cleanup requeues extraction for incomplete rows
+//! stores the result with its score (and scans a page of rows never scanned for
+//! personal data); a cleanup requeues extraction for incomplete rows
 //! and erases empty ones (a dry run unless confirmed; running it twice does no double
 //! work). Each owns its transaction and records its activity entry.
 
@@ -148,7 +149,16 @@ fn run_scan(
     };
     overall["score"] = json!(score);
     overall["orphaned_blobs"] = json!(orphan_blobs.len());
-    let summary = json!({ "overall": overall, "by_modality": counts, "modality": modality, "stale_after_minutes": stale_minutes });
+    // Rows written before personal-data detection existed, a page per scan: a scan
+    // that stops leaves the rest for the next one.
+    let (scanned, remaining) = super::pii::scan_unscanned(db, now)?;
+    let summary = json!({
+        "overall": overall,
+        "by_modality": counts,
+        "modality": modality,
+        "stale_after_minutes": stale_minutes,
+        "pii": { "scanned": scanned, "remaining": remaining },
+    });
     let id = quality::insert_scan(
         db,
         now,

@@ -1,5 +1,6 @@
 //! A row's text as a history: the first version (an engine's output or a text
-//! contribution's own words), then one version per correction. The row keeps the
+//! contribution's own words), then one version per correction; each version is
+//! scanned for personal data as it is written (`pii`). The row keeps the
 //! current text, its version number and its source, so lists and exports read one
 //! row; `text_versions` keeps them all. Intake, jobs and review record versions with
 //! the steps here inside their own transactions; [`edit`] is the owner's (or the
@@ -14,6 +15,7 @@ use crate::store::review_leases;
 use crate::store::text_versions::{self, TextVersion};
 use serde_json::json;
 use wire::jobs::Extraction;
+use wire::layout::Layout;
 use wire::lifecycle::{Status, TextSource};
 use wire::media::Modality;
 
@@ -41,12 +43,12 @@ pub fn record_contributed(
     now: &str,
 ) -> Result<(), DbError> {
     let text = row.extracted_text.as_deref().unwrap_or_default();
-    text_versions::append(
+    let number = text_versions::append(
         db,
         row.id,
         &version(text, TextSource::Contributor, author, now),
     )?;
-    Ok(())
+    super::pii::scan_version(db, row, number, text, true, now)
 }
 
 /// Records a finished extraction: the row is complete, the engine's text joins the
@@ -95,9 +97,11 @@ pub fn record_machine(
         flag.as_deref(),
         now,
     )?;
-    if row.text_source != Some(TextSource::Human) {
+    let current = row.text_source != Some(TextSource::Human);
+    if current {
         contributions::set_text(db, row.id, &v.text, number, TextSource::Machine, now)?;
     }
+    super::pii::scan_version(db, row, number, &v.text, current, now)?;
     Ok(number)
 }
 
@@ -120,10 +124,21 @@ pub fn correct(
     }
     let mut v = version(text, TextSource::Human, Some(author.to_string()), now);
     // Segments the correction left alone keep their time.
+    // An image's word boxes stay: the pixels they locate did not change, and they are
+    // what redaction fills.
     let before = text_versions::current_layout(db, row)?;
-    v.layout = before.and_then(|l| crate::extraction::retime::retime(&l, text));
+    v.layout = before.and_then(|l| {
+        crate::extraction::retime::retime(&l, text).or_else(|| {
+            l.boxes.is_some().then(|| Layout {
+                boxes: l.boxes.clone(),
+                lines: l.lines.clone(),
+                ..Layout::default()
+            })
+        })
+    });
     let number = text_versions::append(db, row.id, &v)?;
     contributions::set_text(db, row.id, text, number, TextSource::Human, now)?;
+    super::pii::scan_version(db, row, number, text, true, now)?;
     review_leases::release(db, row.id)?;
     Ok(Some(number))
 }

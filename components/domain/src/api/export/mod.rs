@@ -9,7 +9,9 @@ use crate::api::{base_url, query, Context, Params, Reply, Request};
 use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
-use crate::export::{CardOptions, ChatOptions, ExportSpec, Exporter, Format, DEFAULT_SYSTEM};
+use crate::export::{
+    CardOptions, ChatOptions, ExportSpec, Exporter, Format, PiiPolicy, PiiSummary, DEFAULT_SYSTEM,
+};
 use crate::store::activity::Activity;
 use crate::store::{activity as activity_log, contributions, lore, secrets, text_versions, users};
 use serde_json::json;
@@ -26,6 +28,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
         prompt: None,
     };
     let (mut license, mut language) = ("other".to_string(), "en".to_string());
+    let (mut pii, mut reason) = (PiiPolicy::default(), None::<String>);
     let mut filters = Vec::new();
     for (key, value) in query(req) {
         match key.as_str() {
@@ -34,6 +37,8 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
             "prompt" => chat.prompt = Some(value),
             "license" => license = value,
             "language" => language = value,
+            "pii" => pii = PiiPolicy::parse(&value)?,
+            "reason" => reason = Some(value),
             "limit" | "cursor" => {
                 return Err(ApiError::invalid(format!(
                     "{key} does not apply to exports; they stream every matching row"
@@ -43,6 +48,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
         }
     }
     let card = CardOptions::validated(&license, &language)?;
+    let reason = pii_reason(caller, pii, reason)?;
     let (mut filter, _) = parse_filter(caller, &filters)?;
     filter.training_only = true;
     // A chat example needs an assistant turn with content: OpenAI's fine-tuning
@@ -51,6 +57,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     if filter.status.is_none() {
         filter.status = Some(Status::Complete);
     }
+    filter.pii = pii.rows();
     let pseudonym_key = transaction(ctx.db, || {
         secrets::get_or_create(ctx.db, "export_pseudonym")
     })?;
@@ -58,25 +65,64 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
         .origin(req)
         .activity(Activity::Export, caller.user_id(), json!({}));
     let described = json!({ "format": format!("{format:?}").to_lowercase(), "filters": req.uri().query().unwrap_or("") });
-    let on_finish = Box::new(move |ctx: &Context, rows: u64, sha256: String| {
-        let now = crate::clock::now();
-        entry.action_data = json!({ "export": described, "rows": rows, "sha256": sha256 });
-        transaction(ctx.db, || {
-            crate::activity_chain::append(ctx.db, &entry, &now)
-        })?;
-        Ok(())
-    });
+    let on_finish = Box::new(
+        move |ctx: &Context, rows: u64, sha256: String, found: &PiiSummary| {
+            let now = crate::clock::now();
+            let masked: serde_json::Map<String, serde_json::Value> = found
+                .masked
+                .iter()
+                .map(|(k, n)| (k.as_str().to_string(), json!(n)))
+                .collect();
+            let personal_data = json!({
+                "policy": found.policy.as_str(),
+                "reason": reason,
+                "masked": masked,
+                "rows_masked": found.rows_masked,
+                "images_redacted": found.images_redacted,
+                "images_left_out": found.images_left_out,
+                "audio_left_out": found.audio_left_out,
+            });
+            entry.action_data = json!({ "export": described, "rows": rows, "sha256": sha256, "pii": personal_data });
+            transaction(ctx.db, || {
+                crate::activity_chain::append(ctx.db, &entry, &now)
+            })?;
+            Ok(())
+        },
+    );
     let date = crate::clock::now()[..10].to_string();
     let spec = ExportSpec {
         format,
         filter,
         chat,
         card,
+        pii,
         pseudonym_key,
         date,
         on_finish,
     };
     Ok(Reply::Stream(Box::new(Exporter::start(ctx, spec)?)))
+}
+
+/// The reason an export keeps personal data (`pii=keep`, the admin only, who must give
+/// one; it goes into the activity log); none for the other policies, which take none.
+fn pii_reason(
+    caller: Caller,
+    pii: PiiPolicy,
+    reason: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    match (pii, reason) {
+        (PiiPolicy::Keep, _) if caller != Caller::Admin => Err(ApiError::forbidden(
+            "pii=keep exports personal data unmasked: only the admin may, with a reason",
+        )),
+        (PiiPolicy::Keep, Some(r)) if !r.trim().is_empty() && r.chars().count() <= 500 => {
+            Ok(Some(r.trim().to_string()))
+        }
+        (PiiPolicy::Keep, _) => Err(ApiError::invalid(
+            "pii=keep needs a reason (reason=, 1 to 500 characters): it is recorded in the activity log",
+        )),
+        (_, Some(_)) => Err(ApiError::invalid("reason applies only to pii=keep")),
+        (_, None) => Ok(None),
+    }
 }
 
 /// GDPR access and portability: the caller's account, contributions (with salts and

@@ -1,0 +1,208 @@
+//! What leaves the service of a text with personal data in it: the text masked, the
+//! layout's pieces (segments, words, boxes, lines) masked the same way, the image with
+//! the boxes of the findings filled, and which transcript segments hold a finding.
+//!
+//! Findings carry character spans in the whole text; a layout's pieces carry only
+//! their own words. [`locate`] finds each piece in the text, in order, which gives it
+//! a span too; every step below works on those spans.
+
+pub mod image;
+
+use pii::Finding;
+use wire::layout::{Layout, Rect};
+
+/// The character span of each piece in `text`, found in order (a piece not found
+/// after the previous one: `None`).
+pub fn locate<'a>(
+    text: &str,
+    pieces: impl IntoIterator<Item = &'a str>,
+) -> Vec<Option<(usize, usize)>> {
+    let mut byte_cursor = 0;
+    pieces
+        .into_iter()
+        .map(|piece| {
+            let piece = piece.trim();
+            if piece.is_empty() {
+                return None;
+            }
+            let at = text[byte_cursor..].find(piece)? + byte_cursor;
+            byte_cursor = at + piece.len();
+            let start = text[..at].chars().count();
+            Some((start, start + piece.chars().count()))
+        })
+        .collect()
+}
+
+/// Whether span `(start, end)` overlaps a finding.
+fn overlaps(span: (usize, usize), findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.start < span.1 && span.0 < f.end)
+}
+
+/// `piece` (at `span` of the whole text) with the findings that fall in it masked.
+fn mask_piece(piece: &str, span: Option<(usize, usize)>, findings: &[Finding]) -> String {
+    let Some((start, end)) = span else {
+        return piece.to_string();
+    };
+    // Spans are of the trimmed piece.
+    let lead = piece.chars().take_while(|c| c.is_whitespace()).count();
+    let local: Vec<Finding> = findings
+        .iter()
+        .filter(|f| f.start < end && start < f.end)
+        .map(|f| Finding {
+            start: f.start.max(start) - start + lead,
+            end: f.end.min(end) - start + lead,
+            ..f.clone()
+        })
+        .collect();
+    pii::mask(piece, &local)
+}
+
+/// `layout` with every piece's text masked where a finding in `text` covers it.
+pub fn mask_layout(layout: &Layout, text: &str, findings: &[Finding]) -> Layout {
+    let mut out = layout.clone();
+    if findings.is_empty() {
+        return out;
+    }
+    macro_rules! mask_all {
+        ($field:ident) => {
+            if let Some(items) = out.$field.as_mut() {
+                let spans = locate(text, items.iter().map(|i| i.text.as_str()));
+                for (item, span) in items.iter_mut().zip(spans) {
+                    item.text = mask_piece(&item.text, span, findings);
+                }
+            }
+        };
+    }
+    mask_all!(segments);
+    mask_all!(words);
+    mask_all!(boxes);
+    mask_all!(lines);
+    out
+}
+
+/// The image boxes of the words a finding covers.
+pub fn boxes_to_fill(layout: &Layout, text: &str, findings: &[Finding]) -> Vec<Rect> {
+    let Some(words) = layout.boxes.as_ref() else {
+        return Vec::new();
+    };
+    let spans = locate(text, words.iter().map(|w| w.text.as_str()));
+    words
+        .iter()
+        .zip(spans)
+        .filter(|(_, span)| span.is_some_and(|s| overlaps(s, findings)))
+        .map(|(w, _)| w.rect)
+        .collect()
+}
+
+/// The boxes to fill so that no finding stays visible: the words each finding
+/// covers; `None` when some finding covers no located word (a person typed it into a
+/// correction, or the engine's words do not spell it), so filling cannot hide it.
+pub fn image_boxes(layout: &Layout, text: &str, findings: &[Finding]) -> Option<Vec<Rect>> {
+    let every_one_covered = findings
+        .iter()
+        .all(|f| !boxes_to_fill(layout, text, std::slice::from_ref(f)).is_empty());
+    every_one_covered.then(|| boxes_to_fill(layout, text, findings))
+}
+
+/// The indexes of the transcript segments a finding falls in.
+pub fn segments_with(layout: &Layout, text: &str, finding: &Finding) -> Vec<usize> {
+    let Some(segments) = layout.segments.as_ref() else {
+        return Vec::new();
+    };
+    locate(text, segments.iter().map(|s| s.text.as_str()))
+        .into_iter()
+        .enumerate()
+        .filter(|(_, span)| span.is_some_and(|s| overlaps(s, std::slice::from_ref(finding))))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wire::layout::{Segment, WordBox};
+
+    fn word(text: &str, x: i64) -> WordBox {
+        WordBox {
+            rect: Rect {
+                x,
+                y: 0,
+                w: 10,
+                h: 10,
+            },
+            text: text.into(),
+            confidence: None,
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn fills_the_words_a_finding_covers() {
+        let text = "Mail: bo@example.com\nCard 4111 1111 1111 1111 ok";
+        let findings = pii::detect(text, &[]);
+        let words = [
+            "Mail:",
+            "bo@example.com",
+            "Card",
+            "4111",
+            "1111",
+            "1111",
+            "1111",
+            "ok",
+        ];
+        let layout = Layout {
+            boxes: Some(
+                words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| word(w, i as i64 * 10))
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let xs: Vec<i64> = boxes_to_fill(&layout, text, &findings)
+            .iter()
+            .map(|r| r.x)
+            .collect();
+        assert_eq!(xs, vec![10, 30, 40, 50, 60]);
+        let masked = mask_layout(&layout, text, &findings);
+        let texts: Vec<&str> = masked
+            .boxes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            vec!["Mail:", "[EMAIL]", "Card", "[CARD]", "[CARD]", "[CARD]", "[CARD]", "ok"]
+        );
+    }
+
+    #[test]
+    fn marks_and_masks_transcript_segments() {
+        let text = "Hi there. Call me at 020 7946 0958 please. Bye.";
+        let findings = pii::detect(text, &[]);
+        let seg = |t: &str| Segment {
+            start_ms: Some(0),
+            end_ms: Some(1),
+            text: t.into(),
+            probability: None,
+            no_speech: None,
+        };
+        let layout = Layout {
+            segments: Some(vec![
+                seg(" Hi there."),
+                seg(" Call me at 020 7946 0958 please."),
+                seg(" Bye."),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(segments_with(&layout, text, &findings[0]), vec![1]);
+        let masked = mask_layout(&layout, text, &findings);
+        assert_eq!(
+            masked.segments.unwrap()[1].text,
+            " Call me at [PHONE] please."
+        );
+    }
+}

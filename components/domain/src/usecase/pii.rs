@@ -1,0 +1,286 @@
+//! Personal data in the texts as use-cases: every new text version is scanned inside
+//! the transaction that writes it ([`scan_version`]); rows written before detection
+//! existed are scanned a page at a time by the quality scan ([`scan_unscanned`]), so a
+//! killed scan resumes where it stopped; reviewers confirm or dismiss a finding, or
+//! add one the detector missed ([`decide`], [`add`]), each in its own transaction with
+//! an activity entry.
+
+use super::db_failures;
+use crate::context::Origin;
+use crate::db::{transaction, Db, DbError};
+use crate::store::activity::Activity;
+use crate::store::contributions::{self, Contribution};
+use crate::store::pii_findings::{self as findings, Decision, NewFinding, StoredFinding};
+use crate::store::{secrets, users};
+use pii::Kind;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// Rows the background scan takes per call.
+pub const SCAN_PAGE: usize = 200;
+
+/// The keyed hash a finding stores instead of the text it matched: equal values hash
+/// alike within one database (so a dismissal follows the value into later versions),
+/// and the key never leaves it, so no list of phone numbers reverses it.
+fn value_hash(key: &[u8], kind: Kind, value: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(key);
+    h.update(kind.as_str().as_bytes());
+    h.update([0]);
+    h.update(value.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Scans text version `version` of `row` (its text `text`) and stores what it finds:
+/// a value a reviewer dismissed on this row before stays dismissed. When the version
+/// is the row's current one (`current`), the row's count follows. Call inside the
+/// write transaction that appends the version.
+pub fn scan_version(
+    db: &dyn Db,
+    row: &Contribution,
+    version: i64,
+    text: &str,
+    current: bool,
+    now: &str,
+) -> Result<(), DbError> {
+    let name = match row.user_id {
+        Some(uid) => users::get(db, uid)?.map(|(name, _, _)| name),
+        None => None,
+    };
+    let names: Vec<&str> = name.as_deref().into_iter().collect();
+    let found = pii::detect(text, &names);
+    let mut open = 0;
+    if !found.is_empty() {
+        let key = secrets::get_or_create(db, "pii_value_hash")?;
+        let dismissed = findings::dismissed_values(db, row.id)?;
+        for f in &found {
+            let hash = value_hash(&key, f.kind, &pii::span_text(text, f.start, f.end));
+            let carried = dismissed.iter().any(|(k, h)| *k == f.kind && *h == hash);
+            findings::insert(
+                db,
+                &NewFinding {
+                    contribution_id: row.id,
+                    version,
+                    finding: f,
+                    value_hash: &hash,
+                    origin: findings::Origin::Detector,
+                    decision: carried.then_some((Decision::Dismissed, "dismissed before")),
+                },
+                now,
+            )?;
+            open += i64::from(!carried);
+        }
+    }
+    if current {
+        contributions::set_pii_count(db, row.id, open)?;
+    }
+    Ok(())
+}
+
+/// Scans up to [`SCAN_PAGE`] rows that were never scanned, oldest first; (rows scanned,
+/// rows still waiting). Call inside a write transaction.
+pub fn scan_unscanned(db: &dyn Db, now: &str) -> Result<(usize, i64), DbError> {
+    let rows = contributions::unscanned_for_pii(db, 0, SCAN_PAGE)?;
+    for row in &rows {
+        let (Some(version), Some(text)) = (row.text_version, row.extracted_text.as_deref()) else {
+            continue;
+        };
+        scan_version(db, row, version, text, true, now)?;
+    }
+    Ok((rows.len(), contributions::unscanned_for_pii_count(db)?))
+}
+
+/// Why a reviewer's change to the findings did not happen.
+#[derive(Debug)]
+pub enum PiiError {
+    /// No live row has this id.
+    NotFound(i64),
+    /// The row has no finding with this id on its current text.
+    NoFinding(i64),
+    /// The row has no text yet.
+    NoText(i64),
+    /// The span is not inside the current text.
+    OutOfText {
+        /// The text's length in characters.
+        length: usize,
+    },
+    /// The database failed.
+    Db(DbError),
+}
+
+db_failures!(PiiError);
+
+/// Recounts the findings on the row's current text that still count.
+fn recount(db: &dyn Db, row: &Contribution) -> Result<Vec<StoredFinding>, DbError> {
+    let current = findings::of_version(db, row.id, row.text_version.unwrap_or(0))?;
+    contributions::set_pii_count(
+        db,
+        row.id,
+        current.iter().filter(|f| f.counts()).count() as i64,
+    )?;
+    Ok(current)
+}
+
+/// A reviewer confirms or dismisses finding `finding` of row `id`; the current text's
+/// findings afterwards.
+pub fn decide(
+    db: &dyn Db,
+    origin: &Origin,
+    id: i64,
+    finding: i64,
+    decision: Decision,
+    reviewer: (&str, Option<i64>),
+) -> Result<Vec<StoredFinding>, PiiError> {
+    let now = crate::clock::now();
+    transaction(db, || {
+        let row = contributions::get(db, id)?.ok_or(PiiError::NotFound(id))?;
+        let f = findings::get(db, id, finding)?
+            .filter(|f| Some(f.version) == row.text_version)
+            .ok_or(PiiError::NoFinding(finding))?;
+        findings::decide(db, f.id, decision, reviewer.0, &now)?;
+        let data = json!({ "contribution_id": id, "finding": f.id, "kind": f.kind, "decision": decision, "by": reviewer.0 });
+        origin.log(db, Activity::PiiReviewed, reviewer.1, data, &now)?;
+        Ok(recount(db, &row)?)
+    })
+}
+
+/// A reviewer marks characters `start..end` of row `id`'s current text as personal
+/// data of `kind` the detector missed; the current text's findings afterwards.
+pub fn add(
+    db: &dyn Db,
+    origin: &Origin,
+    id: i64,
+    kind: Kind,
+    span: (usize, usize),
+    reviewer: (&str, Option<i64>),
+) -> Result<Vec<StoredFinding>, PiiError> {
+    let now = crate::clock::now();
+    transaction(db, || {
+        let row = contributions::get(db, id)?.ok_or(PiiError::NotFound(id))?;
+        let (Some(version), Some(text)) = (row.text_version, row.extracted_text.as_deref()) else {
+            return Err(PiiError::NoText(id));
+        };
+        let length = text.chars().count();
+        if span.0 >= span.1 || span.1 > length {
+            return Err(PiiError::OutOfText { length });
+        }
+        let key = secrets::get_or_create(db, "pii_value_hash")?;
+        let hash = value_hash(&key, kind, &pii::span_text(text, span.0, span.1));
+        let finding = pii::Finding {
+            kind,
+            start: span.0,
+            end: span.1,
+            confidence: 1.0,
+        };
+        let new = NewFinding {
+            contribution_id: id,
+            version,
+            finding: &finding,
+            value_hash: &hash,
+            origin: findings::Origin::Reviewer,
+            decision: Some((Decision::Confirmed, reviewer.0)),
+        };
+        let fid = findings::insert(db, &new, &now)?;
+        let data = json!({ "contribution_id": id, "finding": fid, "kind": kind, "decision": "added", "by": reviewer.0 });
+        origin.log(db, Activity::PiiReviewed, reviewer.1, data, &now)?;
+        Ok(recount(db, &row)?)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    #[test]
+    fn a_text_is_scanned_as_it_arrives_and_a_dismissal_follows_the_value() {
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada Lovelace");
+        let row = fixture::text(&db, ada, "Ada Lovelace, ada@example.org, 0171 4960000").row;
+        let row = contributions::get(&db, row.id).unwrap().unwrap();
+        let found = findings::of_version(&db, row.id, 1).unwrap();
+        let kinds: Vec<Kind> = found.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, [Kind::Name, Kind::Email, Kind::Phone]);
+        assert_eq!(row.pii_count, Some(3));
+        assert!(found
+            .iter()
+            .all(|f| f.value_hash.len() == 64 && !f.value_hash.contains("ada")));
+
+        let me = ("admin", None);
+        let after = decide(
+            &db,
+            &Origin::default(),
+            row.id,
+            found[0].id,
+            Decision::Dismissed,
+            me,
+        )
+        .unwrap();
+        assert_eq!(after[0].decision, Some(Decision::Dismissed));
+        assert_eq!(
+            contributions::get(&db, row.id).unwrap().unwrap().pii_count,
+            Some(2)
+        );
+
+        // A correction: the dismissed name is found again and stays dismissed.
+        let row = contributions::get(&db, row.id).unwrap().unwrap();
+        let now = crate::clock::now();
+        transaction(&db, || {
+            super::super::text::correct(&db, &row, "Ada Lovelace, ada@example.org", "admin", &now)
+        })
+        .unwrap();
+        let row = contributions::get(&db, row.id).unwrap().unwrap();
+        let v2 = findings::of_version(&db, row.id, 2).unwrap();
+        assert_eq!(v2[0].decision, Some(Decision::Dismissed));
+        assert_eq!(row.pii_count, Some(1));
+
+        // A reviewer adds what the detector missed; a span past the text is refused.
+        let after = add(&db, &Origin::default(), row.id, Kind::Name, (0, 3), me).unwrap();
+        assert_eq!(after.len(), 3);
+        assert_eq!(
+            contributions::get(&db, row.id).unwrap().unwrap().pii_count,
+            Some(2)
+        );
+        assert!(matches!(
+            add(&db, &Origin::default(), row.id, Kind::Name, (10, 99), me),
+            Err(PiiError::OutOfText { length: 29 })
+        ));
+        assert!(
+            matches!(
+                decide(
+                    &db,
+                    &Origin::default(),
+                    row.id,
+                    found[1].id,
+                    Decision::Confirmed,
+                    me
+                ),
+                Err(PiiError::NoFinding(_))
+            ),
+            "a finding of an older version is not the current text's"
+        );
+    }
+
+    #[test]
+    fn the_background_scan_takes_rows_never_scanned() {
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada");
+        let id = fixture::text(&db, ada, "mail me: x@example.com").row.id;
+        db.execute("DELETE FROM pii_findings", &[]).unwrap();
+        db.execute("UPDATE training_contributions SET pii_count = NULL", &[])
+            .unwrap();
+        let now = crate::clock::now();
+        assert_eq!(
+            transaction(&db, || scan_unscanned(&db, &now)).unwrap(),
+            (1, 0)
+        );
+        assert_eq!(
+            contributions::get(&db, id).unwrap().unwrap().pii_count,
+            Some(1)
+        );
+        assert_eq!(
+            transaction(&db, || scan_unscanned(&db, &now)).unwrap(),
+            (0, 0)
+        );
+    }
+}

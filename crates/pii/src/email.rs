@@ -1,0 +1,47 @@
+//! E-mail addresses: a local part, `@`, and a domain with a top-level label of letters.
+
+use crate::spans::{after, before};
+use crate::Hit;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}",
+    )
+    .expect("the e-mail pattern compiles")
+});
+
+/// Every e-mail address in `text`.
+pub(crate) fn find(text: &str) -> Vec<Hit> {
+    EMAIL
+        .find_iter(text)
+        // Not the tail of a longer token (`x@y.com` inside `a.x@y.comb` is no address).
+        .filter(|m| !after(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '@'))
+        .filter(|m| before(text, m.start()) != Some('@'))
+        .map(|m| Hit {
+            start: m.start(),
+            end: m.end(),
+            confidence: 0.95,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        find(text).iter().map(|h| &text[h.start..h.end]).collect()
+    }
+
+    #[test]
+    fn finds_addresses_and_not_mentions() {
+        assert_eq!(
+            found("Reply to <john.o'neil+tag@mail.example.co.uk>, not @john or a@b."),
+            vec!["john.o'neil+tag@mail.example.co.uk"]
+        );
+        assert_eq!(found("müller@bücher.de."), vec!["müller@bücher.de"]);
+        assert!(found("version 1.2@3.4 and user@localhost").is_empty());
+    }
+}
