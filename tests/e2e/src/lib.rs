@@ -7,6 +7,7 @@
 //! with two host instances on it, and requests alternate between the instances.
 
 pub mod contract;
+pub mod hf;
 pub mod media;
 pub mod python;
 pub mod sqld;

@@ -4,37 +4,14 @@
 //! read the default config. Every row is read, every media file decoded, and texts and
 //! media bytes compared with the API's (`tests/hf/check_export.py`).
 
+use e2e::hf::{interpreters, unpack};
 use e2e::media::{rendered, speech};
 use e2e::{Body, TestHost};
 use serde_json::{json, Value};
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const ADMIN: &str = "hf-admin";
 const WORKER: &str = "hf-worker";
-
-/// The two interpreters: datasets 3.6.0 (audio) and 5.2.0 (images, text).
-fn interpreters() -> (PathBuf, PathBuf) {
-    let listed = e2e::python::prepared("TDS_DATASETS_PYTHONS", "prepare-datasets").unwrap();
-    let mut lines = listed.split_whitespace().map(PathBuf::from);
-    (lines.next().unwrap(), lines.next().unwrap())
-}
-
-fn unpack(tar: &[u8], dir: &Path) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut archive = tar::Archive::new(tar);
-    for entry in archive.entries().unwrap() {
-        let mut entry = entry.unwrap();
-        let name = entry.path().unwrap().display().to_string();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        let path = dir.join(&name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-        names.push(name);
-    }
-    names
-}
 
 fn check(python: &Path, dir: &Path, expected: &Path, configs: &[&str]) -> String {
     let mut args = vec![dir.as_os_str(), expected.as_os_str()];

@@ -69,22 +69,19 @@ fn readable_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contri
     }
 }
 
-/// The row, for the admin or the reviewer holding its lease (who decide on findings).
-fn reviewed_row(
-    ctx: &Context,
-    req: &Request,
-    params: &Params,
-) -> Result<(Caller, Contribution), ApiError> {
-    let caller = require_reviewer(ctx, req)?;
-    let row = match caller {
-        Caller::Admin => visible_row(ctx, caller, params)?,
-        _ => leased_to(ctx, caller, params)?.ok_or_else(|| {
-            ApiError::conflict(
-                "review the row first: only the reviewer holding its lease may change its findings",
-            )
-        })?,
-    };
-    Ok((caller, row))
+/// The row, for the admin or the reviewer `caller` holding its lease (who decide on
+/// findings): 404 when it does not exist, 409 when another holds it or nobody does.
+fn reviewed_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contribution, ApiError> {
+    let row = visible_row(ctx, Caller::Admin, params)?;
+    if caller == Caller::Admin {
+        return Ok(row);
+    }
+    leased_to(ctx, caller, params)?.ok_or_else(|| {
+        ApiError::conflict(format!(
+            "contribution {} is not leased to you: only the reviewer holding its lease (GET /api/review/next) may change its findings",
+            row.id
+        ))
+    })
 }
 
 /// `GET /api/training-data/{id}/pii`.
@@ -105,8 +102,9 @@ struct NewFinding {
 /// `POST /api/training-data/{id}/pii {kind, start, end}`: a finding the detector
 /// missed (characters `start..end` of the current text); 201 with the findings.
 pub fn add(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
-    let (caller, row) = reviewed_row(ctx, req, params)?;
+    let caller = require_reviewer(ctx, req)?;
     let body: NewFinding = json_body(req)?;
+    let row = reviewed_row(ctx, caller, params)?;
     let actor = caller.actor().unwrap_or_default();
     usecase::add(
         ctx.db,
@@ -136,9 +134,10 @@ enum DecisionName {
 
 /// `PATCH /api/training-data/{id}/pii/{finding} {decision: confirmed|dismissed}`.
 pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
-    let (caller, row) = reviewed_row(ctx, req, params)?;
-    let finding = params.id("finding", "finding")?;
+    let caller = require_reviewer(ctx, req)?;
     let body: DecisionBody = json_body(req)?;
+    let row = reviewed_row(ctx, caller, params)?;
+    let finding = params.id("finding", "finding")?;
     let decision = match body.decision {
         DecisionName::Confirmed => Decision::Confirmed,
         DecisionName::Dismissed => Decision::Dismissed,

@@ -87,7 +87,7 @@ impl PageFindings {
         for row in rows {
             let text = row.extracted_text.clone().unwrap_or_default();
             let findings: Vec<Finding> = match row.pii_count {
-                None => pii::detect(&text, &[]),
+                None => crate::redaction::detect(row.modality, row.text_source, &text, &[]),
                 Some(_) => stored
                     .remove(&row.id)
                     .unwrap_or_default()

@@ -10,6 +10,25 @@ pub mod image;
 
 use pii::Finding;
 use wire::layout::{Layout, Rect};
+use wire::lifecycle::TextSource;
+use wire::media::Modality;
+
+/// The findings in a row's text: what OCR read from an image is scanned with its
+/// split tokens joined (`pii::detect_ocr`), everything else as written.
+pub fn detect(
+    modality: Modality,
+    source: Option<TextSource>,
+    text: &str,
+    names: &[&str],
+) -> Vec<Finding> {
+    let read_by_ocr = source == Some(TextSource::Machine)
+        && matches!(modality, Modality::Screenshot | Modality::Drawing);
+    if read_by_ocr {
+        pii::detect_ocr(text, names)
+    } else {
+        pii::detect(text, names)
+    }
+}
 
 /// The character span of each piece in `text`, found in order (a piece not found
 /// after the previous one: `None`).
@@ -38,10 +57,11 @@ fn overlaps(span: (usize, usize), findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.start < span.1 && span.0 < f.end)
 }
 
-/// `piece` (at `span` of the whole text) with the findings that fall in it masked.
+/// `piece` (at `span` of the whole text) with the findings that fall in it masked; a
+/// piece not found in the text (an engine's word spelled otherwise) is scanned alone.
 fn mask_piece(piece: &str, span: Option<(usize, usize)>, findings: &[Finding]) -> String {
     let Some((start, end)) = span else {
-        return piece.to_string();
+        return pii::mask(piece, &pii::detect(piece, &[]));
     };
     // Spans are of the trimmed piece.
     let lead = piece.chars().take_while(|c| c.is_whitespace()).count();

@@ -144,7 +144,7 @@ pub fn contribute(
                 verification_code: &code,
             },
         )?;
-        let Some(row) = inserted else {
+        let Some(mut row) = inserted else {
             let existing = contributions::find_by_owner_and_hash(db, owner, &content_hash)?
                 .ok_or(IntakeError::DuplicateVanished)?;
             let job = jobs::latest_for(db, existing.id)?;
@@ -156,7 +156,7 @@ pub fn contribute(
         let job = match job_kind {
             Some(kind) => Some(jobs::enqueue(db, kind, row.id, &now)?),
             None => {
-                text::record_contributed(db, &row, caller.actor(), &now)?;
+                row.pii_count = Some(text::record_contributed(db, &row, caller.actor(), &now)?);
                 None
             }
         };

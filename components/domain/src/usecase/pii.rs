@@ -15,6 +15,7 @@ use crate::store::{secrets, users};
 use pii::Kind;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use wire::lifecycle::TextSource;
 
 /// Rows the background scan takes per call.
 pub const SCAN_PAGE: usize = 200;
@@ -31,24 +32,35 @@ fn value_hash(key: &[u8], kind: Kind, value: &str) -> String {
     hex::encode(h.finalize())
 }
 
-/// Scans text version `version` of `row` (its text `text`) and stores what it finds:
-/// a value a reviewer dismissed on this row before stays dismissed. When the version
-/// is the row's current one (`current`), the row's count follows. Call inside the
-/// write transaction that appends the version.
+/// A text version to scan: its number, its text, who wrote it, and whether it is the
+/// row's current text.
+pub struct Version<'a> {
+    /// The version's number.
+    pub number: i64,
+    /// Its text.
+    pub text: &'a str,
+    /// Who wrote it (an engine's OCR output is read with split tokens joined).
+    pub source: TextSource,
+    /// Whether it is the row's current text (then the row's count follows).
+    pub current: bool,
+}
+
+/// Scans a text version of `row` and stores what it finds: a value a reviewer
+/// dismissed on this row before stays dismissed. Call inside the write transaction
+/// that appends the version. Returns how many findings count.
 pub fn scan_version(
     db: &dyn Db,
     row: &Contribution,
-    version: i64,
-    text: &str,
-    current: bool,
+    v: &Version,
     now: &str,
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
+    let (version, text, current) = (v.number, v.text, v.current);
     let name = match row.user_id {
         Some(uid) => users::get(db, uid)?.map(|(name, _, _)| name),
         None => None,
     };
     let names: Vec<&str> = name.as_deref().into_iter().collect();
-    let found = pii::detect(text, &names);
+    let found = crate::redaction::detect(row.modality, Some(v.source), text, &names);
     let mut open = 0;
     if !found.is_empty() {
         let key = secrets::get_or_create(db, "pii_value_hash")?;
@@ -74,7 +86,7 @@ pub fn scan_version(
     if current {
         contributions::set_pii_count(db, row.id, open)?;
     }
-    Ok(())
+    Ok(open)
 }
 
 /// Scans up to [`SCAN_PAGE`] rows that were never scanned, oldest first; (rows scanned,
@@ -82,10 +94,21 @@ pub fn scan_version(
 pub fn scan_unscanned(db: &dyn Db, now: &str) -> Result<(usize, i64), DbError> {
     let rows = contributions::unscanned_for_pii(db, 0, SCAN_PAGE)?;
     for row in &rows {
-        let (Some(version), Some(text)) = (row.text_version, row.extracted_text.as_deref()) else {
+        let (Some(number), Some(text)) = (row.text_version, row.extracted_text.as_deref()) else {
             continue;
         };
-        scan_version(db, row, version, text, true, now)?;
+        let source = row.text_source.unwrap_or(TextSource::Machine);
+        scan_version(
+            db,
+            row,
+            &Version {
+                number,
+                text,
+                source,
+                current: true,
+            },
+            now,
+        )?;
     }
     Ok((rows.len(), contributions::unscanned_for_pii_count(db)?))
 }

@@ -7,6 +7,7 @@
 //! admin's) change of a row, a use-case with its own transaction.
 
 use super::db_failures;
+use super::pii::Version;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
@@ -35,20 +36,26 @@ fn version(text: &str, source: TextSource, author: Option<String>, now: &str) ->
 }
 
 /// Starts a text contribution's history with the contributor's words (the row was
-/// inserted with them as version 1).
+/// inserted with them as version 1); how many findings of personal data they hold.
 pub fn record_contributed(
     db: &dyn Db,
     row: &Contribution,
     author: Option<String>,
     now: &str,
-) -> Result<(), DbError> {
+) -> Result<i64, DbError> {
     let text = row.extracted_text.as_deref().unwrap_or_default();
     let number = text_versions::append(
         db,
         row.id,
         &version(text, TextSource::Contributor, author, now),
     )?;
-    super::pii::scan_version(db, row, number, text, true, now)
+    let v = Version {
+        number,
+        text,
+        source: TextSource::Contributor,
+        current: true,
+    };
+    super::pii::scan_version(db, row, &v, now)
 }
 
 /// Records a finished extraction: the row is complete, the engine's text joins the
@@ -101,7 +108,13 @@ pub fn record_machine(
     if current {
         contributions::set_text(db, row.id, &v.text, number, TextSource::Machine, now)?;
     }
-    super::pii::scan_version(db, row, number, &v.text, current, now)?;
+    let scanned = Version {
+        number,
+        text: &v.text,
+        source: TextSource::Machine,
+        current,
+    };
+    super::pii::scan_version(db, row, &scanned, now)?;
     Ok(number)
 }
 
@@ -138,7 +151,13 @@ pub fn correct(
     });
     let number = text_versions::append(db, row.id, &v)?;
     contributions::set_text(db, row.id, text, number, TextSource::Human, now)?;
-    super::pii::scan_version(db, row, number, text, true, now)?;
+    let scanned = Version {
+        number,
+        text,
+        source: TextSource::Human,
+        current: true,
+    };
+    super::pii::scan_version(db, row, &scanned, now)?;
     review_leases::release(db, row.id)?;
     Ok(Some(number))
 }
