@@ -159,6 +159,25 @@ fn ingest() -> anyhow::Result<()> {
             stats,
         );
     }
+    // The same, each text holding an e-mail address, a phone number and a card number
+    // (three findings stored): what detection costs on the ingest path when it finds.
+    let stats = measure(1, 2000, |a, i| {
+        let text = format!(
+            "Mail ann{i}@example.com or call +44 20 7946 {i:04}; card 4111 1111 1111 1111."
+        );
+        post(
+            a,
+            &url,
+            Some(&token),
+            &json!({ "modality": "text", "text": text }),
+        )
+    });
+    row(
+        "text ingest with personal data (3 findings), sequential",
+        1,
+        2000,
+        stats,
+    );
     Ok(())
 }
 
@@ -977,6 +996,14 @@ fn statements() -> anyhow::Result<()> {
     let text = |n: usize| json!({ "modality": "text", "text": format!("note {n}") });
     count(UNIFIED_INPUT, &token, "POST", "/api/unified-input", text(0));
     let (_, _, text_n) = count(UNIFIED_INPUT, &token, "POST", "/api/unified-input", text(1));
+    let personal = json!({ "modality": "text", "text": "Mail ann@example.com or call +44 20 7946 0958; card 4111 1111 1111 1111." });
+    let (_, _, personal_n) = count(
+        UNIFIED_INPUT,
+        &token,
+        "POST",
+        "/api/unified-input",
+        personal,
+    );
     use base64::Engine as _;
     let wav = |tag: &str| {
         let mut bytes = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
@@ -1033,6 +1060,7 @@ fn statements() -> anyhow::Result<()> {
     );
     println!("\n| request | statements (handler; the adapter adds 2) |\n|---|---|");
     println!("| POST /api/unified-input (text) | {text_n} |");
+    println!("| POST /api/unified-input (text with 3 findings of personal data) | {personal_n} |");
     println!("| POST /api/unified-input (voice) | {voice_n} |");
     println!("| POST /api/jobs/claim (a job is due) | {claim_n} |");
     println!("| POST /api/jobs/claim (idle: {idle_status}) | {idle_n} |");

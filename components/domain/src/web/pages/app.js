@@ -185,11 +185,12 @@
   }
 
   /**
-   * Outlines word boxes (x, y, w, h in the image's own pixels) over `img`: the image
-   * is wrapped in a container and each box placed in percentages, so it follows the
-   * image's displayed size. Returns the container.
+   * Outlines boxes (x, y, w, h in the image's own pixels) over `img`, each with the
+   * class `kind` (word boxes; `pii-box` for personal data): the image is wrapped in a
+   * container and each box placed in percentages, so it follows the image's displayed
+   * size. Boxes of other kinds stay. Returns the container.
    */
-  function outlineBoxes(img, boxes) {
+  function outlineBoxes(img, boxes, kind = "word-box") {
     let frame = img.parentElement;
     if (!frame || !frame.classList.contains("boxed")) {
       frame = document.createElement("span");
@@ -197,14 +198,14 @@
       img.replaceWith(frame);
       frame.append(img);
     }
-    frame.querySelectorAll(".word-box").forEach((b) => b.remove());
+    frame.querySelectorAll("." + kind).forEach((b) => b.remove());
     const place = () => {
       const w = img.naturalWidth, h = img.naturalHeight;
       if (!w || !h) return;
       for (const b of boxes || []) {
         const box = document.createElement("span");
-        box.className = "word-box";
-        box.title = b.text;
+        box.className = kind;
+        box.title = b.text || "personal data";
         Object.assign(box.style, {
           left: `${(100 * b.x) / w}%`, top: `${(100 * b.y) / h}%`,
           width: `${(100 * b.w) / w}%`, height: `${(100 * b.h) / h}%`,
@@ -221,9 +222,10 @@
 
   /**
    * A list of a transcript's segments, each a button that plays `audio` from its
-   * start; edited (untimed) segments are listed without a time.
+   * start; edited (untimed) segments are listed without a time; those whose indexes
+   * are in `marked` (personal data found in them) are marked.
    */
-  function segmentList(audio, segments) {
+  function segmentList(audio, segments, marked = new Set()) {
     const list = document.createElement("ol");
     list.className = "segments";
     list.setAttribute("aria-label", "Segments: play from one");
@@ -245,9 +247,76 @@
         });
       }
       item.append(button);
+      if (marked.has(list.children.length)) {
+        item.className = "has-pii";
+        button.setAttribute("aria-description", "personal data found here");
+      }
       list.append(item);
     }
     return list;
+  }
+
+  const KIND_NAMES = {
+    email: "e-mail address", phone: "phone number", card: "payment card", iban: "IBAN", ip: "IP address",
+    url_credentials: "URL with credentials", secret: "secret", name: "a person's name",
+  };
+
+  /**
+   * Personal data found in `text` (findings with character spans, counted in code
+   * points as the API counts them): the text with each span marked, and a list of the
+   * findings; with `decide`, each item has Confirm and Dismiss buttons that call it.
+   */
+  function findingsView(text, findings, decide) {
+    const box = document.createElement("div");
+    box.className = "pii";
+    const chars = Array.from(text || "");
+    const marked = document.createElement("p");
+    marked.className = "pii-text";
+    let at = 0;
+    for (const f of [...findings].sort((a, b) => a.start - b.start)) {
+      if (f.start < at) continue;
+      marked.append(chars.slice(at, f.start).join(""));
+      const mark = document.createElement("mark");
+      mark.className = "pii-mark" + (f.decision === "dismissed" ? " dismissed" : "");
+      mark.dataset.kind = f.kind;
+      mark.title = KIND_NAMES[f.kind] || f.kind;
+      mark.textContent = chars.slice(f.start, f.end).join("");
+      marked.append(mark);
+      at = f.end;
+    }
+    marked.append(chars.slice(at).join(""));
+    const list = document.createElement("ul");
+    list.className = "pii-list";
+    for (const f of findings) {
+      const item = document.createElement("li");
+      item.dataset.kind = f.kind;
+      const how = f.origin === "reviewer" ? "added by a reviewer" : `found, ${Math.round(f.confidence * 100)}% sure`;
+      const state = f.decision ? ` · ${f.decision}` : "";
+      item.append(`${KIND_NAMES[f.kind] || f.kind}: “${f.text}” (${how}${state})`);
+      if (decide) {
+        for (const [label, decision] of [["Confirm", "confirmed"], ["Dismiss", "dismissed"]]) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "secondary small";
+          b.textContent = label;
+          b.disabled = f.decision === decision;
+          b.addEventListener("click", () => decide(f, decision));
+          item.append(" ", b);
+        }
+      }
+      list.append(item);
+    }
+    box.append(marked, list);
+    return box;
+  }
+
+  /** The code-point offsets of a textarea's selection (the browser counts UTF-16 units). */
+  function selectionSpan(area) {
+    const points = (s) => Array.from(s).length;
+    return {
+      start: points(area.value.slice(0, area.selectionStart)),
+      end: points(area.value.slice(0, area.selectionEnd)),
+    };
   }
 
   /** Resets the shared result panel (ids from pages/mod.rs). */
@@ -521,6 +590,6 @@
     };
   })();
 
-  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, campaign, ApiError, loadSvg, mediaElement, outlineBoxes, segmentList, authHeaders, STATUS_CLASS };
+  window.TDS = { $, api, upload, poll, say, setProgress, showRow, resetResult, contribute, token, keepToken, campaign, ApiError, loadSvg, mediaElement, outlineBoxes, segmentList, findingsView, selectionSpan, KIND_NAMES, loadBlob, authHeaders, STATUS_CLASS };
   initTokenBar();
 })();

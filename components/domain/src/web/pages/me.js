@@ -3,10 +3,12 @@
 // correct the text (PATCH {text}), opt in or out (PATCH {included_in_training}) and
 // delete it after a confirmation (DELETE); the zip of everything comes from
 // GET /api/me/export. "Replace my token" (POST /api/me/token) keeps the new token in
-// this browser and shows it once.
+// this browser and shows it once. A row with personal data found in it says so and
+// shows what was found (GET /api/training-data/{id}/pii); an image can be shown as
+// exports and reviewers get it (GET .../media?redacted=true).
 "use strict";
 (() => {
-  const { $, api, say, token, keepToken, mediaElement, authHeaders, STATUS_CLASS } = window.TDS;
+  const { $, api, say, token, keepToken, mediaElement, authHeaders, STATUS_CLASS, findingsView, loadBlob } = window.TDS;
   const list = $("rows");
   const status = $("me-status");
   const more = $("more");
@@ -49,6 +51,7 @@
     rowStatus.setAttribute("aria-live", "polite");
     const media = mediaElement(row, (e) => say(rowStatus, "Could not load the media: " + e.message, "bad"));
     if (media) item.append(el("div", { className: "media" }, media));
+    if (row.pii_count) item.append(personalData(row, media, rowStatus));
 
     const textId = `text-${id}`;
     const provenance = el("span", { className: "muted provenance", textContent: describe(row) });
@@ -114,6 +117,39 @@
         del),
       confirm, rowStatus);
     return item;
+  }
+
+  /**
+   * What was found in a row: opened, the text with each finding marked and listed;
+   * for an image, a switch between the original and the redacted copy others get.
+   */
+  function personalData(row, media, rowStatus) {
+    const n = row.pii_count;
+    const details = el("details", { className: "pii-details" },
+      el("summary", { textContent: `Personal data found: ${n} (masked in training exports)` }));
+    const found = el("div");
+    details.append(found);
+    details.addEventListener("toggle", async () => {
+      if (!details.open || found.childElementCount) return;
+      try {
+        const { body } = await api("GET", `/api/training-data/${row.id}/pii`);
+        found.append(findingsView(row.extracted_text, body.findings));
+      } catch (e) {
+        say(rowStatus, "Could not load what was found: " + e.message, "bad");
+      }
+    });
+    if (media && media.tagName === "IMG") {
+      const toggleId = `redacted-${row.id}`;
+      const toggle = el("input", { type: "checkbox", id: toggleId });
+      toggle.addEventListener("change", () => {
+        const path = new URL(row.media_url, location.href).pathname;
+        loadBlob(media, toggle.checked ? path + "?redacted=true" : path)
+          .catch((e) => say(rowStatus, "Could not load the image: " + e.message, "bad"));
+      });
+      details.append(el("p", { className: "check" }, toggle,
+        el("label", { htmlFor: toggleId, textContent: "Show the image as exports and reviewers get it (redacted)" })));
+    }
+    return details;
   }
 
   async function load(reset) {

@@ -3,10 +3,13 @@
 // key (A, R, E, S; Ctrl+Enter in the text box accepts, Esc leaves it). Decisions go to
 // POST /api/training-data/{id}/review; the page says how many decisions a row has and
 // needs, never how others decided. A memo's segments are listed with their times (a
-// click plays from there); an image's word boxes are outlined over it.
+// click plays from there); an image's word boxes are outlined over it. Personal data
+// found in the text is marked in it (and its segments or boxes); the reviewer confirms
+// or dismisses each finding (PATCH .../pii/{finding}) or marks a part of the text the
+// detector missed (POST .../pii).
 "use strict";
 (() => {
-  const { $, api, say, token, mediaElement, outlineBoxes, segmentList } = window.TDS;
+  const { $, api, say, token, mediaElement, outlineBoxes, segmentList, findingsView, selectionSpan, KIND_NAMES } = window.TDS;
   const status = $("review-status");
   const item = $("item");
   const empty = $("review-empty");
@@ -38,13 +41,57 @@
     text.value = current.extracted_text || "";
     const media = mediaElement(current, (e) => say(status, "Could not load the media: " + e.message, "bad"));
     const layout = current.layout || {};
+    const findings = current.pii_findings || [];
     const shown = [];
-    if (media && media.tagName === "IMG" && layout.boxes) shown.push(outlineBoxes(media, layout.boxes));
-    else if (media) shown.push(media);
-    if (media && media.tagName === "AUDIO" && layout.segments) shown.push(segmentList(media, layout.segments));
+    if (media && media.tagName === "IMG" && layout.boxes) {
+      outlineBoxes(media, layout.boxes);
+      shown.push(outlineBoxes(media, findings.flatMap((f) => f.boxes || []), "pii-box"));
+    } else if (media) shown.push(media);
+    if (media && media.tagName === "AUDIO" && layout.segments) {
+      shown.push(segmentList(media, layout.segments, new Set(findings.flatMap((f) => f.segments || []))));
+    }
     $("item-media").replaceChildren(...shown);
+    showFindings();
     say(status, `Row #${current.id} is yours until ${new Date(answer.lease.expires_at).toLocaleTimeString()}.`, "");
   }
+
+  /** The personal data found in the current row's text, to confirm or dismiss. */
+  function showFindings() {
+    const findings = current.pii_findings || [];
+    const found = $("pii-found");
+    if (!findings.length) {
+      found.replaceChildren(Object.assign(document.createElement("p"), { className: "muted", textContent: "None found." }));
+      return;
+    }
+    found.replaceChildren(findingsView(current.extracted_text, findings, decidePii));
+  }
+
+  async function changePii(method, path, body, done) {
+    try {
+      const { body: after } = await api(method, `/api/training-data/${current.id}/pii${path}`, body);
+      current.pii_findings = after.findings;
+      showFindings();
+      say(status, done, "ok");
+    } catch (e) {
+      say(status, "Not recorded: " + e.message, "bad");
+    }
+  }
+
+  const decidePii = (f, decision) => changePii("PATCH", `/${f.id}`, { decision },
+    decision === "dismissed" ? "Dismissed: it is not personal data." : "Confirmed as personal data.");
+
+  $("pii-kind").append(...Object.entries(KIND_NAMES).map(([value, label]) =>
+    Object.assign(document.createElement("option"), { value, textContent: label })));
+  $("pii-add").addEventListener("click", () => {
+    if (!current) return;
+    if (text.value !== (current.extracted_text || "")) {
+      say(status, "Mark personal data in the text as it stands, before you edit it.", "bad");
+      return;
+    }
+    const { start, end } = selectionSpan(text);
+    if (start === end) { say(status, "Select the part of the text to mark first.", "bad"); return; }
+    changePii("POST", "", { kind: $("pii-kind").value, start, end }, "Marked as personal data.");
+  });
 
   async function next(after) {
     if (!token()) { say(status, "Save a reviewer's token above to start.", ""); item.hidden = true; return; }

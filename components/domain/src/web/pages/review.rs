@@ -1,6 +1,7 @@
 //! `/review`: one row at a time with its media and current text, keyboard first
 //! (accept, reject, edit, skip, each with its key on the button), with the session's
-//! progress and what remains.
+//! progress and what remains, and the personal data found in it to confirm, dismiss
+//! or add to.
 
 /// The body of the review page.
 pub fn body() -> String {
@@ -24,6 +25,13 @@ pub fn body() -> String {
     <div id="item-media" class="media"></div>
     <label for="item-text">Text <span id="item-source" class="muted"></span></label>
     <textarea id="item-text" rows="4" spellcheck="true"></textarea>
+    <section id="item-pii" class="pii-panel" aria-labelledby="pii-title">
+      <h4 id="pii-title">Personal data</h4>
+      <div id="pii-found"></div>
+      <p class="controls"><label for="pii-kind">Select a part of the text the detector missed, then mark it as</label>
+      <select id="pii-kind"></select>
+      <button type="button" id="pii-add" class="secondary">Mark as personal data</button></p>
+    </section>
     <p class="controls keys">
       <button type="button" id="accept" aria-keyshortcuts="A"><kbd>A</kbd> Accept</button>
       <button type="button" id="reject" class="danger" aria-keyshortcuts="R"><kbd>R</kbd> Reject</button>
