@@ -8,7 +8,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}").expect("the IBAN pattern compiles")
+    Regex::new(r"[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,30}").expect("the IBAN pattern compiles")
 });
 
 /// The shortest IBAN any country issues (Norway: 15 characters).
@@ -17,6 +17,16 @@ const SHORTEST: usize = 15;
 /// Every IBAN in `text`.
 pub(crate) fn find(text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // Two capitals and two digits start every IBAN.
+    let starts = text.as_bytes().windows(4).any(|w| {
+        w[0].is_ascii_uppercase()
+            && w[1].is_ascii_uppercase()
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+    });
+    if !starts {
+        return hits;
+    }
     for m in CANDIDATE.find_iter(text) {
         if joins(before(text, m.start())) {
             continue;

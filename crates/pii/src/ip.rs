@@ -8,15 +8,16 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
 static V4: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}").expect("the IPv4 pattern compiles")
+    Regex::new(r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}")
+        .expect("the IPv4 pattern compiles")
 });
 static V6: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}){0,3}")
+    Regex::new(r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.[0-9]{1,3}){0,3}")
         .expect("the IPv6 pattern compiles")
 });
 /// Words before a dotted quad that make it a version, not an address.
 static VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bv|version|release|build|ver\.?)\s*$")
+    Regex::new(r"(?i)(?:(?-u:\b)v|version|release|build|ver\.?)[ \t]*$")
         .expect("the version pattern compiles")
 });
 
@@ -33,19 +34,30 @@ pub(crate) fn find(text: &str) -> Vec<Hit> {
                 .strip_prefix('.')
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
     };
+    let count = |c: char| text.matches(c).count();
+    let (colons, dots) = (count(':'), count('.'));
+    if colons < 2 && dots < 3 {
+        return Vec::new();
+    }
     // IPv6 first: `::ffff:10.0.0.1` is one address, not an IPv4 one inside it.
-    let v6: Vec<Hit> = V6
-        .find_iter(text)
-        .filter(|m| m.as_str().matches(':').count() >= 2 && m.as_str().len() >= 6)
-        .filter(|m| !touches(before(text, m.start()), &[':']))
-        .filter(|m| !touches(after(text, m.end()), &[':']))
-        .filter(|m| m.as_str().parse::<Ipv6Addr>().is_ok())
-        .map(|m| Hit {
-            start: m.start(),
-            end: m.end(),
-            confidence: 0.9,
-        })
-        .collect();
+    let v6: Vec<Hit> = if colons < 2 {
+        Vec::new()
+    } else {
+        V6.find_iter(text)
+            .filter(|m| m.as_str().matches(':').count() >= 2 && m.as_str().len() >= 6)
+            .filter(|m| !touches(before(text, m.start()), &[':']))
+            .filter(|m| !touches(after(text, m.end()), &[':']))
+            .filter(|m| m.as_str().parse::<Ipv6Addr>().is_ok())
+            .map(|m| Hit {
+                start: m.start(),
+                end: m.end(),
+                confidence: 0.9,
+            })
+            .collect()
+    };
+    if dots < 3 {
+        return v6;
+    }
     let v4: Vec<Hit> = V4
         .find_iter(text)
         .filter(|m| !touches(before(text, m.start()), &['.']) && !continues(m.end()))

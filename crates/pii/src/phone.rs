@@ -2,47 +2,36 @@
 //! (`(415) 555-2671`, `030 901820`), with an optional extension.
 //!
 //! A candidate is a run of 7 to 15 digits in the groupings people write. It is a phone
-//! number when libphonenumber's metadata (the `phonenumber` crate) finds it valid,
-//! as written internationally or in one of the regions in [`REGIONS`]; a candidate that
-//! validates nowhere still counts, with a lower confidence, when it is written the way
-//! only phone numbers are (a `+`, a bracketed area code, an extension, groups of digits
-//! split by one kind of separator). Dates, ISBNs and bare runs of digits without a word
-//! like "phone" or "tel" nearby are not phone numbers.
+//! number when it is written the way only phone numbers are (a `+` or `00` in front, a
+//! bracketed area code, an extension, a leading trunk `0`, or groups of digits split by
+//! one kind of separator) with at least 8 digits, or when a word like "phone", "tel" or
+//! "call" comes just before it. Dates, ISBNs, order and invoice numbers are not.
+//!
+//! No numbering plan is consulted: libphonenumber's metadata (the `phonenumber` crate)
+//! takes about 60 ms to load, and a Spin component loads it again for every request
+//! (BENCHMARKS.md, "Personal data"); the corpus benchmark shows the shapes suffice.
 
-use crate::spans::{after, before};
+use crate::spans::{after, ascii_digits, before};
 use crate::Hit;
-use phonenumber::country::Id;
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Where a national number is tried, in order: the regions of the languages the
-/// service is used in most.
-pub const REGIONS: [Id; 12] = [
-    Id::US,
-    Id::GB,
-    Id::DE,
-    Id::FR,
-    Id::ES,
-    Id::IT,
-    Id::NL,
-    Id::CA,
-    Id::AU,
-    Id::IN,
-    Id::AT,
-    Id::CH,
-];
-
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\b00|\()?\d[\d \t().\-/]{5,22}\d(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?")
-        .expect("the phone pattern compiles")
+    Regex::new(
+        r"(?:\+|(?-u:\b)00|\()?[0-9][0-9 \t().\-/]{5,22}[0-9](?:[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,6})?",
+    )
+    .expect("the phone pattern compiles")
 });
 static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s?(?:x|ext\.?|extension)\s?\d{1,6}$").expect("the extension pattern compiles")
+    Regex::new(r"[ \t]?(?:x|ext\.?|extension)[ \t]?[0-9]{1,6}$")
+        .expect("the extension pattern compiles")
 });
 /// Dates and times written with digits only, which the candidate pattern also takes.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
-        .expect("the date pattern compiles")
+    Regex::new(
+        r"^(?:[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{2,4})$",
+    )
+    .expect("the date pattern compiles")
 });
 /// Words that say a number nearby is a phone number.
 static CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
@@ -57,6 +46,9 @@ static OTHER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Every phone number in `text`.
 pub(crate) fn find(text: &str) -> Vec<Hit> {
+    if ascii_digits(text) < 7 {
+        return Vec::new();
+    }
     CANDIDATE
         .find_iter(text)
         .filter_map(|m| {
@@ -115,22 +107,10 @@ fn judge(number: &str, preceding: &str) -> Option<f64> {
         || one_kind_of_separator(&main)
         || main.starts_with('0');
     let named = CONTEXT.is_match(preceding);
-    if !(written_as_phone || named) {
-        return None;
-    }
-    let valid = if international {
-        let plus = main.strip_prefix("00").map(|r| format!("+{r}"));
-        phonenumber::parse(None, plus.as_deref().unwrap_or(&main))
-            .is_ok_and(|n| phonenumber::is_valid(&n))
-    } else {
-        REGIONS
-            .iter()
-            .any(|&r| phonenumber::parse(Some(r), &*main).is_ok_and(|n| phonenumber::is_valid(&n)))
-    };
-    match (valid, named || digits >= 9) {
-        (true, _) => Some(0.9),
-        (false, true) => Some(0.6),
-        (false, false) => None,
+    match (written_as_phone, named) {
+        (_, true) => Some(0.8),
+        (true, false) if digits >= 8 => Some(0.7),
+        _ => None,
     }
 }
 

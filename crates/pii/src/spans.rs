@@ -31,6 +31,13 @@ pub fn after(text: &str, at: usize) -> Option<char> {
     text[at..].chars().next()
 }
 
+/// How many ASCII digits `text` holds: recognisers of numbers skip a text with too
+/// few before compiling a pattern (each Spin request starts a fresh instance, so every
+/// pattern compiled is compiled again on every request).
+pub fn ascii_digits(text: &str) -> usize {
+    text.bytes().filter(u8::is_ascii_digit).count()
+}
+
 /// Whether `c` continues a word or a number, so a match touching it is part of
 /// something longer.
 pub fn joins(c: Option<char>) -> bool {

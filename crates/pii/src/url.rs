@@ -6,7 +6,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s<>"'`]+"#).expect("the URL pattern compiles")
+    Regex::new(r#"(?-u:\b)[A-Za-z][A-Za-z0-9+.-]{1,15}://[^\s<>"'`]+"#)
+        .expect("the URL pattern compiles")
 });
 /// `user:password@` right after the scheme.
 static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,6 +25,9 @@ static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
 /// Every URL with credentials in `text`, whole (a trailing full stop or bracket is
 /// punctuation, not part of it).
 pub(crate) fn find(text: &str) -> Vec<Hit> {
+    if !text.contains("://") {
+        return Vec::new();
+    }
     URL.find_iter(text)
         .filter_map(|m| {
             let url = m

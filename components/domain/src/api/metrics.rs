@@ -59,13 +59,14 @@ fn warnings(ctx: &Context) -> Vec<&'static str> {
 fn pii_metrics(ctx: &Context) -> Result<Value, ApiError> {
     let by_kind: Map<String, Value> = pii_findings::totals(ctx.db)?
         .into_iter()
-        .map(|(kind, findings, rows, confirmed, dismissed)| {
-            let decided = confirmed + dismissed;
-            let precision = (decided > 0).then(|| confirmed as f64 / decided as f64);
-            (
-                kind.as_str().to_string(),
-                json!({ "findings": findings, "rows": rows, "confirmed": confirmed, "dismissed": dismissed, "precision": precision }),
-            )
+        .map(|t| {
+            let decided = t.confirmed + t.dismissed;
+            let precision = (decided > 0).then(|| t.confirmed as f64 / decided as f64);
+            let figures = json!({
+                "findings": t.findings, "rows": t.rows, "confirmed": t.confirmed,
+                "dismissed": t.dismissed, "precision": precision,
+            });
+            (t.kind.as_str().to_string(), figures)
         })
         .collect();
     Ok(json!({

@@ -19,11 +19,7 @@ use wire::layout::Layout;
 
 /// The findings of `row`'s current text as the API shows them: each with the span's
 /// text and where it sits (transcript segments, image boxes) when that is known.
-pub fn findings_view(
-    row: &Contribution,
-    found: &[StoredFinding],
-    layout: Option<&Layout>,
-) -> Value {
+fn findings_view(row: &Contribution, found: &[StoredFinding], layout: Option<&Layout>) -> Value {
     let text = row.extracted_text.as_deref().unwrap_or_default();
     let items: Vec<Value> = found
         .iter()
@@ -121,15 +117,7 @@ pub fn add(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DecisionBody {
-    decision: DecisionName,
-}
-
-/// The decisions a reviewer can send.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum DecisionName {
-    Confirmed,
-    Dismissed,
+    decision: Decision,
 }
 
 /// `PATCH /api/training-data/{id}/pii/{finding} {decision: confirmed|dismissed}`.
@@ -138,17 +126,13 @@ pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
     let body: DecisionBody = json_body(req)?;
     let row = reviewed_row(ctx, caller, params)?;
     let finding = params.id("finding", "finding")?;
-    let decision = match body.decision {
-        DecisionName::Confirmed => Decision::Confirmed,
-        DecisionName::Dismissed => Decision::Dismissed,
-    };
     let actor = caller.actor().unwrap_or_default();
     usecase::decide(
         ctx.db,
         &ctx.origin(req),
         row.id,
         finding,
-        decision,
+        body.decision,
         (&actor, caller.user_id()),
     )?;
     let row = visible_row(ctx, Caller::Admin, params)?;
@@ -157,7 +141,7 @@ pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
 
 /// `row`'s media as someone who may not see personal data gets it: an image with the
 /// words holding a finding filled (PNG), or as stored when nothing was found; 409 when
-/// a finding cannot be located in the image. Audio is as stored: a reviewer checking a
+/// a finding cannot be located in the image, or the image cannot be decoded. Audio is as stored: a reviewer checking a
 /// transcript must hear it (the findings mark the segments they fall in).
 pub fn redacted_media(
     ctx: &Context,
@@ -182,10 +166,10 @@ pub fn redacted_media(
     match found.image_boxes(row.id, layout.as_ref()) {
         None => Err(refused()),
         Some(boxes) if boxes.is_empty() => Ok((row.mime.clone(), bytes)),
-        Some(boxes) => {
-            let png =
-                redaction::image::fill(&bytes, &boxes).map_err(|e| ApiError::internal(e.0))?;
-            Ok(("image/png".into(), png))
-        }
+        Some(boxes) => match redaction::image::fill(&bytes, &boxes) {
+            Ok(png) => Ok(("image/png".into(), png)),
+            // Bytes no decoder reads cannot be redacted either.
+            Err(_) => Err(refused()),
+        },
     }
 }

@@ -245,17 +245,26 @@ impl Bundle {
                             continue;
                         }
                         (Media::Image, Some(bytes)) if pii.policy == PiiPolicy::Mask => {
-                            match found.image_boxes(row.id, layouts.get(&row.id)) {
-                                None => {
+                            // Findings outside every located word, or bytes no decoder
+                            // reads: nothing can be filled, so the image stays out.
+                            let redacted =
+                                found
+                                    .image_boxes(row.id, layouts.get(&row.id))
+                                    .map(|boxes| {
+                                        if boxes.is_empty() {
+                                            return Ok((name, bytes));
+                                        }
+                                        let png = crate::redaction::image::fill(&bytes, &boxes)?;
+                                        Ok((format!("{}.png", row.id), png))
+                                    });
+                            match redacted {
+                                Some(Ok(cell)) => {
+                                    pii.images_redacted += u64::from(found.has(row.id));
+                                    Some(cell)
+                                }
+                                None | Some(Err(crate::redaction::image::RedactError(_))) => {
                                     pii.images_left_out += 1;
                                     continue;
-                                }
-                                Some(boxes) if boxes.is_empty() => Some((name, bytes)),
-                                Some(boxes) => {
-                                    pii.images_redacted += 1;
-                                    let png = crate::redaction::image::fill(&bytes, &boxes)
-                                        .map_err(|e| ApiError::internal(e.0))?;
-                                    Some((format!("{}.png", row.id), png))
                                 }
                             }
                         }

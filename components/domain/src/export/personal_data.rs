@@ -118,7 +118,7 @@ impl PageFindings {
     }
 
     /// Row `id`'s layout with its pieces masked.
-    pub fn layout(&self, id: i64, layout: &Layout) -> Layout {
+    fn layout(&self, id: i64, layout: &Layout) -> Layout {
         match self.by_row.get(&id) {
             Some(f) => redaction::mask_layout(layout, &f.text, &f.findings),
             None => layout.clone(),

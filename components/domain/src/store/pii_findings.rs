@@ -3,21 +3,22 @@
 
 use crate::db::{Db, DbError, Row, Value};
 use pii::Kind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Who made a finding: the closed set of the `origin` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Origin {
+pub enum FoundBy {
     /// The detector (`crates/pii`).
     Detector,
     /// A reviewer, for something the detector missed.
     Reviewer,
 }
 
-/// What a reviewer decided about a finding: the closed set of the `decision` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What a reviewer decided about a finding: the closed set of the `decision` column
+/// (and of the body reviewers send).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// It is personal data.
@@ -64,7 +65,7 @@ pub struct StoredFinding {
     /// The detector's confidence (1 for a reviewer's own finding).
     pub confidence: f64,
     /// Who found it.
-    pub origin: Origin,
+    pub origin: FoundBy,
     /// What a reviewer decided, if anyone did.
     pub decision: Option<Decision>,
     /// Who decided (`user:<id>` or `admin`).
@@ -87,9 +88,9 @@ impl StoredFinding {
             value_hash: r.text("value_hash"),
             confidence: r.opt_real("confidence").unwrap_or(1.0),
             origin: if r.text("origin") == "reviewer" {
-                Origin::Reviewer
+                FoundBy::Reviewer
             } else {
-                Origin::Detector
+                FoundBy::Detector
             },
             decision: r.opt_text("decision").and_then(|d| Decision::parse(&d)),
             decided_by: r.opt_text("decided_by"),
@@ -126,7 +127,7 @@ pub struct NewFinding<'a> {
     /// Keyed hash of the matched text.
     pub value_hash: &'a str,
     /// Who found it.
-    pub origin: Origin,
+    pub origin: FoundBy,
     /// A decision it starts with (a dismissal carried forward, a reviewer's own).
     pub decision: Option<(Decision, &'a str)>,
 }
@@ -134,8 +135,8 @@ pub struct NewFinding<'a> {
 /// Stores a finding; its id.
 pub fn insert(db: &dyn Db, f: &NewFinding, now: &str) -> Result<i64, DbError> {
     let origin = match f.origin {
-        Origin::Detector => "detector",
-        Origin::Reviewer => "reviewer",
+        FoundBy::Detector => "detector",
+        FoundBy::Reviewer => "reviewer",
     };
     let rows = db.execute(
         "INSERT INTO pii_findings (contribution_id, version, kind, start_char, end_char, value_hash, confidence, origin, \
@@ -246,9 +247,22 @@ pub fn erase(db: &dyn Db, contribution_id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Findings on live rows' current texts, per kind: (kind, findings that count, rows
-/// they are in, confirmed, dismissed).
-pub fn totals(db: &dyn Db) -> Result<Vec<(Kind, i64, i64, i64, i64)>, DbError> {
+/// Findings of one kind on live rows' current texts.
+pub struct KindTotals {
+    /// The kind.
+    pub kind: Kind,
+    /// Findings that count (not dismissed).
+    pub findings: i64,
+    /// Rows they are in.
+    pub rows: i64,
+    /// Findings reviewers confirmed.
+    pub confirmed: i64,
+    /// Findings reviewers dismissed.
+    pub dismissed: i64,
+}
+
+/// Findings on live rows' current texts, per kind.
+pub fn totals(db: &dyn Db) -> Result<Vec<KindTotals>, DbError> {
     let rows = db.execute(
         "SELECT f.kind, SUM(f.decision IS NOT 'dismissed') AS open, \
          COUNT(DISTINCT CASE WHEN f.decision IS NOT 'dismissed' THEN f.contribution_id END) AS row_count, \
@@ -260,13 +274,13 @@ pub fn totals(db: &dyn Db) -> Result<Vec<(Kind, i64, i64, i64, i64)>, DbError> {
     Ok(rows
         .iter()
         .filter_map(|r| {
-            Some((
-                Kind::parse(&r.text("kind"))?,
-                r.int("open"),
-                r.int("row_count"),
-                r.int("confirmed"),
-                r.int("dismissed"),
-            ))
+            Some(KindTotals {
+                kind: Kind::parse(&r.text("kind"))?,
+                findings: r.int("open"),
+                rows: r.int("row_count"),
+                confirmed: r.int("confirmed"),
+                dismissed: r.int("dismissed"),
+            })
         })
         .collect())
 }

@@ -75,7 +75,7 @@ pub fn scan_version(
                     version,
                     finding: f,
                     value_hash: &hash,
-                    origin: findings::Origin::Detector,
+                    origin: findings::FoundBy::Detector,
                     decision: carried.then_some((Decision::Dismissed, "dismissed before")),
                 },
                 now,
@@ -200,7 +200,7 @@ pub fn add(
             version,
             finding: &finding,
             value_hash: &hash,
-            origin: findings::Origin::Reviewer,
+            origin: findings::FoundBy::Reviewer,
             decision: Some((Decision::Confirmed, reviewer.0)),
         };
         let fid = findings::insert(db, &new, &now)?;

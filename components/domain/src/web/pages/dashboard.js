@@ -42,6 +42,13 @@ async function load() {
       cell(orDash(v.mean_word_error_rate, pct)), cell(orDash(v.median_seconds, (s) => `${s.toFixed(1)} s`)));
     return tr;
   }));
+  $("pii-rows").textContent = m.pii.rows_with_findings;
+  $("pii-unscanned").textContent = m.pii.unscanned_rows;
+  $("pii-kinds").querySelector("tbody").replaceChildren(...Object.entries(m.pii.by_kind).map(([kind, k]) => {
+    const tr = document.createElement("tr");
+    tr.append(cell(kind), cell(k.findings), cell(k.rows), cell(k.confirmed), cell(k.dismissed), cell(orDash(k.precision, pct)));
+    return tr;
+  }));
   $("warning-list").replaceChildren(...m.warnings.map((w) => {
     const li = document.createElement("li");
     li.className = "status pending";

@@ -25,6 +25,12 @@ pub const BODY: &str = r#"<h1><span class="tag">Admin</span> dashboard</h1>
        over <span id="review-alpha-units">–</span> rows</p>
     <div class="table-wrap"><table id="reviewers"><thead><tr><th>reviewer</th><th>decisions</th><th>agrees with the outcome</th><th>WER vs final text</th><th>median time</th></tr></thead><tbody></tbody></table></div>
   </section>
+  <section class="card" aria-labelledby="pii-title">
+    <h2 id="pii-title">Personal data</h2>
+    <p>Rows with findings: <span class="status" id="pii-rows">–</span>
+       · not scanned yet: <span id="pii-unscanned">–</span> (the quality scan takes them a page at a time)</p>
+    <div class="table-wrap"><table id="pii-kinds"><thead><tr><th>kind</th><th>findings</th><th>rows</th><th>confirmed</th><th>dismissed</th><th>precision (reviewers)</th></tr></thead><tbody></tbody></table></div>
+  </section>
   <section class="card"><div id="chart-contributions" class="chart-box"></div></section>
   <section class="card"><div id="chart-extraction" class="chart-box"></div></section>
   <section class="card"><div id="chart-quality" class="chart-box"></div></section>
