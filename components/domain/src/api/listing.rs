@@ -121,13 +121,8 @@ pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
             }
         }
     }
-    let row = match visible_row(ctx, caller, params) {
-        Ok(row) => row,
-        Err(e) => {
-            redacted = true;
-            leased_to(ctx, caller, params)?.ok_or(e)?
-        }
-    };
+    let (row, leased) = visible_or_leased(ctx, caller, params)?;
+    redacted |= leased;
     let bytes = contributions::media(ctx.db, row.id)?.ok_or_else(|| {
         ApiError::not_found(format!(
             "contribution {} has no media ({})",
@@ -147,6 +142,19 @@ pub fn media(ctx: &Context, req: &Request, params: &Params) -> Result<Response, 
         .header("content-security-policy", "default-src 'none'; sandbox")
         .body(bytes)
         .unwrap_or_default())
+}
+
+/// The row, for its owner, the admin, or the reviewer holding its live lease (then
+/// `true`: a reviewer sees less of it).
+pub fn visible_or_leased(
+    ctx: &Context,
+    caller: Caller,
+    params: &Params,
+) -> Result<(Contribution, bool), ApiError> {
+    match visible_row(ctx, caller, params) {
+        Ok(row) => Ok((row, false)),
+        Err(e) => Ok((leased_to(ctx, caller, params)?.ok_or(e)?, true)),
+    }
 }
 
 /// The row, when `caller` holds a live review lease on it.

@@ -5,7 +5,7 @@
 //! `PATCH /api/training-data/{id}/pii/{finding}` confirms or dismisses one (reviewers
 //! holding the lease, and the admin).
 
-use super::listing::{leased_to, visible_row};
+use super::listing::{leased_to, visible_or_leased, visible_row};
 use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, require_reviewer, Caller};
 use crate::error::ApiError;
@@ -57,14 +57,6 @@ pub fn current(ctx: &Context, row: &Contribution) -> Result<Value, ApiError> {
     Ok(findings_view(row, &found, layout.as_ref()))
 }
 
-/// The row, for its owner, the admin, or the reviewer holding its lease.
-fn readable_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contribution, ApiError> {
-    match visible_row(ctx, caller, params) {
-        Ok(row) => Ok(row),
-        Err(e) => leased_to(ctx, caller, params)?.ok_or(e),
-    }
-}
-
 /// The row, for the admin or the reviewer `caller` holding its lease (who decide on
 /// findings): 404 when it does not exist, 409 when another holds it or nobody does.
 fn reviewed_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contribution, ApiError> {
@@ -83,7 +75,7 @@ fn reviewed_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contri
 /// `GET /api/training-data/{id}/pii`.
 pub fn list(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
-    let row = readable_row(ctx, caller, params)?;
+    let (row, _) = visible_or_leased(ctx, caller, params)?;
     Ok(json(200, &current(ctx, &row)?))
 }
 

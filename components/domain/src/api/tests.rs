@@ -518,3 +518,80 @@ fn the_days_login_joins_the_first_write_or_follows_a_read() {
         ]
     );
 }
+
+#[test]
+fn an_image_with_findings_that_cannot_be_redacted_stays_out_of_hf() {
+    let db = SqliteDb::migrated();
+    let c = ctx(&db);
+    new_user(&c, "Ada");
+    // Two screenshots whose OCR text holds an address: one with a word box for it but
+    // bytes no decoder reads, one with no boxes at all (never scanned: the export
+    // scans them itself).
+    db.execute(
+        "INSERT INTO blobs (sha256, mime, byte_size, data, created_at) VALUES ('b', 'image/png', 4, x'89504e47', 'x')",
+        &[],
+    )
+    .unwrap();
+    for (i, layout) in [
+        Some(r#"{"boxes":[{"x":0,"y":0,"w":5,"h":5,"text":"ada@example.org","line":0}],"lines":[{"x":0,"y":0,"w":5,"h":5,"text":"ada@example.org"}]}"#),
+        None,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = 1 + i as i64;
+        db.execute(
+            "INSERT INTO training_contributions (id, user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+             extracted_text, text_version, text_source, created_at, updated_at) \
+             VALUES (?, 1, 'screenshot', 'complete', 'image/png', 4, ?, 'b', 'ada@example.org', 1, 'machine', 'x', 'x')",
+            &[id.into(), format!("{id:064x}").into()],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO text_versions (contribution_id, version, text, source, created_at, layout) \
+             VALUES (?, 1, 'ada@example.org', 'machine', 'x', ?)",
+            &[id.into(), layout.into()],
+        )
+        .unwrap();
+    }
+    let req = http::Request::builder()
+        .uri("/api/training-data/export?format=hf")
+        .header("authorization", format!("Bearer {ADMIN}"))
+        .body(Vec::new())
+        .unwrap();
+    let Ok(Reply::Stream(mut stream)) = export::training_export(&c, &req, &Params::default())
+    else {
+        panic!("a streamed export");
+    };
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    while let Some(chunk) = stream.next_chunk(&c).unwrap() {
+        let mut archive = tar::Archive::new(chunk.as_slice());
+        for entry in archive.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let name = entry.path().unwrap().display().to_string();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            files.push((name, bytes));
+        }
+    }
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["all/train-00000.parquet", "README.md"],
+        "no screenshot config"
+    );
+    let card = String::from_utf8(files[1].1.clone()).unwrap();
+    assert!(
+        card.contains("0 redacted") && card.contains("2 left out"),
+        "{card}"
+    );
+    let all = &files[0].1;
+    assert!(
+        all.windows(7).any(|w| w == b"[EMAIL]"),
+        "the text is masked"
+    );
+    assert!(
+        !all.windows(15).any(|w| w == b"ada@example.org"),
+        "the text is masked"
+    );
+}
