@@ -56,17 +56,17 @@ pub fn run(
                 let x = engines
                     .extract(kind, Modality::Screenshot, mime, &bytes)
                     .map_err(|f| anyhow::anyhow!("{}: {}", path.display(), f.error))?;
-                let findings = pii::detect_ocr(&x.text, &names);
+                // Scanned as the service scans an engine's text of a screenshot.
+                let source = Some(wire::lifecycle::TextSource::Machine);
+                let findings =
+                    domain::redaction::detect(Modality::Screenshot, source, &x.text, &names);
+                let located = domain::redaction::Located::new(&x.layout, &x.text);
                 let boxes: Vec<_> = findings
                     .iter()
                     .flat_map(|f| {
-                        domain::redaction::boxes_to_fill(
-                            &x.layout,
-                            &x.text,
-                            std::slice::from_ref(f),
+                        located.boxes(std::slice::from_ref(f)).into_iter().map(
+                            |r| json!({ "kind": f.kind, "x": r.x, "y": r.y, "w": r.w, "h": r.h }),
                         )
-                        .into_iter()
-                        .map(|r| json!({ "kind": f.kind, "x": r.x, "y": r.y, "w": r.w, "h": r.h }))
                     })
                     .collect();
                 json!({ "id": item.id, "text": x.text, "findings": findings, "boxes": boxes })

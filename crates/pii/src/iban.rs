@@ -65,7 +65,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<&str> {
-        find(text).iter().map(|h| &text[h.start..h.end]).collect()
+        crate::spans::matched(text, find(text))
     }
 
     #[test]

@@ -78,9 +78,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<&str> {
-        let mut hits = find(text);
-        hits.sort_by_key(|h| h.start);
-        hits.iter().map(|h| &text[h.start..h.end]).collect()
+        crate::spans::matched(text, find(text))
     }
 
     #[test]

@@ -44,6 +44,13 @@ pub fn joins(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// The text of each hit, in order of position: what the recognisers' tests compare.
+#[cfg(test)]
+pub fn matched(text: &str, mut hits: Vec<crate::Hit>) -> Vec<&str> {
+    hits.sort_by_key(|h| h.start);
+    hits.iter().map(|h| &text[h.start..h.end]).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

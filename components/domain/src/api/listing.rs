@@ -28,10 +28,11 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
     let row = visible_row(ctx, caller, params)?;
     let mut view = super::views::contribution(&row, &base_url(ctx, req), true);
     // What the current text's engine located: segments and words, or boxes.
-    if let Some(layout) = text_versions::current_layout(ctx.db, &row)? {
+    let layout = text_versions::current_layout(ctx.db, &row)?;
+    if let Some(layout) = &layout {
         view["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
-    view["pii_findings"] = super::pii::current(ctx, &row)?["findings"].take();
+    view["pii_findings"] = super::pii::current(ctx, &row, layout.as_ref())?["findings"].take();
     Ok(json(200, &view))
 }
 

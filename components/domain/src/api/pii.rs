@@ -9,7 +9,7 @@ use super::listing::{leased_to, visible_or_leased, visible_row};
 use super::{json, json_body, Context, Params, Request, Response};
 use crate::auth::{authenticate, require_reviewer, Caller};
 use crate::error::ApiError;
-use crate::redaction;
+use crate::redaction::{Located, Redacted};
 use crate::store::contributions::Contribution;
 use crate::store::pii_findings::{self, Decision, StoredFinding};
 use crate::store::text_versions;
@@ -21,22 +21,19 @@ use wire::layout::Layout;
 /// text and where it sits (transcript segments, image boxes) when that is known.
 fn findings_view(row: &Contribution, found: &[StoredFinding], layout: Option<&Layout>) -> Value {
     let text = row.extracted_text.as_deref().unwrap_or_default();
+    let located = layout.map(|l| Located::new(l, text));
     let items: Vec<Value> = found
         .iter()
         .map(|f| {
             let mut item = serde_json::to_value(f).unwrap_or_default();
             item["text"] = pii::span_text(text, f.start as usize, f.end as usize).into();
-            if let Some(layout) = layout {
+            if let Some((layout, located)) = layout.zip(located.as_ref()) {
                 let one = f.as_finding();
                 if layout.segments.is_some() {
-                    item["segments"] = value!(redaction::segments_with(layout, text, &one));
+                    item["segments"] = value!(located.segments(&one));
                 }
                 if layout.boxes.is_some() {
-                    item["boxes"] = value!(redaction::boxes_to_fill(
-                        layout,
-                        text,
-                        std::slice::from_ref(&one)
-                    ));
+                    item["boxes"] = value!(located.boxes(std::slice::from_ref(&one)));
                 }
             }
             item
@@ -50,11 +47,21 @@ fn findings_view(row: &Contribution, found: &[StoredFinding], layout: Option<&La
     })
 }
 
-/// The current text's findings, shown (also in a row's view and a review lease).
-pub fn current(ctx: &Context, row: &Contribution) -> Result<Value, ApiError> {
+/// The current text's findings, shown, with `layout` (what located that text, which
+/// a row's view and a review lease have read already).
+pub fn current(
+    ctx: &Context,
+    row: &Contribution,
+    layout: Option<&Layout>,
+) -> Result<Value, ApiError> {
     let found = pii_findings::of_version(ctx.db, row.id, row.text_version.unwrap_or(0))?;
+    Ok(findings_view(row, &found, layout))
+}
+
+/// This module's answer: the current text's findings, its layout read here.
+fn answer(ctx: &Context, row: &Contribution) -> Result<Value, ApiError> {
     let layout = text_versions::current_layout(ctx.db, row)?;
-    Ok(findings_view(row, &found, layout.as_ref()))
+    current(ctx, row, layout.as_ref())
 }
 
 /// The row, for the admin or the reviewer `caller` holding its lease (who decide on
@@ -76,7 +83,7 @@ fn reviewed_row(ctx: &Context, caller: Caller, params: &Params) -> Result<Contri
 pub fn list(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     let (row, _) = visible_or_leased(ctx, caller, params)?;
-    Ok(json(200, &current(ctx, &row)?))
+    Ok(json(200, &answer(ctx, &row)?))
 }
 
 #[derive(serde::Deserialize)]
@@ -103,7 +110,7 @@ pub fn add(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
         (&actor, caller.user_id()),
     )?;
     let row = visible_row(ctx, Caller::Admin, params)?;
-    Ok(json(201, &current(ctx, &row)?))
+    Ok(json(201, &answer(ctx, &row)?))
 }
 
 #[derive(serde::Deserialize)]
@@ -128,7 +135,7 @@ pub fn decide(ctx: &Context, req: &Request, params: &Params) -> Result<Response,
         (&actor, caller.user_id()),
     )?;
     let row = visible_row(ctx, Caller::Admin, params)?;
-    Ok(json(200, &current(ctx, &row)?))
+    Ok(json(200, &answer(ctx, &row)?))
 }
 
 /// `row`'s media as someone who may not see personal data gets it: an image with the
@@ -148,20 +155,13 @@ pub fn redacted_media(
         std::slice::from_ref(row),
         crate::export::PiiPolicy::Mask,
     )?;
-    let refused = || {
-        ApiError::conflict(format!(
+    let layout = text_versions::current_layout(ctx.db, row)?;
+    match found.redact_image(row.id, bytes, layout.as_ref()) {
+        Redacted::Unchanged(bytes) => Ok((row.mime.clone(), bytes)),
+        Redacted::Filled(png) => Ok(("image/png".into(), png)),
+        Redacted::Withheld => Err(ApiError::conflict(format!(
             "contribution {} holds personal data that cannot be redacted from its {}; only its owner and the admin see it",
             row.id, row.modality
-        ))
-    };
-    let layout = text_versions::current_layout(ctx.db, row)?;
-    match found.image_boxes(row.id, layout.as_ref()) {
-        None => Err(refused()),
-        Some(boxes) if boxes.is_empty() => Ok((row.mime.clone(), bytes)),
-        Some(boxes) => match redaction::image::fill(&bytes, &boxes) {
-            Ok(png) => Ok(("image/png".into(), png)),
-            // Bytes no decoder reads cannot be redacted either.
-            Err(_) => Err(refused()),
-        },
+        ))),
     }
 }

@@ -62,11 +62,13 @@ pub fn next(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     };
     let mut row = super::views::review_item(&leased.row, &base_url(ctx, req));
     // Where the text sits: segments to play from, boxes to outline.
-    if let Some(layout) = text_versions::current_layout(ctx.db, &leased.row)? {
+    let layout = text_versions::current_layout(ctx.db, &leased.row)?;
+    if let Some(layout) = &layout {
         row["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
     // Personal data found in it, to highlight and to confirm or dismiss.
-    row["pii_findings"] = super::pii::current(ctx, &leased.row)?["findings"].take();
+    row["pii_findings"] =
+        super::pii::current(ctx, &leased.row, layout.as_ref())?["findings"].take();
     Ok(json(
         200,
         &json!({

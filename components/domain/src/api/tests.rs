@@ -425,6 +425,34 @@ fn a_new_extraction_never_replaces_a_correction() {
     assert_eq!(texts, ["first reading", "fixed", "second reading"]);
 }
 
+/// The admin's `format=hf` export, chunk by chunk as it streams.
+fn hf_export(c: &Context) -> Vec<Vec<u8>> {
+    let req = http::Request::builder()
+        .uri("/api/training-data/export?format=hf")
+        .header("authorization", format!("Bearer {ADMIN}"))
+        .body(Vec::new())
+        .unwrap();
+    let Ok(Reply::Stream(mut stream)) = export::training_export(c, &req, &Params::default()) else {
+        panic!("a streamed export");
+    };
+    std::iter::from_fn(|| stream.next_chunk(c).unwrap()).collect()
+}
+
+/// The files of a tar chunk: (path, bytes).
+fn tar_files(chunk: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = tar::Archive::new(chunk);
+    let entries = archive.entries().unwrap();
+    entries
+        .map(|entry| {
+            let mut entry = entry.unwrap();
+            let name = entry.path().unwrap().display().to_string();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn hf_media_shards_close_at_their_size_limit_one_chunk_each() {
     let db = SqliteDb::migrated();
@@ -444,23 +472,13 @@ fn hf_media_shards_close_at_their_size_limit_one_chunk_each() {
         )
         .unwrap();
     }
-    let req = http::Request::builder()
-        .uri("/api/training-data/export?format=hf")
-        .header("authorization", format!("Bearer {ADMIN}"))
-        .body(Vec::new())
-        .unwrap();
-    let Ok(Reply::Stream(mut stream)) = export::training_export(&c, &req, &Params::default())
-    else {
-        panic!("a streamed export");
-    };
-    let (mut names, mut largest) = (Vec::new(), 0);
-    while let Some(chunk) = stream.next_chunk(&c).unwrap() {
-        largest = largest.max(chunk.len());
-        let mut archive = tar::Archive::new(chunk.as_slice());
-        for entry in archive.entries().unwrap() {
-            names.push(entry.unwrap().path().unwrap().display().to_string());
-        }
-    }
+    let chunks = hf_export(&c);
+    let largest = chunks.iter().map(Vec::len).max().unwrap_or(0);
+    let names: Vec<String> = chunks
+        .iter()
+        .flat_map(|c| tar_files(c))
+        .map(|(n, _)| n)
+        .collect();
     // 16 MiB of media close the first voice shard; the other 4 rows make the second.
     assert_eq!(
         names,
@@ -554,26 +572,7 @@ fn an_image_with_findings_that_cannot_be_redacted_stays_out_of_hf() {
         )
         .unwrap();
     }
-    let req = http::Request::builder()
-        .uri("/api/training-data/export?format=hf")
-        .header("authorization", format!("Bearer {ADMIN}"))
-        .body(Vec::new())
-        .unwrap();
-    let Ok(Reply::Stream(mut stream)) = export::training_export(&c, &req, &Params::default())
-    else {
-        panic!("a streamed export");
-    };
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    while let Some(chunk) = stream.next_chunk(&c).unwrap() {
-        let mut archive = tar::Archive::new(chunk.as_slice());
-        for entry in archive.entries().unwrap() {
-            let mut entry = entry.unwrap();
-            let name = entry.path().unwrap().display().to_string();
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
-            files.push((name, bytes));
-        }
-    }
+    let files: Vec<(String, Vec<u8>)> = hf_export(&c).iter().flat_map(|c| tar_files(c)).collect();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,

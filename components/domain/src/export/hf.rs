@@ -13,6 +13,7 @@ use super::parquet::{self, Media, MediaCell};
 use super::{CardOptions, PageFindings, PiiPolicy, PiiSummary};
 use crate::context::Context;
 use crate::error::ApiError;
+use crate::redaction::Redacted;
 use crate::store::contributions::{self, Contribution};
 use crate::store::text_versions;
 use std::collections::{BTreeMap, VecDeque};
@@ -236,39 +237,27 @@ impl Bundle {
                         break;
                     }
                     taken += 1;
-                    let data = contributions::media(ctx.db, row.id)?;
+                    // A voice cannot be masked: its recording stays out (unread).
+                    if kind == Media::Audio && found.has(row.id) {
+                        pii.audio_left_out += 1;
+                        continue;
+                    }
                     let name = format!("{}.{}", row.id, extension(&row.mime));
-                    let cell = match (kind, data) {
-                        // A voice cannot be masked: its recording stays out.
-                        (Media::Audio, Some(_)) if found.has(row.id) => {
-                            pii.audio_left_out += 1;
-                            continue;
-                        }
-                        (Media::Image, Some(bytes)) if pii.policy == PiiPolicy::Mask => {
-                            // Findings outside every located word, or bytes no decoder
-                            // reads: nothing can be filled, so the image stays out.
-                            let redacted =
-                                found
-                                    .image_boxes(row.id, layouts.get(&row.id))
-                                    .map(|boxes| {
-                                        if boxes.is_empty() {
-                                            return Ok((name, bytes));
-                                        }
-                                        let png = crate::redaction::image::fill(&bytes, &boxes)?;
-                                        Ok((format!("{}.png", row.id), png))
-                                    });
-                            match redacted {
-                                Some(Ok(cell)) => {
-                                    pii.images_redacted += u64::from(found.has(row.id));
-                                    Some(cell)
+                    let cell = match contributions::media(ctx.db, row.id)? {
+                        Some(bytes) if kind == Media::Image => {
+                            match found.redact_image(row.id, bytes, layouts.get(&row.id)) {
+                                Redacted::Unchanged(bytes) => Some((name, bytes)),
+                                Redacted::Filled(png) => {
+                                    pii.images_redacted += 1;
+                                    Some((format!("{}.png", row.id), png))
                                 }
-                                None | Some(Err(crate::redaction::image::RedactError(_))) => {
+                                Redacted::Withheld => {
                                     pii.images_left_out += 1;
                                     continue;
                                 }
                             }
                         }
-                        (_, data) => data.map(|b| (name, b)),
+                        data => data.map(|b| (name, b)),
                     };
                     media_bytes += cell.as_ref().map_or(0, |(_, b)| b.len());
                     cells.push(cell);

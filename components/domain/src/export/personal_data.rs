@@ -8,12 +8,12 @@
 
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::redaction;
+use crate::redaction::{self, Redacted};
 use crate::store::contributions::{Contribution, PiiRows};
 use crate::store::pii_findings;
 use pii::{Finding, Kind};
 use std::collections::{BTreeMap, HashMap};
-use wire::layout::{Layout, Rect};
+use wire::layout::Layout;
 
 /// The `pii` query parameter of exports: a closed set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -134,14 +134,12 @@ impl PageFindings {
         }
     }
 
-    /// The boxes to fill in row `id`'s image (none: send it as is); `None` when a
-    /// finding lies outside every word box the engine located (a person typed it, or
-    /// there are no boxes), so the image cannot be redacted.
-    pub fn image_boxes(&self, id: i64, layout: Option<&Layout>) -> Option<Vec<Rect>> {
-        let Some(f) = self.by_row.get(&id) else {
-            return Some(Vec::new());
-        };
-        redaction::image_boxes(layout?, &f.text, &f.findings)
+    /// Row `id`'s image (`bytes`, its words located by `layout`) redacted.
+    pub fn redact_image(&self, id: i64, bytes: Vec<u8>, layout: Option<&Layout>) -> Redacted {
+        match self.by_row.get(&id) {
+            Some(f) => redaction::redact_image(bytes, layout, &f.text, &f.findings),
+            None => Redacted::Unchanged(bytes),
+        }
     }
 
     /// Adds the page's findings to `counts` (per kind) and returns the rows with any.

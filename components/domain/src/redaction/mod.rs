@@ -31,12 +31,13 @@ pub fn detect(
 }
 
 /// The character span of each piece in `text`, found in order (a piece not found
-/// after the previous one: `None`).
+/// after the previous one: `None`). One pass over the text, however many pieces.
 pub fn locate<'a>(
     text: &str,
     pieces: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Option<(usize, usize)>> {
-    let mut byte_cursor = 0;
+    // Where the last piece ended, in bytes and in characters.
+    let (mut byte_cursor, mut char_cursor) = (0, 0);
     pieces
         .into_iter()
         .map(|piece| {
@@ -45,9 +46,10 @@ pub fn locate<'a>(
                 return None;
             }
             let at = text[byte_cursor..].find(piece)? + byte_cursor;
-            byte_cursor = at + piece.len();
-            let start = text[..at].chars().count();
-            Some((start, start + piece.chars().count()))
+            let start = char_cursor + text[byte_cursor..at].chars().count();
+            let end = start + piece.chars().count();
+            (byte_cursor, char_cursor) = (at + piece.len(), end);
+            Some((start, end))
         })
         .collect()
 }
@@ -100,41 +102,97 @@ pub fn mask_layout(layout: &Layout, text: &str, findings: &[Finding]) -> Layout 
     out
 }
 
-/// The image boxes of the words a finding covers.
-pub fn boxes_to_fill(layout: &Layout, text: &str, findings: &[Finding]) -> Vec<Rect> {
-    let Some(words) = layout.boxes.as_ref() else {
-        return Vec::new();
-    };
-    let spans = locate(text, words.iter().map(|w| w.text.as_str()));
-    words
-        .iter()
-        .zip(spans)
-        .filter(|(_, span)| span.is_some_and(|s| overlaps(s, findings)))
-        .map(|(w, _)| w.rect)
-        .collect()
+/// A layout's word boxes and transcript segments, located once in the text they belong
+/// to: what the findings of that text cover.
+pub struct Located<'a> {
+    layout: &'a Layout,
+    words: Vec<Option<(usize, usize)>>,
+    segments: Vec<Option<(usize, usize)>>,
 }
 
-/// The boxes to fill so that no finding stays visible: the words each finding
-/// covers; `None` when some finding covers no located word (a person typed it into a
-/// correction, or the engine's words do not spell it), so filling cannot hide it.
-pub fn image_boxes(layout: &Layout, text: &str, findings: &[Finding]) -> Option<Vec<Rect>> {
-    let every_one_covered = findings
-        .iter()
-        .all(|f| !boxes_to_fill(layout, text, std::slice::from_ref(f)).is_empty());
-    every_one_covered.then(|| boxes_to_fill(layout, text, findings))
+impl<'a> Located<'a> {
+    /// Locates `layout`'s words and segments in `text`.
+    pub fn new(layout: &'a Layout, text: &str) -> Self {
+        let texts = |items: Option<Vec<&'a str>>| locate(text, items.unwrap_or_default());
+        Self {
+            layout,
+            words: texts(
+                layout
+                    .boxes
+                    .as_ref()
+                    .map(|b| b.iter().map(|w| w.text.as_str()).collect()),
+            ),
+            segments: texts(
+                layout
+                    .segments
+                    .as_ref()
+                    .map(|s| s.iter().map(|g| g.text.as_str()).collect()),
+            ),
+        }
+    }
+
+    /// The image boxes of the words `findings` cover.
+    pub fn boxes(&self, findings: &[Finding]) -> Vec<Rect> {
+        self.layout
+            .boxes
+            .iter()
+            .flatten()
+            .zip(&self.words)
+            .filter(|(_, span)| span.is_some_and(|s| overlaps(s, findings)))
+            .map(|(w, _)| w.rect)
+            .collect()
+    }
+
+    /// The boxes to fill so that no finding stays visible; `None` when some finding
+    /// covers no located word (a person typed it into a correction, or the engine's
+    /// words do not spell it), so filling cannot hide it.
+    pub fn fill(&self, findings: &[Finding]) -> Option<Vec<Rect>> {
+        let located = |f: &Finding| {
+            self.words
+                .iter()
+                .any(|span| span.is_some_and(|s| overlaps(s, std::slice::from_ref(f))))
+        };
+        findings.iter().all(located).then(|| self.boxes(findings))
+    }
+
+    /// The indexes of the transcript segments `finding` falls in.
+    pub fn segments(&self, finding: &Finding) -> Vec<usize> {
+        self.segments
+            .iter()
+            .enumerate()
+            .filter(|(_, span)| span.is_some_and(|s| overlaps(s, std::slice::from_ref(finding))))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
-/// The indexes of the transcript segments a finding falls in.
-pub fn segments_with(layout: &Layout, text: &str, finding: &Finding) -> Vec<usize> {
-    let Some(segments) = layout.segments.as_ref() else {
-        return Vec::new();
-    };
-    locate(text, segments.iter().map(|s| s.text.as_str()))
-        .into_iter()
-        .enumerate()
-        .filter(|(_, span)| span.is_some_and(|s| overlaps(s, std::slice::from_ref(finding))))
-        .map(|(i, _)| i)
-        .collect()
+/// An image as someone who may not see personal data gets it.
+#[derive(Debug, PartialEq)]
+pub enum Redacted {
+    /// Nothing was found in its text: the bytes as stored.
+    Unchanged(Vec<u8>),
+    /// The words holding a finding filled, as PNG.
+    Filled(Vec<u8>),
+    /// A finding lies outside every located word, or no decoder reads the bytes:
+    /// nothing can be filled, so the image is not given out.
+    Withheld,
+}
+
+/// `bytes`, an image whose text `text` (located by `layout`) holds `findings`, redacted.
+pub fn redact_image(
+    bytes: Vec<u8>,
+    layout: Option<&Layout>,
+    text: &str,
+    findings: &[Finding],
+) -> Redacted {
+    if findings.is_empty() {
+        return Redacted::Unchanged(bytes);
+    }
+    let boxes = layout.and_then(|l| Located::new(l, text).fill(findings));
+    match boxes.map(|b| image::fill(&bytes, &b)) {
+        Some(Ok(png)) => Redacted::Filled(png),
+        None | Some(Err(_)) => Redacted::Withheld,
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +212,12 @@ mod tests {
             confidence: None,
             line: 0,
         }
+    }
+
+    #[test]
+    fn locates_pieces_in_order_by_characters() {
+        let spans = locate("äb cd äb", ["äb", "äb", "zz", " cd "]);
+        assert_eq!(spans, vec![Some((0, 2)), Some((6, 8)), None, None]);
     }
 
     #[test]
@@ -180,11 +244,22 @@ mod tests {
             ),
             ..Default::default()
         };
-        let xs: Vec<i64> = boxes_to_fill(&layout, text, &findings)
-            .iter()
-            .map(|r| r.x)
-            .collect();
+        let located = Located::new(&layout, text);
+        let xs: Vec<i64> = located.boxes(&findings).iter().map(|r| r.x).collect();
         assert_eq!(xs, vec![10, 30, 40, 50, 60]);
+        assert_eq!(located.fill(&findings).map(|b| b.len()), Some(5));
+        // An address in no word box (typed into a correction): nothing can hide it.
+        let typed = "Mail: bo@example.com\nCard 4111 1111 1111 1111 ok eve@example.org";
+        let more = pii::detect(typed, &[]);
+        assert_eq!(Located::new(&layout, typed).fill(&more), None);
+        assert_eq!(
+            redact_image(vec![1, 2], Some(&layout), typed, &more),
+            Redacted::Withheld
+        );
+        assert_eq!(
+            redact_image(vec![1, 2], Some(&layout), text, &[]),
+            Redacted::Unchanged(vec![1, 2])
+        );
         let masked = mask_layout(&layout, text, &findings);
         let texts: Vec<&str> = masked
             .boxes
@@ -218,7 +293,7 @@ mod tests {
             ]),
             ..Default::default()
         };
-        assert_eq!(segments_with(&layout, text, &findings[0]), vec![1]);
+        assert_eq!(Located::new(&layout, text).segments(&findings[0]), vec![1]);
         let masked = mask_layout(&layout, text, &findings);
         assert_eq!(
             masked.segments.unwrap()[1].text,

@@ -682,19 +682,15 @@ pub fn set_pii_count(db: &dyn Db, id: i64, count: i64) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Live rows with a text that were never scanned for personal data, after `after_id`,
-/// oldest first (what the background scan works through).
-pub fn unscanned_for_pii(
-    db: &dyn Db,
-    after_id: i64,
-    limit: usize,
-) -> Result<Vec<Contribution>, DbError> {
+/// Live rows with a text that were never scanned for personal data, oldest first
+/// (what the background scan works through).
+pub fn unscanned_for_pii(db: &dyn Db, limit: usize) -> Result<Vec<Contribution>, DbError> {
     let rows = db.execute(
         &format!(
             "SELECT {COLUMNS} FROM training_contributions WHERE deleted_at IS NULL AND pii_count IS NULL \
-             AND text_version IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+             AND text_version IS NOT NULL ORDER BY id LIMIT ?"
         ),
-        &[after_id.into(), (limit as i64).into()],
+        &[(limit as i64).into()],
     )?;
     Ok(rows.iter().map(|r| Contribution::from_row(&r)).collect())
 }

@@ -3,46 +3,28 @@
 
 use crate::db::{Db, DbError, Row, Value};
 use pii::Kind;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
-/// Who made a finding: the closed set of the `origin` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FoundBy {
-    /// The detector (`crates/pii`).
-    Detector,
-    /// A reviewer, for something the detector missed.
-    Reviewer,
-}
-
-/// What a reviewer decided about a finding: the closed set of the `decision` column
-/// (and of the body reviewers send).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// It is personal data.
-    Confirmed,
-    /// It is not (a false positive); it no longer counts, nor does the same value when
-    /// a later version of the text has it again.
-    Dismissed,
-}
-
-impl Decision {
-    /// The column's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Confirmed => "confirmed",
-            Decision::Dismissed => "dismissed",
-        }
+wire::names! {
+    /// Who made a finding: the closed set of the `origin` column.
+    pub enum FoundBy {
+        /// The detector (`crates/pii`).
+        Detector = "detector",
+        /// A reviewer, for something the detector missed.
+        Reviewer = "reviewer",
     }
+}
 
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "confirmed" => Some(Decision::Confirmed),
-            "dismissed" => Some(Decision::Dismissed),
-            _ => None,
-        }
+wire::names! {
+    /// What a reviewer decided about a finding: the closed set of the `decision` column
+    /// (and of the body reviewers send).
+    pub enum Decision {
+        /// It is personal data.
+        Confirmed = "confirmed",
+        /// It is not (a false positive); it no longer counts, nor does the same value
+        /// when a later version of the text has it again.
+        Dismissed = "dismissed",
     }
 }
 
@@ -87,11 +69,8 @@ impl StoredFinding {
             end: r.int("end_char"),
             value_hash: r.text("value_hash"),
             confidence: r.opt_real("confidence").unwrap_or(1.0),
-            origin: if r.text("origin") == "reviewer" {
-                FoundBy::Reviewer
-            } else {
-                FoundBy::Detector
-            },
+            // The schema's CHECK admits only the two names.
+            origin: FoundBy::parse(&r.text("origin")).unwrap_or(FoundBy::Detector),
             decision: r.opt_text("decision").and_then(|d| Decision::parse(&d)),
             decided_by: r.opt_text("decided_by"),
             decided_at: r.opt_text("decided_at"),
@@ -134,10 +113,6 @@ pub struct NewFinding<'a> {
 
 /// Stores a finding; its id.
 pub fn insert(db: &dyn Db, f: &NewFinding, now: &str) -> Result<i64, DbError> {
-    let origin = match f.origin {
-        FoundBy::Detector => "detector",
-        FoundBy::Reviewer => "reviewer",
-    };
     let rows = db.execute(
         "INSERT INTO pii_findings (contribution_id, version, kind, start_char, end_char, value_hash, confidence, origin, \
          decision, decided_by, decided_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -149,7 +124,7 @@ pub fn insert(db: &dyn Db, f: &NewFinding, now: &str) -> Result<i64, DbError> {
             (f.finding.end as i64).into(),
             f.value_hash.into(),
             f.finding.confidence.into(),
-            origin.into(),
+            f.origin.as_str().into(),
             f.decision.map(|(d, _)| d.as_str()).into(),
             f.decision.map(|(_, by)| by).into(),
             f.decision.map(|_| now).into(),
@@ -211,15 +186,32 @@ pub fn get(db: &dyn Db, contribution_id: i64, id: i64) -> Result<Option<StoredFi
     Ok(rows.first().map(|r| StoredFinding::from_row(&r)))
 }
 
-/// The (kind, value hash) pairs reviewers dismissed on a row, in any version.
-pub fn dismissed_values(db: &dyn Db, contribution_id: i64) -> Result<Vec<(Kind, String)>, DbError> {
+/// A value reviewers dismissed on a row.
+pub struct Dismissed {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its keyed hash.
+    pub value_hash: String,
+    /// Who dismissed it (one of them, when several did).
+    pub by: String,
+}
+
+/// The values reviewers dismissed on a row, in any version.
+pub fn dismissed_values(db: &dyn Db, contribution_id: i64) -> Result<Vec<Dismissed>, DbError> {
     let rows = db.execute(
-        "SELECT DISTINCT kind, value_hash FROM pii_findings WHERE contribution_id = ? AND decision = 'dismissed'",
+        "SELECT kind, value_hash, MIN(decided_by) AS dismissed_by FROM pii_findings \
+         WHERE contribution_id = ? AND decision = 'dismissed' GROUP BY kind, value_hash",
         &[contribution_id.into()],
     )?;
     Ok(rows
         .iter()
-        .filter_map(|r| Some((Kind::parse(&r.text("kind"))?, r.text("value_hash"))))
+        .filter_map(|r| {
+            Some(Dismissed {
+                kind: Kind::parse(&r.text("kind"))?,
+                value_hash: r.text("value_hash"),
+                by: r.opt_text("dismissed_by").unwrap_or_default(),
+            })
+        })
         .collect())
 }
 

@@ -20,6 +20,9 @@ use wire::lifecycle::TextSource;
 /// Rows the background scan takes per call.
 pub const SCAN_PAGE: usize = 200;
 
+/// The secret (`app_secrets`) that keys the findings' value hashes.
+const VALUE_HASH_KEY: &str = "pii_value_hash";
+
 /// The keyed hash a finding stores instead of the text it matched: equal values hash
 /// alike within one database (so a dismissal follows the value into later versions),
 /// and the key never leaves it, so no list of phone numbers reverses it.
@@ -63,11 +66,15 @@ pub fn scan_version(
     let found = crate::redaction::detect(row.modality, Some(v.source), text, &names);
     let mut open = 0;
     if !found.is_empty() {
-        let key = secrets::get_or_create(db, "pii_value_hash")?;
+        let key = secrets::get_or_create(db, VALUE_HASH_KEY)?;
         let dismissed = findings::dismissed_values(db, row.id)?;
         for f in &found {
             let hash = value_hash(&key, f.kind, &pii::span_text(text, f.start, f.end));
-            let carried = dismissed.iter().any(|(k, h)| *k == f.kind && *h == hash);
+            // The reviewer who dismissed the value before is credited again.
+            let carried = dismissed
+                .iter()
+                .find(|d| d.kind == f.kind && d.value_hash == hash)
+                .map(|d| (Decision::Dismissed, d.by.as_str()));
             findings::insert(
                 db,
                 &NewFinding {
@@ -76,11 +83,11 @@ pub fn scan_version(
                     finding: f,
                     value_hash: &hash,
                     origin: findings::FoundBy::Detector,
-                    decision: carried.then_some((Decision::Dismissed, "dismissed before")),
+                    decision: carried,
                 },
                 now,
             )?;
-            open += i64::from(!carried);
+            open += i64::from(carried.is_none());
         }
     }
     if current {
@@ -90,25 +97,19 @@ pub fn scan_version(
 }
 
 /// Scans up to [`SCAN_PAGE`] rows that were never scanned, oldest first; (rows scanned,
-/// rows still waiting). Call inside a write transaction.
+/// rows still waiting). Each scanned row gets its count, so the next call starts where
+/// this one stopped. Call inside a write transaction.
 pub fn scan_unscanned(db: &dyn Db, now: &str) -> Result<(usize, i64), DbError> {
-    let rows = contributions::unscanned_for_pii(db, 0, SCAN_PAGE)?;
+    let rows = contributions::unscanned_for_pii(db, SCAN_PAGE)?;
     for row in &rows {
-        let (Some(number), Some(text)) = (row.text_version, row.extracted_text.as_deref()) else {
-            continue;
+        let version = Version {
+            // The store picks rows with a text version only.
+            number: row.text_version.unwrap_or_default(),
+            text: row.extracted_text.as_deref().unwrap_or_default(),
+            source: row.text_source.unwrap_or(TextSource::Machine),
+            current: true,
         };
-        let source = row.text_source.unwrap_or(TextSource::Machine);
-        scan_version(
-            db,
-            row,
-            &Version {
-                number,
-                text,
-                source,
-                current: true,
-            },
-            now,
-        )?;
+        scan_version(db, row, &version, now)?;
     }
     Ok((rows.len(), contributions::unscanned_for_pii_count(db)?))
 }
@@ -187,7 +188,7 @@ pub fn add(
         if span.0 >= span.1 || span.1 > length {
             return Err(PiiError::OutOfText { length });
         }
-        let key = secrets::get_or_create(db, "pii_value_hash")?;
+        let key = secrets::get_or_create(db, VALUE_HASH_KEY)?;
         let hash = value_hash(&key, kind, &pii::span_text(text, span.0, span.1));
         let finding = pii::Finding {
             kind,
@@ -225,9 +226,18 @@ mod tests {
         let kinds: Vec<Kind> = found.iter().map(|f| f.kind).collect();
         assert_eq!(kinds, [Kind::Name, Kind::Email, Kind::Phone]);
         assert_eq!(row.pii_count, Some(3));
-        assert!(found
+        // Only keyed hashes are stored, never the matched text (which, unlike a hex
+        // digest, holds letters past `f`).
+        assert!(found.iter().all(|f| f.value_hash.len() == 64));
+        let stored: Vec<String> = db
+            .execute("SELECT * FROM pii_findings", &[])
+            .unwrap()
             .iter()
-            .all(|f| f.value_hash.len() == 64 && !f.value_hash.contains("ada")));
+            .flat_map(|r| ["kind", "value_hash", "origin"].map(|c| r.text(c)))
+            .collect();
+        assert!(stored
+            .iter()
+            .all(|v| !v.contains("example.org") && !v.contains("Lovelace")));
 
         let me = ("admin", None);
         let after = decide(
@@ -255,6 +265,11 @@ mod tests {
         let row = contributions::get(&db, row.id).unwrap().unwrap();
         let v2 = findings::of_version(&db, row.id, 2).unwrap();
         assert_eq!(v2[0].decision, Some(Decision::Dismissed));
+        assert_eq!(
+            v2[0].decided_by.as_deref(),
+            Some("admin"),
+            "credited to who dismissed it"
+        );
         assert_eq!(row.pii_count, Some(1));
 
         // A reviewer adds what the detector missed; a span past the text is refused.
