@@ -25,6 +25,18 @@ impl Client {
         }
     }
 
+    /// The request with the bearer token, if there is one (an empty token reads the
+    /// public endpoints only).
+    fn authorized(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        match self.token.is_empty() {
+            true => request,
+            false => request.bearer_auth(&self.token),
+        }
+    }
+
     fn check(resp: reqwest::blocking::Response, what: &str) -> Result<reqwest::blocking::Response> {
         if resp.status().is_success() {
             return Ok(resp);
@@ -44,10 +56,9 @@ impl Client {
 
     /// GET a response to stream its body.
     pub fn get_stream(&self, path: &str) -> Result<reqwest::blocking::Response> {
+        let resp = self.http.get(format!("{}{path}", self.base));
         let resp = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .authorized(resp)
             .send()
             .with_context(|| format!("GET {path}"))?;
         Self::check(resp, &format!("GET {path}"))
@@ -58,9 +69,7 @@ impl Client {
         path: &str,
         body: &impl serde::Serialize,
     ) -> Result<reqwest::blocking::Response> {
-        self.http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+        self.authorized(self.http.post(format!("{}{path}", self.base)))
             .json(body)
             .send()
             .with_context(|| format!("POST {path}"))

@@ -2,7 +2,8 @@
 //!
 //! Each of `concurrency` threads loops claim → input → extract → complete/fail,
 //! heart-beating the lease while it works. Idle threads poll with exponential
-//! back-off. SIGINT/SIGTERM stop new claims; jobs in hand are finished first. A bad
+//! back-off; while the queue is empty, the first thread steps on dataset releases
+//! still building. SIGINT/SIGTERM stop new claims; jobs in hand are finished first. A bad
 //! job is a failed job, never a crash; an unreachable app is retried.
 
 use crate::api::Client;
@@ -82,6 +83,13 @@ fn worker_loop(client: &Client, options: &Options, stop: &AtomicBool, slot: usiz
                     json!({"event": "bad_claim_answer", "worker": worker, "body": body, "error": e.to_string()}),
                 ),
             },
+            // Nothing to extract: one thread steps on releases still building.
+            Ok((204, _))
+                if slot == 0 && crate::release_builder::step_building(client, &worker, log) =>
+            {
+                idle = Duration::from_millis(100);
+                continue;
+            }
             Ok((204, _)) => {}
             Ok((status, body)) => log(
                 json!({"event": "claim_refused", "worker": worker, "status": status, "detail": body["detail"]}),

@@ -8,6 +8,7 @@
 //!   list, a browser verifier) for GitHub Pages or any static host.
 //! - `witness`: has the log's checkpoints cosigned by its witnesses (C2SP tlog-witness).
 //! - `snapshot` / `restore`: age-encrypted logical snapshots of the database.
+//! - `verify-release`: checks a downloaded dataset release against the public log.
 
 mod api;
 mod audio;
@@ -18,9 +19,11 @@ mod hashing;
 mod model;
 mod ocr;
 mod publish;
+mod release_builder;
 mod site;
 mod snapshot;
 mod transcribe;
+mod verify_release;
 mod witness;
 
 use clap::{Parser, Subcommand};
@@ -187,6 +190,28 @@ enum Command {
         #[arg(long)]
         recipient: String,
     },
+    /// Check a downloaded release against the public log: its signed statement, its
+    /// manifest, its leaf and every row's leaf, each jsonl row against the manifest, and
+    /// the signed deletions list (exit 1, saying what failed, if anything does).
+    VerifyRelease {
+        /// Base URL of the app (or its public mirror of the log and releases).
+        #[arg(long, env = "TDS_API")]
+        api: String,
+        /// The log's verifier key (`/api/publish/summary`, `key.txt` on the site).
+        #[arg(long)]
+        vkey: String,
+        /// The release's number.
+        #[arg(long)]
+        release: i64,
+        /// The release's manifest file.
+        #[arg(long)]
+        manifest: PathBuf,
+        /// A witness's verifier key whose cosignature the checkpoint must carry (repeat).
+        #[arg(long)]
+        witness: Vec<String>,
+        /// Downloaded files of the release (.jsonl checked row by row).
+        files: Vec<PathBuf>,
+    },
     /// Decrypt a snapshot and load it into an empty SQLite file.
     Restore {
         /// age identity file (AGE-SECRET-KEY-…).
@@ -250,6 +275,27 @@ fn main() {
             file,
             into,
         } => snapshot::restore(&identity, &file, &into),
+        Command::VerifyRelease {
+            api,
+            vkey,
+            release,
+            manifest,
+            witness,
+            files,
+        } => verify_release::run(
+            &api::Client::new(&api, ""),
+            &verify_release::Check {
+                vkey: &vkey,
+                release,
+                manifest: &manifest,
+                files: &files,
+                witnesses: &witness,
+            },
+        )
+        .map(|report| {
+            report.iter().for_each(|line| println!("{line}"));
+            println!("release {release}: verified");
+        }),
     };
     if let Err(e) = result {
         eprintln!("native-worker: {e:#}");

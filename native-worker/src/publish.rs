@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use tlog::checkpoint::verify_checkpoint;
+use tlog::checkpoint::{verify_checkpoint, Checkpoint};
 use tlog::merkle::{leaf_hash, root};
 use tlog::tiles::{self, TileNodes, TilePath};
 
@@ -42,20 +42,26 @@ impl Changes {
     }
 }
 
-/// Publishes the site into `out`; with `git_branch`, commits it there.
-pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
-    if let Some(branch) = git_branch {
-        git_switch(out, branch)?;
-    }
-    let summary = api.get_json("/api/publish/summary")?;
-    let key = summary["verifier_key"]
-        .as_str()
-        .context("summary without verifier key")?;
+/// The app's log as an outsider reads it: the signed checkpoint, every tile and entry
+/// bundle of its tree (by path), and the entries in order, checked against each other.
+pub struct Mirror {
+    /// The checkpoint note as served (with any cosignatures).
+    pub note: String,
+    /// What it signs.
+    pub checkpoint: Checkpoint,
+    /// Tile and entry-bundle paths and their bytes.
+    pub files: HashMap<String, Vec<u8>>,
+    /// Every entry (leaf data) of the tree, by index.
+    pub entries: Vec<Vec<u8>>,
+}
+
+/// Reads the log at `api` and checks it: the checkpoint verifies under `key`, the
+/// tiles hash to its root, and every entry hashes to its level-0 tile.
+pub fn mirror(api: &Client, key: &str) -> Result<Mirror> {
     let note = String::from_utf8(api.get_bytes("/checkpoint")?)?;
     let checkpoint = verify_checkpoint(&note, key)
         .map_err(|e| anyhow::anyhow!("the app's checkpoint does not verify: {e}"))?;
     let size = checkpoint.size;
-
     let mut files: HashMap<String, Vec<u8>> = HashMap::new();
     for (level, index, width) in tiles::tiles_of(size) {
         let path = TilePath::Hashes {
@@ -72,8 +78,9 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
     }
     let mut reader = TileNodes::new(size, |p: &str| files.get(p).cloned());
     if root(&mut reader, size) != checkpoint.root {
-        bail!("the app's tiles do not hash to the signed root: refusing to publish");
+        bail!("the app's tiles do not hash to the signed root");
     }
+    let mut all = Vec::with_capacity(size as usize);
     for (_, index, width) in tiles::tiles_of(size).into_iter().filter(|t| t.0 == 0) {
         let path = TilePath::Entries { index, width }.path();
         let bundle = api.get_bytes(&format!("/{path}"))?;
@@ -83,14 +90,36 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
         let level0 = &files[&tiles::tile_path(0, index, width)];
         for (i, entry) in entries.iter().enumerate() {
             if leaf_hash(entry)[..] != level0[i * 32..(i + 1) * 32] {
-                bail!(
-                    "entry {} does not hash to its tile: refusing to publish",
-                    index * 256 + i as u64
-                );
+                bail!("entry {} does not hash to its tile", index * 256 + i as u64);
             }
         }
+        all.extend(entries);
         files.insert(path, bundle);
     }
+    Ok(Mirror {
+        note,
+        checkpoint,
+        files,
+        entries: all,
+    })
+}
+
+/// Publishes the site into `out`; with `git_branch`, commits it there.
+pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
+    if let Some(branch) = git_branch {
+        git_switch(out, branch)?;
+    }
+    let summary = api.get_json("/api/publish/summary")?;
+    let key = summary["verifier_key"]
+        .as_str()
+        .context("summary without verifier key")?;
+    let Mirror {
+        note,
+        checkpoint,
+        files,
+        ..
+    } = mirror(api, key).context("refusing to publish")?;
+    let size = checkpoint.size;
 
     let mut changes = Changes::default();
     let mut paths: Vec<&String> = files.keys().collect();
@@ -115,6 +144,12 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
         .map(|i| format!("{i}\n"))
         .collect();
     changes.write(out, "deleted.txt", deleted.as_bytes())?;
+    let releases = api.get_json("/api/releases")?;
+    changes.write(
+        out,
+        "releases/deletions",
+        &api.get_bytes("/releases/deletions")?,
+    )?;
     for pair in summary["codes"].as_array().into_iter().flatten() {
         if let (Some(hash), Some(leaf)) = (pair[0].as_str(), pair[1].as_i64()) {
             changes.write(out, &format!("v/{hash}"), format!("{leaf}\n").as_bytes())?;
@@ -123,7 +158,7 @@ pub fn run(api: &Client, out: &Path, git_branch: Option<&str>) -> Result<()> {
     changes.write(
         out,
         "index.html",
-        crate::site::index_html(&summary, &note, size).as_bytes(),
+        crate::site::index_html(&summary, &note, size, &releases).as_bytes(),
     )?;
     changes.write(out, ".nojekyll", b"")?;
     println!(

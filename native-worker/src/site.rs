@@ -5,8 +5,9 @@
 use domain::web::{escape, page, VERIFIER_JS};
 use serde_json::Value;
 
-/// Renders the index page for the checkpoint `note` (with its cosignatures).
-pub fn index_html(summary: &Value, note: &str, size: u64) -> String {
+/// Renders the index page for the checkpoint `note` (with its cosignatures) and the
+/// dataset `releases` (`GET /api/releases`).
+pub fn index_html(summary: &Value, note: &str, size: u64, releases: &Value) -> String {
     let text = |v: &Value| escape(v.as_str().unwrap_or(""));
     let rows = |key: &str| -> String {
         counts(summary, key)
@@ -46,6 +47,14 @@ pub fn index_html(summary: &Value, note: &str, size: u64) -> String {
   checkpoint they saw before (C2SP <code>tlog-witness</code>), so the log cannot show
   different people different trees. Their keys: <a href="witnesses.txt">witnesses.txt</a>.</p>
   <ul id="witness-check"><li><span class="status pending">Checking…</span></li></ul>
+</section>
+<section class="card">
+  <h2>Dataset releases</h2>
+  <p>Each release's manifest (one line per row: leaf index, commitment, SHA-256 of the row and
+  of its media) is hashed, signed under the log's key and appended to this log as a release
+  leaf. Rows erased since are listed, by release, leaf and commitment, in the signed
+  <a href="releases/deletions">deletions list</a>: drop them from your copy.</p>
+  <table id="releases"><thead><tr><th>release</th><th>rows</th><th>checkpoint</th><th>leaf</th><th>manifest SHA-256</th><th>withdrawn</th></tr></thead><tbody>{releases}</tbody></table>
 </section>
 <section class="card">
   <h2>Contributions</h2>
@@ -158,8 +167,37 @@ document.getElementById("verify").addEventListener("click", async () => {{
         key = text(&summary["verifier_key"]),
         modality = rows("modality"),
         day = rows("day"),
+        releases = release_rows(releases),
     );
     page("Public contribution log", &body)
+}
+
+/// One table row per published release.
+fn release_rows(releases: &Value) -> String {
+    let published = releases["releases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["state"] == "published");
+    let rows: String = published
+        .map(|r| {
+            let text = |v: &Value| escape(&v.as_str().map_or_else(|| v.to_string(), str::to_string));
+            format!(
+                "<tr><td>{} (#{})</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                text(&r["name"]),
+                text(&r["number"]),
+                text(&r["rows"]),
+                text(&r["checkpoint"]["size"]),
+                text(&r["leaf_index"]),
+                text(&r["manifest_sha256"]),
+                text(&r["withdrawn"]),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return "<tr><td colspan=\"6\">No release yet.</td></tr>".into();
+    }
+    rows
 }
 
 /// The counts the index page shows, by key.

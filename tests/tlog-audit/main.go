@@ -3,13 +3,15 @@
 // the checkpoint's signature (note.Open), the root recomputed from the tiles
 // (tlog.TileHashReader, tlog.TreeHash), every entry bundle against its level-0
 // tile, and, given an earlier checkpoint, that the current tree extends it
-// (tlog.ProveTree, tlog.CheckTree).
+// (tlog.ProveTree, tlog.CheckTree); given a dataset release's statement, that the
+// statement is signed by the log's key and its release leaf, naming the same
+// manifest hash, is an entry of the verified tree.
 //
 // Build offline against Debian's golang-golang-x-mod-dev:
 //
 //	GO111MODULE=off GOPATH=$PWD/.go:/usr/share/gocode go build -o tlog-audit tests/tlog-audit/main.go
 //
-// Usage: tlog-audit -log URL -vkey VERIFIER_KEY [-old FILE] [-save FILE]
+// Usage: tlog-audit -log URL -vkey VERIFIER_KEY [-old FILE] [-save FILE] [-release FILE]
 package main
 
 import (
@@ -123,6 +125,7 @@ func run() error {
 	vkey := flag.String("vkey", "", "the log's verifier key")
 	oldFile := flag.String("old", "", "an earlier checkpoint note the current tree must extend")
 	save := flag.String("save", "", "write the checkpoint that was checked to this file")
+	release := flag.String("release", "", "a dataset release's signed statement whose leaf must be in the tree")
 	flag.Parse()
 	verifier, err := note.NewVerifier(*vkey)
 	if err != nil {
@@ -146,6 +149,7 @@ func run() error {
 		return fmt.Errorf("tiles hash to %v, the checkpoint says %v", root, cp.tree.Hash)
 	}
 	checked := 0
+	var all [][]byte
 	for n := int64(0); n*256 < cp.tree.N; n++ {
 		w := cp.tree.N - n*256
 		if w > 256 {
@@ -177,6 +181,7 @@ func run() error {
 			}
 			checked++
 		}
+		all = append(all, list...)
 	}
 	fmt.Printf("checkpoint %s size %d root %s: signature, tiles and %d entries verified\n",
 		cp.origin, cp.tree.N, base64.StdEncoding.EncodeToString(cp.tree.Hash[:]), checked)
@@ -198,10 +203,41 @@ func run() error {
 		}
 		fmt.Printf("consistent with the checkpoint of size %d\n", old.tree.N)
 	}
+	if *release != "" {
+		if err := checkRelease(*release, verifier, all); err != nil {
+			return err
+		}
+	}
 	if *save != "" {
 		return os.WriteFile(*save, msg, 0o644)
 	}
 	return nil
+}
+
+// checkRelease opens a release statement with the log's key and finds the release
+// leaf naming its manifest among the tree's verified entries.
+func checkRelease(file string, verifier note.Verifier, all [][]byte) error {
+	msg, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	n, err := note.Open(msg, note.VerifierList(verifier))
+	if err != nil {
+		return fmt.Errorf("release statement signature: %v", err)
+	}
+	lines := strings.Split(n.Text, "\n")
+	if len(lines) < 6 || lines[1] != "tds-release/v1" || !strings.HasPrefix(lines[2], "release ") || !strings.HasPrefix(lines[5], "manifest ") {
+		return fmt.Errorf("not a tds-release/v1 statement: %q", n.Text)
+	}
+	number := strings.SplitN(strings.TrimPrefix(lines[2], "release "), " ", 2)[0]
+	for i, e := range all {
+		want := fmt.Sprintf("tds-release/v1\n%d\nrelease %s\n%s\n", i, number, lines[5])
+		if strings.HasPrefix(string(e), want) {
+			fmt.Printf("release %s: statement signed by %s, leaf %d in the tree names its %s\n", number, n.Sigs[0].Name, i, lines[5])
+			return nil
+		}
+	}
+	return fmt.Errorf("no leaf of the tree is release %s's naming its %s", number, lines[5])
 }
 
 func main() {

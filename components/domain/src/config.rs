@@ -51,6 +51,10 @@ pub struct Settings {
     pub ollama_timeout_ms: usize,
     /// `log_witnesses`: the witnesses asked to cosign checkpoints (empty: none).
     pub log_witnesses: Vec<Witness>,
+    /// `release_build_steps`: build steps one request runs on a release (each hashes
+    /// up to 2,000 rows, hashes the manifest, builds one file or publishes); a release
+    /// that needs more goes on in the background.
+    pub release_build_steps: usize,
 }
 
 /// A witness of the log: its cosigning key and where it takes checkpoints.
@@ -121,6 +125,7 @@ impl Default for Settings {
             ollama_model: DEFAULT_OLLAMA_MODEL.to_string(),
             ollama_timeout_ms: 8000,
             log_witnesses: Vec::new(),
+            release_build_steps: 8,
         }
     }
 }
@@ -189,6 +194,7 @@ impl Settings {
                 .unwrap_or(defaults.ollama_model),
             ollama_timeout_ms: number("ollama_timeout_ms", defaults.ollama_timeout_ms)?,
             log_witnesses: witnesses(&get("log_witnesses").unwrap_or_default())?,
+            release_build_steps: number("release_build_steps", defaults.release_build_steps)?,
             ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
                 None | Some("") => defaults.ip_retention_days,
                 Some(v) => v.parse().map_err(|_| {

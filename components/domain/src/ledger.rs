@@ -17,6 +17,19 @@ pub fn leaf_bytes(index: u64, commitment: &str, created_at: &str) -> Vec<u8> {
     format!("{LEAF_VERSION}\n{index}\n{commitment}\n{created_at}\n").into_bytes()
 }
 
+/// The canonical bytes of a release leaf: the release format's version, index, the
+/// release number, its manifest's SHA-256 and time, one per line.
+pub fn release_leaf_bytes(
+    index: u64,
+    number: i64,
+    manifest_sha256: &str,
+    created_at: &str,
+) -> Vec<u8> {
+    let version = crate::export::release::RELEASE_VERSION;
+    format!("{version}\n{index}\nrelease {number}\nmanifest {manifest_sha256}\n{created_at}\n")
+        .into_bytes()
+}
+
 /// Appends the leaf for a contribution at `index` (the current log size, read inside
 /// the same transaction).
 pub fn append(
@@ -27,12 +40,36 @@ pub fn append(
     now: &str,
 ) -> Result<(), DbError> {
     let data = leaf_bytes(index, commitment, now);
-    let hash = merkle::leaf_hash(&data);
+    append_leaf(db, index, Some(contribution_id), &data, now)
+}
+
+/// Appends release `number`'s leaf at the end of the log; its index.
+pub fn append_release(
+    db: &dyn Db,
+    number: i64,
+    manifest_sha256: &str,
+    now: &str,
+) -> Result<u64, DbError> {
+    let index = store::size(db)?;
+    let data = release_leaf_bytes(index, number, manifest_sha256, now);
+    append_leaf(db, index, None, &data, now)?;
+    Ok(index)
+}
+
+/// Stores leaf `data` at `index` with the perfect subtrees it completes.
+fn append_leaf(
+    db: &dyn Db,
+    index: u64,
+    contribution_id: Option<i64>,
+    data: &[u8],
+    now: &str,
+) -> Result<(), DbError> {
+    let hash = merkle::leaf_hash(data);
     let siblings = store::nodes(db, &merkle::append_needs(index))?;
     let new_nodes = merkle::nodes_after_append(index, hash, |id| {
         siblings.get(&id).copied().unwrap_or([0u8; 32])
     });
-    store::insert_leaf(db, index, Some(contribution_id), &data, &hash, now)?;
+    store::insert_leaf(db, index, contribution_id, data, &hash, now)?;
     store::insert_nodes(db, &new_nodes)
 }
 

@@ -5,7 +5,7 @@
 
 use crate::api::{
     activity, campaigns, export, invitations, jobs, listing, lore, metrics, pii, proofs, quality,
-    review, unified_input, users, web,
+    releases, review, unified_input, users, web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
 use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
@@ -93,12 +93,20 @@ pub const PROOFS: &[Route<Handler>] = &[
     row(POST, "/api/publish/mark", proofs::publish::mark),
 ];
 
-/// `export`: streamed training exports, the personal-data zip and snapshots.
+/// `export`: streamed training exports, the personal-data zip, snapshots, and the
+/// numbered releases with their deletions list.
 pub const EXPORT: &[Route<StreamingHandler>] = &[
     row(GET, "/api/training-data/export", export::training_export),
     row(GET, "/api/me/export", export::my_data),
     row(GET, "/api/admin/snapshot", export::snapshot::dump),
     row(POST, "/api/admin/snapshots", export::snapshot::record),
+    row(POST, "/api/releases", releases::create),
+    row(GET, "/api/releases", releases::list),
+    row(GET, "/api/releases/:n", releases::show),
+    row(POST, "/api/releases/:n/build", releases::build),
+    row(GET, "/api/releases/:n/download", releases::download),
+    row(GET, "/api/releases/:n/manifest", releases::manifest),
+    row(GET, "/releases/deletions", releases::deletions),
 ];
 
 /// `jobs`: the worker protocol.

@@ -160,6 +160,13 @@ impl LogKey {
             body.push_str(line);
             body.push('\n');
         }
+        self.sign_note(&body)
+    }
+
+    /// Any text (ending in a newline) as a C2SP signed note under this key, such as a
+    /// dataset release's statement or the release deletions list: `note.Open` in Go
+    /// and [`verify_note`] check it with the same verifier key as the checkpoints.
+    pub fn sign_note(&self, body: &str) -> String {
         let signature = self.key.sign(body.as_bytes());
         let mut blob = self.id().to_vec();
         blob.extend_from_slice(&signature.to_bytes());
@@ -191,8 +198,9 @@ pub fn split_note(note: &str) -> Option<(String, &str)> {
     Some((format!("{body}\n"), sigs))
 }
 
-/// Verifies a signed checkpoint note against a verifier key string.
-pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, NoteError> {
+/// Verifies a signed note against a verifier key string; its text (ending in its
+/// newline) when a signature line of that key verifies.
+pub fn verify_note(note: &str, verifier_key: &str) -> Result<String, NoteError> {
     let bad = NoteError::VerifierKey;
     let parts: Vec<&str> = verifier_key.splitn(3, '+').collect();
     let [name, id, key] = parts.as_slice() else {
@@ -225,6 +233,12 @@ pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, N
     if !verified {
         return Err(NoteError::NoValidSignature);
     }
+    Ok(body)
+}
+
+/// Verifies a signed checkpoint note against a verifier key string.
+pub fn verify_checkpoint(note: &str, verifier_key: &str) -> Result<Checkpoint, NoteError> {
+    let body = verify_note(note, verifier_key)?;
     let mut lines = body.lines();
     let origin = lines.next().unwrap_or_default().to_string();
     let size = lines
@@ -304,6 +318,21 @@ mod tests {
                 .unwrap()
                 .extensions,
             ["activity 3 abcd"]
+        );
+    }
+
+    #[test]
+    fn any_text_signs_as_a_note_under_the_log_key() {
+        let k = key();
+        let note = k.sign_note("example.org/log\ntds-release/v1\nrelease 1\n");
+        assert_eq!(
+            verify_note(&note, &k.verifier_key()).unwrap(),
+            "example.org/log\ntds-release/v1\nrelease 1\n"
+        );
+        let forged = note.replace("release 1", "release 2");
+        assert_eq!(
+            verify_note(&forged, &k.verifier_key()),
+            Err(NoteError::NoValidSignature)
         );
     }
 

@@ -11,6 +11,7 @@ pub mod hf;
 pub mod media;
 pub mod python;
 pub mod sqld;
+pub mod tlog_audit;
 pub mod witness;
 pub mod worker;
 

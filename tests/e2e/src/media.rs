@@ -44,3 +44,15 @@ pub fn rendered(
     run(cmd.args(extra).arg(&path));
     std::fs::read(path).unwrap()
 }
+
+/// What OCR located in the `rendered` "Invoice 4521" screenshot (600×120): its two
+/// word boxes and their line, as a completion carries them.
+pub fn invoice_layout() -> serde_json::Value {
+    serde_json::json!({
+        "boxes": [
+            { "x": 30, "y": 40, "w": 120, "h": 36, "text": "Invoice", "confidence": 0.96, "line": 0 },
+            { "x": 160, "y": 40, "w": 90, "h": 36, "text": "4521", "confidence": 0.9, "line": 0 },
+        ],
+        "lines": [{ "x": 30, "y": 40, "w": 220, "h": 36, "text": "Invoice 4521" }],
+    })
+}

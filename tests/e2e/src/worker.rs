@@ -81,11 +81,21 @@ impl Worker {
 
     /// The log lines of finished jobs.
     pub fn jobs(&self) -> Vec<Value> {
+        self.events("job")
+    }
+
+    /// Every log line so far.
+    pub fn lines(&self) -> Vec<Value> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// The log lines of one event (`job`, `release_step`, …).
+    pub fn events(&self, event: &str) -> Vec<Value> {
         self.lines
             .lock()
             .unwrap()
             .iter()
-            .filter(|l| l["event"] == "job")
+            .filter(|l| l["event"] == event)
             .cloned()
             .collect()
     }

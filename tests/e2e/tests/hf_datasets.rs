@@ -5,7 +5,7 @@
 //! media bytes compared with the API's (`tests/hf/check_export.py`).
 
 use e2e::hf::{interpreters, unpack};
-use e2e::media::{rendered, speech};
+use e2e::media::{invoice_layout, rendered, speech};
 use e2e::{Body, TestHost};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -64,18 +64,7 @@ fn every_modality_loads_with_the_real_datasets_library() {
         &ada,
         json!({ "modality": "screenshot", "data": b64(&shot) }),
     );
-    host.complete_next_job_located(
-        WORKER,
-        "ocr",
-        "Invoice 4521",
-        json!({
-            "boxes": [
-                { "x": 30, "y": 40, "w": 120, "h": 36, "text": "Invoice", "confidence": 0.96, "line": 0 },
-                { "x": 160, "y": 40, "w": 90, "h": 36, "text": "4521", "confidence": 0.9, "line": 0 },
-            ],
-            "lines": [{ "x": 30, "y": 40, "w": 220, "h": 36, "text": "Invoice 4521" }],
-        }),
-    );
+    host.complete_next_job_located(WORKER, "ocr", "Invoice 4521", invoice_layout());
     let drawing = rendered(
         media_dir.path(),
         "draw.png",

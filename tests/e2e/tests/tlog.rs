@@ -12,10 +12,9 @@ use e2e::{Body, TestHost};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use tlog::checkpoint::LogKey;
 use tlog::cosignature::WitnessKey;
 use tlog::tiles;
@@ -49,30 +48,9 @@ fn contribute(host: &TestHost, token: &str, from: usize, to: usize) {
     }
 }
 
-/// `tests/tlog-audit` built once against Debian's golang-golang-x-mod-dev.
-fn go_auditor() -> &'static PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let root = e2e::workspace_root();
-        let out = e2e::target_dir().join("tlog-audit");
-        let gopath = e2e::target_dir().join("gopath");
-        let status = Command::new("go")
-            .args(["build", "-o"])
-            .arg(&out)
-            .arg(root.join("tests/tlog-audit/main.go"))
-            .env("GO111MODULE", "off")
-            .env("GOPATH", format!("{}:/usr/share/gocode", gopath.display()))
-            .env("GOCACHE", e2e::target_dir().join("gocache"))
-            .status()
-            .expect("go runs (apt-get install golang-go golang-golang-x-mod-dev; .ci/run does)");
-        assert!(status.success(), "building tests/tlog-audit failed");
-        out
-    })
-}
-
 /// Runs the Go auditor anonymously against the live app.
 fn audit(host: &TestHost, vkey: &str, extra: &[&str]) -> std::process::Output {
-    Command::new(go_auditor())
+    Command::new(e2e::tlog_audit::binary())
         .args(["-log", &host.base, "-vkey", vkey])
         .args(extra)
         .output()

@@ -9,6 +9,7 @@ use crate::usecase::invitations::{RedeemError, Spent};
 use crate::usecase::jobs::JobError;
 use crate::usecase::pii::PiiError;
 use crate::usecase::quality::QualityError;
+use crate::usecase::releases::ReleaseError;
 use crate::usecase::review::ReviewError;
 use crate::usecase::text::TextError;
 use wire::lifecycle::ReviewState;
@@ -168,6 +169,33 @@ impl From<CampaignError> for ApiError {
                 too_many.retry_after,
             ),
             CampaignError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReleaseError> for ApiError {
+    fn from(e: ReleaseError) -> Self {
+        match e {
+            ReleaseError::NotFound(n) => ApiError::not_found(format!("no release {n}")),
+            ReleaseError::NameTaken(name) => {
+                ApiError::invalid(format!("a release named {name:?} exists already"))
+            }
+            ReleaseError::NoCheckpoint => ApiError::invalid(
+                "the log has no signed checkpoint yet: nothing was contributed, so there is nothing to release",
+            ),
+            ReleaseError::NothingMatches => ApiError::invalid(
+                "no complete, opted-in row of the log's signed checkpoint matches these filters: a release cannot be empty",
+            ),
+            ReleaseError::Building(n) => ApiError::conflict(format!(
+                "release {n} is still building: its files exist once it is published (GET /api/releases/{n} shows progress)"
+            )),
+            ReleaseError::FormatNotFrozen { format, frozen } => ApiError::invalid(format!(
+                "release was not built as {} (it holds {})",
+                format.name(),
+                frozen.join(", ")
+            )),
+            ReleaseError::Api(e) => e,
+            ReleaseError::Db(e) => e.into(),
         }
     }
 }

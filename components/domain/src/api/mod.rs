@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod pii;
 pub mod proofs;
 pub mod quality;
+pub mod releases;
 pub mod review;
 pub mod unified_input;
 pub mod users;
@@ -129,5 +130,7 @@ pub fn unknown_route(_: &Context, req: &Request, _: &Params) -> Result<Response,
     )))
 }
 
+#[cfg(test)]
+mod release_tests;
 #[cfg(test)]
 mod tests;

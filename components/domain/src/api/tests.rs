@@ -9,7 +9,7 @@ use crate::router::{resolve, Route};
 use crate::routes::{JOBS, LISTING, UNIFIED_INPUT, USERS};
 use serde_json::{json, Value};
 
-const ADMIN: &str = "admin-secret";
+pub(super) const ADMIN: &str = "admin-secret";
 
 /// No outbound HTTP in these tests.
 struct Offline;
@@ -20,7 +20,7 @@ impl Outbound for Offline {
     }
 }
 
-fn ctx(db: &SqliteDb) -> Context<'_> {
+pub(super) fn ctx(db: &SqliteDb) -> Context<'_> {
     Context::new(
         db,
         Settings {
@@ -31,15 +31,13 @@ fn ctx(db: &SqliteDb) -> Context<'_> {
     )
 }
 
-/// Answers one request from a component's table, as the adapter does.
-fn call(
-    table: &[Route<Handler>],
-    ctx: &Context,
+/// A request as a client sends it: the token as a bearer, a JSON body.
+pub(super) fn request(
     method: &str,
     uri: &str,
     token: Option<&str>,
     body: Option<Value>,
-) -> (u16, Value) {
+) -> Request {
     let mut b = http::Request::builder().method(method).uri(uri);
     if let Some(t) = token {
         b = b.header("authorization", format!("Bearer {t}"));
@@ -47,9 +45,20 @@ fn call(
     if body.is_some() {
         b = b.header("content-type", "application/json");
     }
-    let req = b
-        .body(body.map(|v| v.to_string().into_bytes()).unwrap_or_default())
-        .unwrap();
+    b.body(body.map(|v| v.to_string().into_bytes()).unwrap_or_default())
+        .unwrap()
+}
+
+/// Answers one request from a component's table, as the adapter does.
+pub(super) fn call(
+    table: &[Route<Handler>],
+    ctx: &Context,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let req = request(method, uri, token, body);
     let resp = resolve(table, req.method(), req.uri().path())
         .and_then(|(handler, params)| ctx.run(&req, || handler(ctx, &req, &params)))
         .unwrap_or_else(|e| e.into_response());
@@ -59,7 +68,7 @@ fn call(
     )
 }
 
-fn new_user(ctx: &Context, name: &str) -> (i64, String) {
+pub(super) fn new_user(ctx: &Context, name: &str) -> (i64, String) {
     let (status, body) = call(
         USERS,
         ctx,
@@ -439,7 +448,7 @@ fn hf_export(c: &Context) -> Vec<Vec<u8>> {
 }
 
 /// The files of a tar chunk: (path, bytes).
-fn tar_files(chunk: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(super) fn tar_files(chunk: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = tar::Archive::new(chunk);
     let entries = archive.entries().unwrap();
     entries

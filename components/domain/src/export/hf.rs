@@ -170,6 +170,58 @@ struct SplitInfo {
     num_examples: u64,
 }
 
+/// What the bundle carries of one row's media.
+pub enum ExportedMedia {
+    /// These bytes under this file name (an image with findings: redacted, as PNG).
+    Kept {
+        /// `<id>.<extension>`.
+        name: String,
+        /// The file.
+        bytes: Vec<u8>,
+    },
+    /// The row has no stored media.
+    Missing,
+    /// Left out of its config: a recording whose transcript holds personal data (it
+    /// cannot be masked; left unread), or an image whose findings cannot be located.
+    LeftOut,
+}
+
+/// Row `row`'s media as the bundle's `kind` column carries it, given what was found
+/// in its text (`found`, located by `layout`); `pii` counts what was redacted or left
+/// out. Release builds hash media through it, so a manifest names the same bytes.
+pub fn exported_media(
+    db: &dyn crate::db::Db,
+    row: &Contribution,
+    kind: Media,
+    found: &PageFindings,
+    layout: Option<&wire::layout::Layout>,
+    pii: &mut PiiSummary,
+) -> Result<ExportedMedia, ApiError> {
+    if kind == Media::Audio && found.has(row.id) {
+        pii.audio_left_out += 1;
+        return Ok(ExportedMedia::LeftOut);
+    }
+    let name = format!("{}.{}", row.id, extension(&row.mime));
+    Ok(match contributions::media(db, row.id)? {
+        Some(bytes) if kind == Media::Image => match found.redact_image(row.id, bytes, layout) {
+            Redacted::Unchanged(bytes) => ExportedMedia::Kept { name, bytes },
+            Redacted::Filled(png) => {
+                pii.images_redacted += 1;
+                ExportedMedia::Kept {
+                    name: format!("{}.png", row.id),
+                    bytes: png,
+                }
+            }
+            Redacted::Withheld => {
+                pii.images_left_out += 1;
+                ExportedMedia::LeftOut
+            }
+        },
+        Some(bytes) => ExportedMedia::Kept { name, bytes },
+        None => ExportedMedia::Missing,
+    })
+}
+
 /// The default config: every row, without media.
 const ALL: &str = "all";
 
@@ -237,28 +289,13 @@ impl Bundle {
                         break;
                     }
                     taken += 1;
-                    // A voice cannot be masked: its recording stays out (unread).
-                    if kind == Media::Audio && found.has(row.id) {
-                        pii.audio_left_out += 1;
-                        continue;
-                    }
-                    let name = format!("{}.{}", row.id, extension(&row.mime));
-                    let cell = match contributions::media(ctx.db, row.id)? {
-                        Some(bytes) if kind == Media::Image => {
-                            match found.redact_image(row.id, bytes, layouts.get(&row.id)) {
-                                Redacted::Unchanged(bytes) => Some((name, bytes)),
-                                Redacted::Filled(png) => {
-                                    pii.images_redacted += 1;
-                                    Some((format!("{}.png", row.id), png))
-                                }
-                                Redacted::Withheld => {
-                                    pii.images_left_out += 1;
-                                    continue;
-                                }
-                            }
-                        }
-                        data => data.map(|b| (name, b)),
-                    };
+                    let cell =
+                        match exported_media(ctx.db, row, kind, &found, layouts.get(&row.id), pii)?
+                        {
+                            ExportedMedia::LeftOut => continue,
+                            ExportedMedia::Kept { name, bytes } => Some((name, bytes)),
+                            ExportedMedia::Missing => None,
+                        };
                     media_bytes += cell.as_ref().map_or(0, |(_, b)| b.len());
                     cells.push(cell);
                     kept.push(row.clone());
@@ -378,7 +415,7 @@ impl Bundle {
         Ok(format!(
             "---\n{yaml}---\n\n\
 # Contributed multi-modal training data\n\nExported on {date} from the training-data service: {total} rows.\n\n\
-| config | rows |\n|---|---|\n{counts}\n\n\
+| config | rows |\n|---|---|\n{counts}\n\n{release}\
 ## Loading\n\n```python\nfrom datasets import load_dataset\n{loads}\n```\n\n\
 Voice rows decode with `datasets` 3.x, `soundfile` and `librosa` (4.x and later decode audio through torchcodec), images \
 with Pillow.\n\n\
@@ -402,6 +439,12 @@ deleted data. Each row's `commitment` is its salted entry in the service's publi
 ## Personal data\n\n{policy}\n",
             date = self.date,
             policy = policy_text(pii),
+            release = self
+                .card
+                .release
+                .as_ref()
+                .map(|r| format!("## Release\n\n{r}\n\n"))
+                .unwrap_or_default(),
         ))
     }
 }

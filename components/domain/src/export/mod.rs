@@ -6,14 +6,16 @@ mod columns;
 mod hf;
 mod parquet;
 mod personal_data;
+pub mod release;
 
 pub use hf::extension as media_extension;
 pub use personal_data::{PageFindings, PiiPolicy, PiiSummary};
 
 use crate::context::{ChunkSource, Context, Response};
-use crate::db::ReadTransaction;
+use crate::db::{Db, ReadTransaction};
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
+use crate::store::release_rows::{self, Pending};
 use crate::store::text_versions;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -55,7 +57,8 @@ impl Format {
         })
     }
 
-    fn name(self) -> &'static str {
+    /// Its name, as the `format` parameter spells it.
+    pub fn name(self) -> &'static str {
         match self {
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
@@ -106,6 +109,9 @@ pub struct CardOptions {
     pub license: String,
     /// Language code.
     pub language: String,
+    /// A release's own section of the card (its number, checkpoint, manifest hash and
+    /// how to verify it); `None` for a plain export.
+    pub release: Option<String>,
 }
 
 impl CardOptions {
@@ -139,6 +145,7 @@ impl CardOptions {
         Ok(Self {
             license: license.to_string(),
             language: language.to_string(),
+            release: None,
         })
     }
 }
@@ -147,12 +154,58 @@ impl CardOptions {
 /// was done with personal data).
 pub type OnFinish = Box<dyn FnOnce(&Context, u64, String, &PiiSummary) -> Result<(), ApiError>>;
 
+/// Where an export's rows come from.
+#[derive(Debug, Clone)]
+pub enum Rows {
+    /// The live table, as `Filter` selects it.
+    Live(Filter),
+    /// A release's frozen rows, walked in id order from after `after`.
+    Release {
+        /// The release.
+        number: i64,
+        /// The walk's cursor.
+        after: i64,
+    },
+}
+
+impl Rows {
+    /// How many rows the export will write.
+    fn count(&self, db: &dyn Db) -> Result<u64, ApiError> {
+        Ok(match self {
+            Rows::Live(filter) => contributions::count(db, filter)?,
+            Rows::Release { number, .. } => release_rows::live_count(db, *number)?,
+        })
+    }
+
+    /// The next page of rows and what was found in them, moving the cursor on.
+    fn next_page(
+        &mut self,
+        db: &dyn Db,
+        policy: PiiPolicy,
+    ) -> Result<(Vec<Contribution>, PageFindings), ApiError> {
+        match self {
+            Rows::Live(filter) => {
+                let rows = contributions::list_oldest_first(db, filter, PAGE_ROWS)?;
+                filter.after_id = rows.last().map(|r| r.id).or(filter.after_id);
+                let found = PageFindings::read(db, &rows, policy)?;
+                Ok((rows, found))
+            }
+            Rows::Release { number, after } => {
+                let rows = release::page(db, *number, *after, PAGE_ROWS, Pending::All)?;
+                *after = rows.last().map_or(*after, |r| r.id);
+                let found = PageFindings::frozen(db, *number, &rows, policy)?;
+                Ok((rows, found))
+            }
+        }
+    }
+}
+
 /// Everything an export needs besides the database.
 pub struct ExportSpec {
     /// Output format.
     pub format: Format,
     /// Which rows.
-    pub filter: Filter,
+    pub rows: Rows,
     /// Chat options.
     pub chat: ChatOptions,
     /// Dataset card options.
@@ -219,6 +272,22 @@ pub fn row_json(row: &Contribution, key: &[u8], layout: Option<&Layout>) -> Valu
         }
     }
     line
+}
+
+/// The jsonl lines of a page of rows whose texts are masked already: each with its
+/// layout (read by row and version, masked as `found` says).
+pub fn jsonl_lines(
+    db: &dyn Db,
+    rows: &[Contribution],
+    found: &PageFindings,
+    key: &[u8],
+) -> Result<Vec<String>, ApiError> {
+    let mut layouts = text_versions::current_layouts(db, rows)?;
+    found.mask_layouts(&mut layouts);
+    Ok(rows
+        .iter()
+        .map(|r| row_json(r, key, layouts.get(&r.id)).to_string())
+        .collect())
 }
 
 /// The txt format's escaping: one line per text.
@@ -289,7 +358,7 @@ impl Exporter {
     /// and every page) and counts the rows.
     pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
         let snapshot = ReadTransaction::begin(ctx.db)?;
-        let total = contributions::count(ctx.db, &spec.filter)?;
+        let total = spec.rows.count(ctx.db)?;
         if spec.format == Format::Hf && total == 0 {
             snapshot.end(ctx.db)?;
             return Err(ApiError::invalid(
@@ -320,38 +389,30 @@ impl Exporter {
             .spec
             .as_mut()
             .ok_or_else(|| ApiError::internal("export already finished"))?;
-        let mut rows = contributions::list_oldest_first(ctx.db, &spec.filter, PAGE_ROWS)?;
-        let Some(last) = rows.last() else {
+        let (mut rows, found) = spec.rows.next_page(ctx.db, spec.pii)?;
+        if rows.is_empty() {
             return Ok(Vec::new());
-        };
-        spec.filter.after_id = Some(last.id);
+        }
         self.rows += rows.len() as u64;
-        let found = PageFindings::read(ctx.db, &rows, spec.pii)?;
         self.pii.rows_masked += found.count_into(&mut self.pii.masked);
-        // Layouts are read by (row, version), which masking leaves alone.
-        let mut layouts = match self.format {
-            Format::Jsonl => text_versions::current_layouts(ctx.db, &rows)?,
-            _ => Default::default(),
-        };
-        found.mask_layouts(&mut layouts);
         found.mask_rows(&mut rows);
         let key = &spec.pseudonym_key;
         let mut out = Vec::new();
         match self.format {
             Format::Jsonl => {
-                for r in &rows {
-                    out.extend(
-                        row_json(r, key, layouts.get(&r.id))
-                            .to_string()
-                            .into_bytes(),
-                    );
+                for line in jsonl_lines(ctx.db, &rows, &found, key)? {
+                    out.extend(line.into_bytes());
                     out.push(b'\n');
                 }
             }
-            Format::Chat => rows.iter().for_each(|r| {
-                out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
-                out.push(b'\n');
-            }),
+            // A release may hold rows with empty texts, which a chat example cannot.
+            Format::Chat => rows
+                .iter()
+                .filter(|r| r.extracted_text.as_deref().is_some_and(|t| !t.is_empty()))
+                .for_each(|r| {
+                    out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
+                    out.push(b'\n');
+                }),
             Format::Txt => rows.iter().for_each(|r| {
                 out.extend(escape_line(r.extracted_text.as_deref().unwrap_or("")).into_bytes());
                 out.push(b'\n');

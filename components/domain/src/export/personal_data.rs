@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::redaction::{self, Redacted};
 use crate::store::contributions::{Contribution, PiiRows};
-use crate::store::pii_findings;
+use crate::store::{pii_findings, release_pii};
 use pii::{Finding, Kind};
 use std::collections::{BTreeMap, HashMap};
 use wire::layout::Layout;
@@ -82,25 +82,50 @@ impl PageFindings {
             .filter(|r| r.pii_count.is_some_and(|n| n > 0))
             .filter_map(|r| Some((r.id, r.text_version?)))
             .collect();
-        let mut stored = pii_findings::of_versions(db, &scanned)?;
+        let stored = pii_findings::of_versions(db, &scanned)?
+            .into_iter()
+            .map(|(id, found)| {
+                let counting = found.iter().filter(|f| f.counts()).map(|f| f.as_finding());
+                (id, counting.collect())
+            })
+            .collect();
+        Ok(Self::of(rows, stored))
+    }
+
+    /// The findings release `number` froze for `rows` (its own copy, so later reviews
+    /// leave the release as it was cut); a row not scanned then is scanned here.
+    pub fn frozen(
+        db: &dyn Db,
+        number: i64,
+        rows: &[Contribution],
+        policy: PiiPolicy,
+    ) -> Result<Self, ApiError> {
+        if policy != PiiPolicy::Mask {
+            return Ok(Self::default());
+        }
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.pii_count.is_some_and(|n| n > 0))
+            .map(|r| r.id)
+            .collect();
+        Ok(Self::of(rows, release_pii::of_rows(db, number, &ids)?))
+    }
+
+    /// The rows' findings that count: `stored` for the rows scanned, the detector's
+    /// for the rows never scanned.
+    fn of(rows: &[Contribution], mut stored: HashMap<i64, Vec<Finding>>) -> Self {
         let mut by_row = HashMap::new();
         for row in rows {
             let text = row.extracted_text.clone().unwrap_or_default();
             let findings: Vec<Finding> = match row.pii_count {
                 None => crate::redaction::detect(row.modality, row.text_source, &text, &[]),
-                Some(_) => stored
-                    .remove(&row.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter(|f| f.counts())
-                    .map(|f| f.as_finding())
-                    .collect(),
+                Some(_) => stored.remove(&row.id).unwrap_or_default(),
             };
             if !findings.is_empty() {
                 by_row.insert(row.id, RowFindings { text, findings });
             }
         }
-        Ok(Self { by_row })
+        Self { by_row }
     }
 
     /// Whether row `id` has findings that count.

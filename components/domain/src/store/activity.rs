@@ -75,6 +75,10 @@ wire::names! {
         Published = "published",
         /// An encrypted snapshot was recorded.
         Snapshot = "snapshot",
+        /// The admin cut a numbered release.
+        ReleaseCut = "release_cut",
+        /// A release's statement was signed and its leaf appended to the log.
+        ReleasePublished = "release_published",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `training_contributions` table.
 
 use crate::db::{Db, DbError, Row, Value};
+use std::collections::HashMap;
 use wire::lifecycle::{ReviewState, Status, TextSource};
 use wire::media::Modality;
 
@@ -233,6 +234,24 @@ pub fn get(db: &dyn Db, id: i64) -> Result<Option<Contribution>, DbError> {
     Ok(rows.first().map(|r| Contribution::from_row(&r)))
 }
 
+/// The live rows among `ids`, by id (one statement per 500 ids).
+pub fn get_many(db: &dyn Db, ids: &[i64]) -> Result<HashMap<i64, Contribution>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let params: Vec<Value> = chunk.iter().map(|id| (*id).into()).collect();
+        let rows = db.execute(
+            &format!("SELECT {COLUMNS} FROM training_contributions WHERE id IN ({marks}) AND deleted_at IS NULL"),
+            &params,
+        )?;
+        for r in rows.iter() {
+            let row = Contribution::from_row(&r);
+            out.insert(row.id, row);
+        }
+    }
+    Ok(out)
+}
+
 /// A live row by its verify-URL code.
 pub fn get_by_code(db: &dyn Db, code: &str) -> Result<Option<Contribution>, DbError> {
     let rows = db.execute(
@@ -284,8 +303,9 @@ pub enum PiiRows {
     Clean,
 }
 
-/// The WHERE clause (and its parameters) selecting live rows that match `filter`.
-fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
+/// The WHERE clause (and its parameters) selecting live rows that match `filter`
+/// (a release freezes its selection with it).
+pub fn where_clause(filter: &Filter) -> (String, Vec<Value>) {
     let mut sql = String::from("deleted_at IS NULL");
     let mut params: Vec<Value> = Vec::new();
     let mut narrow = |clause: &str, value: Value| {

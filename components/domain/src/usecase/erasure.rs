@@ -9,7 +9,8 @@ use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::{
-    blobs, jobs, lore, pii_findings, review_leases, review_votes, text_versions, users,
+    blobs, jobs, lore, pii_findings, release_pii, release_rows, release_withdrawals, releases,
+    review_leases, review_votes, text_versions, users,
 };
 use serde_json::json;
 
@@ -55,7 +56,8 @@ pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, Db
 /// Erases one contribution inside the caller's transaction: content, every version of
 /// its text, salt and owner go, a reviewer's lease ends, the blob goes unless another
 /// live row shares it, unfinished jobs are cancelled, and a tombstone keeps the log
-/// consistent.
+/// consistent. A published release that holds the row lists it as withdrawn (by leaf
+/// and commitment) in the public deletions list; a release still building drops it.
 pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError> {
     // Where the backend allows it (Spin's SQLite), freed space is zeroed as well,
     // index entries included (the adapter turns it on for every connection, so space
@@ -68,6 +70,10 @@ pub fn erase_contribution(db: &dyn Db, id: i64, now: &str) -> Result<(), DbError
     }
     text_versions::erase(db, id)?;
     pii_findings::erase(db, id)?;
+    release_withdrawals::withdraw(db, id, now)?;
+    releases::rehash_building_with(db, id)?;
+    release_rows::leave_building(db, id)?;
+    release_pii::erase(db, id)?;
     review_votes::erase(db, id)?;
     review_leases::release(db, id)?;
     jobs::cancel_for(db, id, now)

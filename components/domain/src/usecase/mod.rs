@@ -15,6 +15,7 @@
 //! - `pii`: personal data found in every text version, and reviewers' decisions on it.
 //! - `proofs`: the log's checkpoint, QR scans, witnesses' cosignatures, publication.
 //! - `quality`: scanning every contribution and cleaning up what the scan found.
+//! - `releases`: cutting, building and publishing numbered dataset releases.
 //! - `review`: leasing the next row to review and recording a decision.
 //! - `snapshots`: an encrypted snapshot recorded.
 //! - `erasure`: deleting a contribution or a whole account.
@@ -29,6 +30,7 @@ pub mod lore;
 pub mod pii;
 pub mod proofs;
 pub mod quality;
+pub mod releases;
 pub mod review;
 pub mod snapshots;
 pub mod text;

@@ -10,7 +10,8 @@ use crate::auth::{authenticate, Caller};
 use crate::db::transaction;
 use crate::error::ApiError;
 use crate::export::{
-    CardOptions, ChatOptions, ExportSpec, Exporter, Format, PiiPolicy, PiiSummary, DEFAULT_SYSTEM,
+    CardOptions, ChatOptions, ExportSpec, Exporter, Format, PiiPolicy, PiiSummary, Rows,
+    DEFAULT_SYSTEM,
 };
 use crate::store::activity::Activity;
 use crate::store::{activity as activity_log, contributions, lore, secrets, text_versions, users};
@@ -92,7 +93,7 @@ pub fn training_export(ctx: &Context, req: &Request, _: &Params) -> Result<Reply
     let date = crate::clock::now()[..10].to_string();
     let spec = ExportSpec {
         format,
-        filter,
+        rows: Rows::Live(filter),
         chat,
         card,
         pii,
