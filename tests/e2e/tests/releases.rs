@@ -222,6 +222,25 @@ fn a_release_is_built_in_the_background_verified_offline_and_withdraws_an_erased
         text.contains("[EMAIL]") && !text.contains("ada.l@example.org"),
         "{text}"
     );
+    // The owner sees which releases hold a row, with its manifest line's hash.
+    let first = get(&host, &format!("/api/training-data/{}", ids[0]), Some(&ada)).json();
+    let line = text
+        .lines()
+        .find(|l| serde_json::from_str::<Value>(l).unwrap()["id"] == ids[0])
+        .unwrap();
+    assert_eq!(
+        (
+            &first["releases"][0]["name"],
+            &first["releases"][0]["row_sha256"],
+            &first["releases"][0]["manifest_sha256"]
+        ),
+        (
+            &json!("spring"),
+            &json!(sha(line.as_bytes())),
+            &release["manifest_sha256"]
+        ),
+        "{first}"
+    );
 
     // Go's note and tlog packages find the signed statement's leaf in the log.
     let dir = tempfile::tempdir().unwrap();

@@ -8,7 +8,7 @@ use super::{base_url, json, json_body, query, Context, Params, Request, Response
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
 use crate::store::contributions::{self, Contribution, Filter};
-use crate::store::{review_leases, text_versions};
+use crate::store::{release_rows, review_leases, text_versions};
 use crate::usecase::text::{self, Edit, Editor};
 use base64::Engine as _;
 use serde_json::json;
@@ -33,6 +33,10 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
         view["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
     view["pii_findings"] = super::pii::current(ctx, &row, layout.as_ref())?["findings"].take();
+    // The published releases that hold it: each names the row's manifest line, which
+    // the release's signed statement covers (GET /api/releases/{n}).
+    view["releases"] =
+        serde_json::to_value(release_rows::of_contribution(ctx.db, row.id)?).unwrap_or_default();
     Ok(json(200, &view))
 }
 

@@ -203,20 +203,37 @@ pub fn manifest(
         .collect())
 }
 
-/// The releases row `id` is in: (release number, its leaf, its row SHA-256).
-pub fn of_contribution(db: &dyn Db, id: i64) -> Result<Vec<(i64, i64, Option<String>)>, DbError> {
+/// One published release a row is in, as its owner sees it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InRelease {
+    /// The release's number.
+    pub release: i64,
+    /// Its name.
+    pub name: String,
+    /// The row's leaf, as its manifest line names it.
+    pub leaf_index: i64,
+    /// SHA-256 of the row's jsonl line in the release (its manifest line's third field).
+    pub row_sha256: String,
+    /// The manifest's SHA-256, which the release's signed statement names.
+    pub manifest_sha256: String,
+}
+
+/// The published releases row `id` is in, oldest first.
+pub fn of_contribution(db: &dyn Db, id: i64) -> Result<Vec<InRelease>, DbError> {
     let rows = db.execute(
-        "SELECT release, leaf_index, row_sha256 FROM release_rows WHERE contribution_id = ? ORDER BY release",
+        "SELECT rr.release, r.name, rr.leaf_index, rr.row_sha256, r.manifest_sha256 FROM release_rows rr \
+         JOIN releases r ON r.number = rr.release \
+         WHERE rr.contribution_id = ? AND r.state = 'published' ORDER BY rr.release",
         &[id.into()],
     )?;
     Ok(rows
         .iter()
-        .map(|r| {
-            (
-                r.int("release"),
-                r.int("leaf_index"),
-                r.opt_text("row_sha256"),
-            )
+        .map(|r| InRelease {
+            release: r.int("release"),
+            name: r.text("name"),
+            leaf_index: r.int("leaf_index"),
+            row_sha256: r.text("row_sha256"),
+            manifest_sha256: r.text("manifest_sha256"),
         })
         .collect())
 }

@@ -238,12 +238,3 @@ pub fn list(db: &dyn Db) -> Result<Vec<Release>, DbError> {
     )?;
     Ok(rows.iter().map(|r| Release::from_row(&r)).collect())
 }
-
-/// The numbers of the releases still building, oldest first.
-pub fn building(db: &dyn Db) -> Result<Vec<i64>, DbError> {
-    let rows = db.execute(
-        "SELECT number FROM releases WHERE state = 'building' ORDER BY number",
-        &[],
-    )?;
-    Ok(rows.iter().map(|r| r.int("number")).collect())
-}
