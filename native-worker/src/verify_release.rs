@@ -5,7 +5,8 @@
 //! the witnesses named) must check out, hold the release leaf naming that manifest,
 //! and hold every manifest row's leaf with its commitment, inside the checkpoint the
 //! release was cut at. Then each row of a jsonl file must hash to its manifest line,
-//! in order, every row either present or withdrawn in the signed deletions list; a
+//! in order, every row either present or withdrawn in the signed deletions list (a
+//! copy made before the erasure may still hold it: reported, to be dropped); a
 //! file in another format must be the file the release recorded (while nothing is
 //! withdrawn). Any failure is an error naming what does not match.
 
@@ -286,22 +287,43 @@ fn check_file(
     };
     if format == "jsonl" {
         let text = std::str::from_utf8(&bytes).with_context(|| format!("{name} is not UTF-8"))?;
-        let mut rows = text.lines().enumerate();
-        let mut matched = 0;
-        for line in lines.iter().filter(|l| !withdrawn.contains(&l.leaf)) {
-            let Some((i, row)) = rows.next() else {
-                bail!(
+        let mut rows = text.lines().enumerate().peekable();
+        let (mut matched, mut stale) = (0, Vec::new());
+        for line in lines {
+            let next = rows.peek().map(|(i, row)| {
+                (
+                    *i,
+                    hex::encode(Sha256::digest(row.as_bytes())) == line.row_sha256,
+                )
+            });
+            let gone = withdrawn.contains(&line.leaf);
+            match next {
+                Some((_, true)) => {
+                    rows.next();
+                    matched += 1;
+                    if gone {
+                        stale.push(line.leaf.to_string());
+                    }
+                }
+                // A download made after the erasure leaves the row out.
+                _ if gone => {}
+                None => bail!(
                     "{name}: the row with leaf {} is missing (and was not withdrawn)",
                     line.leaf
-                );
-            };
-            if hex::encode(Sha256::digest(row.as_bytes())) != line.row_sha256 {
-                bail!("{name}: line {} does not match the manifest's row with leaf {} (altered, or a row is missing before it)", i + 1, line.leaf);
+                ),
+                Some((i, false)) => bail!("{name}: line {} does not match the manifest's row with leaf {} (altered, or a row is missing before it)", i + 1, line.leaf),
             }
-            matched += 1;
         }
         if let Some((i, _)) = rows.next() {
             bail!("{name}: line {} is not in the manifest", i + 1);
+        }
+        // A copy downloaded before an erasure still holds the row: it is genuine, and
+        // its owner withdrew it.
+        if !stale.is_empty() {
+            return Ok(format!(
+                "{name}: all {matched} rows match the manifest; it still holds the withdrawn rows with leaves {}: drop them",
+                stale.join(", ")
+            ));
         }
         return Ok(format!("{name}: all {matched} rows match the manifest"));
     }

@@ -90,7 +90,9 @@ fn a_release_is_built_in_the_background_verified_offline_and_withdraws_an_erased
         .collect();
     let shot = rendered(media.path(), "shot.png", (600, 120), &["Invoice 4521"], &[]);
     let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &shot);
-    host.contribute(&ada, json!({ "modality": "screenshot", "data": b64 }));
+    let shot_id = host.contribute(&ada, json!({ "modality": "screenshot", "data": b64 }))["id"]
+        .as_i64()
+        .unwrap();
     host.complete_next_job_located(WORKER, "ocr", "Invoice 4521", invoice_layout());
 
     // Bad cuts write nothing.
@@ -264,7 +266,33 @@ fn a_release_is_built_in_the_background_verified_offline_and_withdraws_an_erased
     // The real datasets library loads the release's hf files; its card names it.
     let (_, py52) = interpreters();
     let dataset = dir.path().join("dataset");
-    unpack(&hf.body, &dataset);
+    let names = unpack(&hf.body, &dataset);
+    // The manifest's media hash is the image's as the hf files carry it (read from
+    // the screenshot shard by pyarrow).
+    assert!(
+        names.contains(&"screenshot/train-00000.parquet".to_string()),
+        "{names:?}"
+    );
+    let read = Command::new(&py52)
+        .args([
+            "-c",
+            "import hashlib, sys, pyarrow.parquet as pq\n\
+             for r in pq.read_table(sys.argv[1]).to_pylist(): print(r['id'], hashlib.sha256(r['image']['bytes']).hexdigest())",
+        ])
+        .arg(dataset.join("screenshot/train-00000.parquet"))
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{}", said(&read));
+    let shot_line = String::from_utf8_lossy(&manifest.body)
+        .lines()
+        .nth(3)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout).trim(),
+        format!("{shot_id} {}", shot_line.split(' ').nth(3).unwrap()),
+        "{shot_line}"
+    );
     let card = std::fs::read_to_string(dataset.join("README.md")).unwrap();
     assert!(
         card.contains("Release **spring**")
@@ -386,6 +414,19 @@ fn a_release_is_built_in_the_background_verified_offline_and_withdraws_an_erased
     assert!(out.status.success(), "{}", said(&out));
     assert!(
         said(&out).contains(&format!("withdrawn: the row with leaf {leaf}")),
+        "{}",
+        said(&out)
+    );
+    // A copy downloaded before the erasure is still genuine: the verifier passes it
+    // and says which rows to drop.
+    let old = files.join("old.jsonl");
+    std::fs::write(&old, &text).unwrap();
+    let out = verify(&host, &vkey, &man, &[&old]);
+    assert!(out.status.success(), "{}", said(&out));
+    assert!(
+        said(&out).contains(&format!(
+            "still holds the withdrawn rows with leaves {leaf}: drop them"
+        )),
         "{}",
         said(&out)
     );

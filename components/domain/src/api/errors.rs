@@ -178,7 +178,9 @@ impl From<ReleaseError> for ApiError {
         match e {
             ReleaseError::NotFound(n) => ApiError::not_found(format!("no release {n}")),
             ReleaseError::NameTaken(name) => {
-                ApiError::invalid(format!("a release named {name:?} exists already"))
+                ApiError::invalid(format!(
+                "a release named {name:?} exists already: give this one another name"
+            ))
             }
             ReleaseError::NoCheckpoint => ApiError::invalid(
                 "the log has no signed checkpoint yet: nothing was contributed, so there is nothing to release",

@@ -33,11 +33,23 @@ pub fn get(ctx: &Context, req: &Request, params: &Params) -> Result<Response, Ap
         view["layout"] = serde_json::to_value(layout).unwrap_or_default();
     }
     view["pii_findings"] = super::pii::current(ctx, &row, layout.as_ref())?["findings"].take();
-    // The published releases that hold it: each names the row's manifest line, which
-    // the release's signed statement covers (GET /api/releases/{n}).
-    view["releases"] =
-        serde_json::to_value(release_rows::of_contribution(ctx.db, row.id)?).unwrap_or_default();
+    with_releases(ctx, std::slice::from_mut(&mut view))?;
     Ok(json(200, &view))
+}
+
+/// Adds to each row view the published releases that hold it: each names the row's
+/// manifest line, which the release's signed statement covers (GET /api/releases/{n}).
+fn with_releases(ctx: &Context, views: &mut [serde_json::Value]) -> Result<(), ApiError> {
+    let ids: Vec<i64> = views.iter().filter_map(|v| v["id"].as_i64()).collect();
+    let mut found = release_rows::of_contributions(ctx.db, &ids)?;
+    for view in views {
+        let held = view["id"]
+            .as_i64()
+            .and_then(|id| found.remove(&id))
+            .unwrap_or_default();
+        view["releases"] = serde_json::to_value(held).unwrap_or_default();
+    }
+    Ok(())
 }
 
 #[derive(serde::Deserialize)]
@@ -340,10 +352,11 @@ pub fn list(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiErr
     } else {
         None
     };
-    let items: Vec<_> = rows
+    let mut items: Vec<_> = rows
         .iter()
         .map(|r| super::views::contribution(r, base, false))
         .collect();
+    with_releases(ctx, &mut items)?;
     Ok(json(
         200,
         &json!({ "items": items, "next_cursor": next_cursor }),

@@ -147,6 +147,33 @@ fn a_release_downloads_the_same_bytes_until_a_row_is_erased_and_then_withdraws_i
         4
     );
 
+    // The owner's list names, on each row, the release and the row's manifest line.
+    let (status, page) = call(LISTING, &c, "GET", "/api/training-data", Some(&ada), None);
+    assert_eq!(status, 200);
+    let lines: Vec<String> = String::from_utf8_lossy(&manifest)
+        .lines()
+        .map(String::from)
+        .collect();
+    for item in page["items"].as_array().unwrap() {
+        let held = &item["releases"][0];
+        assert_eq!(
+            (&held["release"], &held["name"]),
+            (&json!(1), &json!("v1")),
+            "{item}"
+        );
+        assert_eq!(held["manifest_sha256"], manifest_sha);
+        let line = format!(
+            "{} {} {}",
+            held["leaf_index"],
+            item["commitment"].as_str().unwrap(),
+            held["row_sha256"].as_str().unwrap()
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with(&line)),
+            "{line} in the manifest"
+        );
+    }
+
     // Downloads are the files as built, and personal data stays masked.
     let jsonl = download(&c, 1, "jsonl");
     assert_eq!(
@@ -283,6 +310,14 @@ fn bad_cuts_leave_no_release_and_no_leaf() {
     assert_eq!(cut(&c, json!({ "name": "first" })).0, 201);
     let (status, body) = cut(&c, json!({ "name": "first" }));
     assert_eq!(status, 422, "the name is taken: {body}");
+    // The default name v<n> may be taken too: the answer names it.
+    assert_eq!(cut(&c, json!({ "name": "v3" })).0, 201);
+    let (status, body) = cut(&c, json!({}));
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("\"v3\""),
+        "{body}"
+    );
     for (uri, token, status) in [
         ("/api/releases/9", None, 404),
         ("/api/releases/9/download?format=jsonl", Some(ADMIN), 404),
@@ -302,6 +337,49 @@ fn bad_cuts_leave_no_release_and_no_leaf() {
             .as_array()
             .unwrap()
             .len(),
-        1
+        2
+    );
+}
+
+#[test]
+fn a_chat_file_leaves_out_empty_texts_and_counts_only_what_it_holds() {
+    let db = crate::native_sqlite::SqliteDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    contribute(&c, &ada, "something was said");
+    let silent = contribute(&c, &ada, "to be emptied");
+    // A silent memo's transcript: a row whose text is empty.
+    db.execute(
+        "UPDATE text_versions SET text = '' WHERE contribution_id = ?",
+        &[silent.into()],
+    )
+    .unwrap();
+    let (status, v1) = cut(&c, json!({ "formats": ["chat", "jsonl"] }));
+    assert_eq!((status, &v1["rows"]), (201, &json!(2)), "{v1}");
+    let req = request(
+        "GET",
+        "/api/releases/1/download?format=chat",
+        Some(ADMIN),
+        None,
+    );
+    let Ok(Reply::Stream(mut stream)) =
+        crate::router::resolve(EXPORT, req.method(), req.uri().path())
+            .and_then(|(handler, params)| c.run(&req, || handler(&c, &req, &params)))
+    else {
+        panic!("a download streams");
+    };
+    assert_eq!(stream.head().headers()["x-row-count"], "1");
+    let chat: Vec<u8> = std::iter::from_fn(|| stream.next_chunk(&c).unwrap())
+        .flatten()
+        .collect();
+    let chat = String::from_utf8(chat).unwrap();
+    assert_eq!(chat.lines().count(), 1, "{chat}");
+    assert!(chat.contains("something was said"), "{chat}");
+    assert_eq!(
+        String::from_utf8(download(&c, 1, "jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
     );
 }

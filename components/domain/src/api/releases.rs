@@ -15,7 +15,7 @@ use crate::export::release::manifest_line;
 use crate::export::{CardOptions, Exporter, Format, PiiPolicy};
 use crate::store::activity::Activity;
 use crate::store::releases::{Release, State};
-use crate::store::{release_rows, release_withdrawals, releases};
+use crate::store::{release_rows, releases};
 use crate::usecase::releases::{self as usecase, Cut, ReleaseError};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -144,8 +144,8 @@ fn view(ctx: &Context, req: &Request, release: &Release) -> Result<Value, ApiErr
         "notes": release.notes,
         "state": release.state,
         "rows": release.rows,
-        "rows_hashed": release_rows::hashed_count(ctx.db, n)?,
-        "withdrawn": release_withdrawals::list(ctx.db, Some(n))?.len(),
+        "rows_hashed": release.rows_hashed,
+        "withdrawn": release.withdrawn,
         "formats": release.formats,
         "pii": release.pii,
         "filters": selection["filters"],

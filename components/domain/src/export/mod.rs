@@ -19,6 +19,7 @@ use crate::store::release_rows::{self, Pending};
 use crate::store::text_versions;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use wire::layout::Layout;
 use wire::media::Modality;
 
@@ -41,20 +42,27 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order pages list them.
+    pub const ALL: [Format; 5] = [
+        Format::Jsonl,
+        Format::Csv,
+        Format::Txt,
+        Format::Chat,
+        Format::Hf,
+    ];
+
     /// Parses the `format` query parameter.
     pub fn parse(name: &str) -> Result<Self, ApiError> {
-        Ok(match name {
-            "jsonl" => Format::Jsonl,
-            "csv" => Format::Csv,
-            "txt" => Format::Txt,
-            "chat" => Format::Chat,
-            "hf" => Format::Hf,
-            other => {
-                return Err(ApiError::invalid(format!(
-                    "format must be one of jsonl, csv, txt, chat, hf (got {other:?})"
-                )))
-            }
-        })
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|f| f.name()).collect();
+                ApiError::invalid(format!(
+                    "format must be one of {} (got {name:?})",
+                    names.join(", ")
+                ))
+            })
     }
 
     /// Its name, as the `format` parameter spells it.
@@ -169,11 +177,15 @@ pub enum Rows {
 }
 
 impl Rows {
-    /// How many rows the export will write.
-    fn count(&self, db: &dyn Db) -> Result<u64, ApiError> {
+    /// How many rows an export as `format` will write (a chat file has no example for
+    /// an empty text: a live export's filter leaves those rows out, a release's file
+    /// skips them).
+    fn count(&self, db: &dyn Db, format: Format) -> Result<u64, ApiError> {
         Ok(match self {
             Rows::Live(filter) => contributions::count(db, filter)?,
-            Rows::Release { number, .. } => release_rows::live_count(db, *number)?,
+            Rows::Release { number, .. } => {
+                release_rows::live_count(db, *number, format == Format::Chat)?
+            }
         })
     }
 
@@ -275,19 +287,17 @@ pub fn row_json(row: &Contribution, key: &[u8], layout: Option<&Layout>) -> Valu
 }
 
 /// The jsonl lines of a page of rows whose texts are masked already: each with its
-/// layout (read by row and version, masked as `found` says).
+/// layout (`text_versions::current_layouts`), masked here as `found` says.
 pub fn jsonl_lines(
-    db: &dyn Db,
     rows: &[Contribution],
+    mut layouts: HashMap<i64, Layout>,
     found: &PageFindings,
     key: &[u8],
-) -> Result<Vec<String>, ApiError> {
-    let mut layouts = text_versions::current_layouts(db, rows)?;
+) -> Vec<String> {
     found.mask_layouts(&mut layouts);
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| row_json(r, key, layouts.get(&r.id)).to_string())
-        .collect())
+        .collect()
 }
 
 /// The txt format's escaping: one line per text.
@@ -358,7 +368,7 @@ impl Exporter {
     /// and every page) and counts the rows.
     pub fn start(ctx: &Context, spec: ExportSpec) -> Result<Self, ApiError> {
         let snapshot = ReadTransaction::begin(ctx.db)?;
-        let total = spec.rows.count(ctx.db)?;
+        let total = spec.rows.count(ctx.db, spec.format)?;
         if spec.format == Format::Hf && total == 0 {
             snapshot.end(ctx.db)?;
             return Err(ApiError::invalid(
@@ -384,14 +394,20 @@ impl Exporter {
         })
     }
 
-    fn page(&mut self, ctx: &Context) -> Result<Vec<u8>, ApiError> {
+    /// The next page's bytes (perhaps none, when a chat page holds only empty texts);
+    /// `None` once every row was read.
+    fn page(&mut self, ctx: &Context) -> Result<Option<Vec<u8>>, ApiError> {
         let spec = self
             .spec
             .as_mut()
             .ok_or_else(|| ApiError::internal("export already finished"))?;
         let (mut rows, found) = spec.rows.next_page(ctx.db, spec.pii)?;
         if rows.is_empty() {
-            return Ok(Vec::new());
+            return Ok(None);
+        }
+        // A release may hold rows with empty texts, which a chat example cannot.
+        if self.format == Format::Chat {
+            rows.retain(|r| r.extracted_text.as_deref().is_some_and(|t| !t.is_empty()));
         }
         self.rows += rows.len() as u64;
         self.pii.rows_masked += found.count_into(&mut self.pii.masked);
@@ -400,19 +416,16 @@ impl Exporter {
         let mut out = Vec::new();
         match self.format {
             Format::Jsonl => {
-                for line in jsonl_lines(ctx.db, &rows, &found, key)? {
+                let layouts = text_versions::current_layouts(ctx.db, &rows)?;
+                for line in jsonl_lines(&rows, layouts, &found, key) {
                     out.extend(line.into_bytes());
                     out.push(b'\n');
                 }
             }
-            // A release may hold rows with empty texts, which a chat example cannot.
-            Format::Chat => rows
-                .iter()
-                .filter(|r| r.extracted_text.as_deref().is_some_and(|t| !t.is_empty()))
-                .for_each(|r| {
-                    out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
-                    out.push(b'\n');
-                }),
+            Format::Chat => rows.iter().for_each(|r| {
+                out.extend(chat_line(r, &spec.chat).to_string().into_bytes());
+                out.push(b'\n');
+            }),
             Format::Txt => rows.iter().for_each(|r| {
                 out.extend(escape_line(r.extracted_text.as_deref().unwrap_or("")).into_bytes());
                 out.push(b'\n');
@@ -427,24 +440,25 @@ impl Exporter {
                 out = bundle.next_shard(ctx, key, &mut self.pii)?;
             }
         }
-        Ok(out)
+        Ok(Some(out))
     }
 }
 
 impl ChunkSource for Exporter {
     fn head(&self) -> Response {
-        let date = self
-            .spec
-            .as_ref()
-            .map(|s| s.date.clone())
-            .unwrap_or_default();
+        // A release's file is named after it, as its manifest is (`release-<n>.manifest`).
+        let stem = match self.spec.as_ref().map(|s| (&s.rows, &s.date)) {
+            Some((Rows::Release { number, .. }, _)) => format!("release-{number}"),
+            Some((Rows::Live(_), date)) => format!("training-data-{date}"),
+            None => "training-data".into(),
+        };
         http::Response::builder()
             .status(200)
             .header("content-type", self.format.content_type())
             .header(
                 "content-disposition",
                 format!(
-                    "attachment; filename=\"training-data-{date}.{}\"",
+                    "attachment; filename=\"{stem}.{}\"",
                     self.format.file_suffix()
                 ),
             )
@@ -473,8 +487,7 @@ impl ChunkSource for Exporter {
                 return Ok(Some(shard));
             }
         }
-        let page = self.page(ctx)?;
-        if page.is_empty() {
+        let Some(page) = self.page(ctx)? else {
             if let Some(bundle) = self.hf.take() {
                 chunk.extend(bundle.finish(&self.pii)?);
             }
@@ -488,7 +501,7 @@ impl ChunkSource for Exporter {
                 (spec.on_finish)(ctx, self.rows, sha, &self.pii)?;
             }
             return Ok((!chunk.is_empty()).then_some(chunk));
-        }
+        };
         chunk.extend(page);
         self.hasher.update(&chunk);
         Ok(Some(chunk))

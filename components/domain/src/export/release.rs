@@ -50,13 +50,14 @@ pub fn hash_rows(
 ) -> Result<Vec<(i64, String, Option<String>)>, ApiError> {
     let mut rows = page(db, number, 0, limit, Pending::Unhashed)?;
     let found = PageFindings::frozen(db, number, &rows, policy)?;
+    // One read of the layouts: the images are redacted by them, then the jsonl lines
+    // carry them masked.
     let layouts = text_versions::current_layouts(db, &rows)?;
     found.mask_rows(&mut rows);
-    let lines = jsonl_lines(db, &rows, &found, key)?;
     let mut unused = PiiSummary::default();
-    let mut out = Vec::with_capacity(rows.len());
-    for (row, line) in rows.iter().zip(lines) {
-        let media = match Media::of(row.modality.as_str()) {
+    let mut media = Vec::with_capacity(rows.len());
+    for row in &rows {
+        media.push(match Media::of(row.modality.as_str()) {
             Some(kind) => {
                 match exported_media(db, row, kind, &found, layouts.get(&row.id), &mut unused)? {
                     ExportedMedia::Kept { bytes, .. } => Some(sha256_hex(&bytes)),
@@ -64,10 +65,15 @@ pub fn hash_rows(
                 }
             }
             None => None,
-        };
-        out.push((row.id, sha256_hex(line.as_bytes()), media));
+        });
     }
-    Ok(out)
+    let lines = jsonl_lines(&rows, layouts, &found, key);
+    Ok(rows
+        .iter()
+        .zip(lines)
+        .zip(media)
+        .map(|((row, line), media)| (row.id, sha256_hex(line.as_bytes()), media))
+        .collect())
 }
 
 /// Hex SHA-256.

@@ -4,6 +4,7 @@
 
 use crate::db::{Db, DbError, Row, Value};
 use crate::store::contributions::{where_clause, Contribution, Filter};
+use std::collections::HashMap;
 use wire::lifecycle::{ReviewState, TextSource};
 
 /// Freezes the rows `filter` selects whose leaves are below `checkpoint_size` into
@@ -145,23 +146,17 @@ pub fn set_hashes(
     Ok(())
 }
 
-/// How many of release `number`'s rows are still there (not erased).
-pub fn live_count(db: &dyn Db, number: i64) -> Result<u64, DbError> {
+/// How many of release `number`'s rows are still there (not erased: their text
+/// versions are gone), as [`page`] reads them; `with_text`: only those whose frozen
+/// text is not empty (what a chat file holds).
+pub fn live_count(db: &dyn Db, number: i64, with_text: bool) -> Result<u64, DbError> {
     let rows = db.execute(
-        "SELECT COUNT(*) AS n FROM release_rows rr JOIN training_contributions c ON c.id = rr.contribution_id \
-         WHERE rr.release = ? AND c.deleted_at IS NULL",
-        &[number.into()],
+        "SELECT COUNT(*) AS n FROM release_rows rr JOIN text_versions tv \
+         ON tv.contribution_id = rr.contribution_id AND tv.version = rr.text_version \
+         WHERE rr.release = ? AND (? = 0 OR tv.text <> '')",
+        &[number.into(), i64::from(with_text).into()],
     )?;
     Ok(rows.first().map(|r| r.int("n") as u64).unwrap_or(0))
-}
-
-/// How many rows the build has hashed.
-pub fn hashed_count(db: &dyn Db, number: i64) -> Result<i64, DbError> {
-    let rows = db.execute(
-        "SELECT COUNT(*) AS n FROM release_rows WHERE release = ? AND row_sha256 IS NOT NULL",
-        &[number.into()],
-    )?;
-    Ok(rows.first().map(|r| r.int("n")).unwrap_or(0))
 }
 
 /// One line of a manifest.
@@ -218,24 +213,36 @@ pub struct InRelease {
     pub manifest_sha256: String,
 }
 
-/// The published releases row `id` is in, oldest first.
-pub fn of_contribution(db: &dyn Db, id: i64) -> Result<Vec<InRelease>, DbError> {
+/// The published releases each of rows `ids` is in, oldest first (one statement for a
+/// page of rows); a row in none is absent from the map.
+pub fn of_contributions(db: &dyn Db, ids: &[i64]) -> Result<HashMap<i64, Vec<InRelease>>, DbError> {
+    let mut found: HashMap<i64, Vec<InRelease>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let params: Vec<Value> = ids.iter().map(|id| (*id).into()).collect();
     let rows = db.execute(
-        "SELECT rr.release, r.name, rr.leaf_index, rr.row_sha256, r.manifest_sha256 FROM release_rows rr \
-         JOIN releases r ON r.number = rr.release \
-         WHERE rr.contribution_id = ? AND r.state = 'published' ORDER BY rr.release",
-        &[id.into()],
+        &format!(
+            "SELECT rr.contribution_id, rr.release, r.name, rr.leaf_index, rr.row_sha256, r.manifest_sha256 \
+             FROM release_rows rr JOIN releases r ON r.number = rr.release \
+             WHERE rr.contribution_id IN ({marks}) AND r.state = 'published' ORDER BY rr.release"
+        ),
+        &params,
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| InRelease {
-            release: r.int("release"),
-            name: r.text("name"),
-            leaf_index: r.int("leaf_index"),
-            row_sha256: r.text("row_sha256"),
-            manifest_sha256: r.text("manifest_sha256"),
-        })
-        .collect())
+    for r in rows.iter() {
+        found
+            .entry(r.int("contribution_id"))
+            .or_default()
+            .push(InRelease {
+                release: r.int("release"),
+                name: r.text("name"),
+                leaf_index: r.int("leaf_index"),
+                row_sha256: r.text("row_sha256"),
+                manifest_sha256: r.text("manifest_sha256"),
+            });
+    }
+    Ok(found)
 }
 
 /// An erased row leaves the releases still building (it never was in them).

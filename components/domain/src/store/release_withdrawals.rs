@@ -30,12 +30,11 @@ pub struct Withdrawal {
     pub withdrawn_at: String,
 }
 
-/// Every withdrawal in the order they were made (of one release, or of all).
-pub fn list(db: &dyn Db, release: Option<i64>) -> Result<Vec<Withdrawal>, DbError> {
+/// Every withdrawal, in the order they were made.
+pub fn list(db: &dyn Db) -> Result<Vec<Withdrawal>, DbError> {
     let rows = db.execute(
-        "SELECT release, leaf_index, commitment, withdrawn_at FROM release_withdrawals \
-         WHERE ?1 IS NULL OR release = ?1 ORDER BY id",
-        &[release.into()],
+        "SELECT release, leaf_index, commitment, withdrawn_at FROM release_withdrawals ORDER BY id",
+        &[],
     )?;
     Ok(rows
         .iter()

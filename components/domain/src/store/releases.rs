@@ -62,10 +62,18 @@ pub struct Release {
     pub created_at: String,
     /// When its leaf went into the log.
     pub published_at: Option<String>,
+    /// How many of its rows the build has hashed (its progress).
+    pub rows_hashed: i64,
+    /// How many of its rows were withdrawn (erased after it was published).
+    pub withdrawn: i64,
 }
 
+/// The columns, with the build's progress and the withdrawals counted alongside (one
+/// statement however many releases are read).
 const COLUMNS: &str = "number, name, notes, selection, pii_policy, formats, checkpoint_size, checkpoint_note, \
-    row_count, state, manifest_sha256, statement, leaf_index, files, created_by, created_at, published_at";
+    row_count, state, manifest_sha256, statement, leaf_index, files, created_by, created_at, published_at, \
+    (SELECT COUNT(*) FROM release_rows rr WHERE rr.release = releases.number AND rr.row_sha256 IS NOT NULL) AS rows_hashed, \
+    (SELECT COUNT(*) FROM release_withdrawals w WHERE w.release = releases.number) AS withdrawn";
 
 impl Release {
     fn from_row(r: &Row) -> Self {
@@ -88,6 +96,8 @@ impl Release {
             created_by: r.text("created_by"),
             created_at: r.text("created_at"),
             published_at: r.opt_text("published_at"),
+            rows_hashed: r.int("rows_hashed"),
+            withdrawn: r.int("withdrawn"),
         }
     }
 }
@@ -110,9 +120,17 @@ pub struct NewRelease<'a> {
     pub created_by: &'a str,
 }
 
-/// Inserts a release in `building` with no rows yet; its number, or `None` when the
-/// name is taken.
-pub fn insert(db: &dyn Db, new: &NewRelease, now: &str) -> Result<Option<i64>, DbError> {
+/// What [`insert`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inserted {
+    /// The new release's number.
+    Number(i64),
+    /// Another release has this name (the one given, or the default `v<n>`).
+    NameTaken(String),
+}
+
+/// Inserts a release in `building` with no rows yet.
+pub fn insert(db: &dyn Db, new: &NewRelease, now: &str) -> Result<Inserted, DbError> {
     let number = db
         .execute("SELECT IFNULL(MAX(number), 0) + 1 AS n FROM releases", &[])?
         .first()
@@ -127,7 +145,7 @@ pub fn insert(db: &dyn Db, new: &NewRelease, now: &str) -> Result<Option<i64>, D
         &[name.as_str().into()],
     )?;
     if taken.first().is_some() {
-        return Ok(None);
+        return Ok(Inserted::NameTaken(name));
     }
     db.execute(
         "INSERT INTO releases (number, name, notes, selection, pii_policy, formats, checkpoint_size, checkpoint_note, \
@@ -145,7 +163,7 @@ pub fn insert(db: &dyn Db, new: &NewRelease, now: &str) -> Result<Option<i64>, D
             now.into(),
         ],
     )?;
-    Ok(Some(number))
+    Ok(Inserted::Number(number))
 }
 
 /// Records how many rows the release holds.

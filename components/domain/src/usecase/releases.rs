@@ -20,7 +20,7 @@ use crate::ledger;
 use crate::store::activity::Activity;
 use crate::store::contributions::Filter;
 use crate::store::release_withdrawals::{self, Withdrawal};
-use crate::store::releases::{self, File, NewRelease, Release, State};
+use crate::store::releases::{self, File, Inserted, NewRelease, Release, State};
 use crate::store::{merkle, release_pii, release_rows, secrets};
 use base64::Engine as _;
 use serde_json::json;
@@ -105,8 +105,10 @@ pub fn cut(db: &dyn Db, origin: &Origin, key: &LogKey, cut: &Cut) -> Result<i64,
             checkpoint: (checkpoint.size as i64, &checkpoint.note),
             created_by: "admin",
         };
-        let number = releases::insert(db, &new, &now)?
-            .ok_or_else(|| ReleaseError::NameTaken(cut.name.clone().unwrap_or_default()))?;
+        let number = match releases::insert(db, &new, &now)? {
+            Inserted::Number(number) => number,
+            Inserted::NameTaken(name) => return Err(ReleaseError::NameTaken(name)),
+        };
         let rows = release_rows::freeze(db, number, &cut.filter, checkpoint.size as i64)?;
         if rows == 0 {
             return Err(ReleaseError::NothingMatches);
@@ -316,6 +318,6 @@ pub fn deletions_body(origin: &str, withdrawn: &[Withdrawal]) -> String {
 /// The signed deletions list.
 pub fn deletions(ctx: &Context) -> Result<String, ReleaseError> {
     let key = crate::signing::log_key(ctx.db, &ctx.settings)?;
-    let withdrawn = release_withdrawals::list(ctx.db, None)?;
+    let withdrawn = release_withdrawals::list(ctx.db)?;
     Ok(key.sign_note(&deletions_body(key.name(), &withdrawn)))
 }
