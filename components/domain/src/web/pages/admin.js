@@ -7,9 +7,12 @@ window.TDSAdmin = (() => {
   const store = window.sessionStorage;
   const $ = (id) => document.getElementById(id);
 
+  /** The admin's bearer header, for a fetch of a file. */
+  const headers = () => ({ authorization: "Bearer " + store.getItem(KEY) });
+
   /** An admin API call; throws an Error with the problem's detail and its `status`. */
   async function call(method, path, body) {
-    const init = { method, headers: { authorization: "Bearer " + store.getItem(KEY) } };
+    const init = { method, headers: headers() };
     if (body !== undefined) {
       init.headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -43,5 +46,5 @@ window.TDSAdmin = (() => {
     if (store.getItem(KEY)) open().catch(() => store.removeItem(KEY));
   }
 
-  return { $, call, signIn };
+  return { $, call, headers, signIn };
 })();

@@ -5,7 +5,9 @@
 // GET /api/me/export. "Replace my token" (POST /api/me/token) keeps the new token in
 // this browser and shows it once. A row with personal data found in it says so and
 // shows what was found (GET /api/training-data/{id}/pii); an image can be shown as
-// exports and reviewers get it (GET .../media?redacted=true).
+// exports and reviewers get it (GET .../media?redacted=true). A row in published dataset
+// releases names them with its proof: its manifest line's hashes, the release's signed
+// statement (GET /api/releases/{n}) and the row's own inclusion proof (verify_url).
 "use strict";
 (() => {
   const { $, api, say, token, keepToken, mediaElement, authHeaders, STATUS_CLASS, findingsView, loadBlob } = window.TDS;
@@ -52,6 +54,7 @@
     const media = mediaElement(row, (e) => say(rowStatus, "Could not load the media: " + e.message, "bad"));
     if (media) item.append(el("div", { className: "media" }, media));
     if (row.pii_count) item.append(personalData(row, media, rowStatus));
+    if (row.releases && row.releases.length) item.append(inReleases(row));
 
     const textId = `text-${id}`;
     const provenance = el("span", { className: "muted provenance", textContent: describe(row) });
@@ -93,7 +96,9 @@
     const del = el("button", { type: "button", className: "danger delete", textContent: "Delete…" });
     del.disabled = !row.user_can_delete;
     const confirm = el("div", { className: "confirm", hidden: true, role: "alertdialog" });
-    const confirmText = el("p", { id: `confirm-${id}`, textContent: `Delete #${id} for good? Its media and every version of its text are erased; only an unlinkable leaf stays in the public log.` });
+    const released = (row.releases || []).map((r) => r.name).join(", ");
+    const confirmText = el("p", { id: `confirm-${id}`, textContent: `Delete #${id} for good? Its media and every version of its text are erased; only an unlinkable leaf stays in the public log.` +
+      (released ? ` It is withdrawn from release ${released}: later downloads leave it out and the public deletions list names it.` : "") });
     confirm.setAttribute("aria-labelledby", confirmText.id);
     const yes = el("button", { type: "button", className: "danger confirm-yes", textContent: "Yes, delete it" });
     const no = el("button", { type: "button", className: "secondary confirm-no", textContent: "Keep it" });
@@ -117,6 +122,31 @@
         del),
       confirm, rowStatus);
     return item;
+  }
+
+  /**
+   * The published releases that hold a row, each with the row's proof: its leaf, the
+   * SHA-256 of its line in the release's jsonl file (its manifest line), the manifest's
+   * SHA-256 that the release's signed statement names, and where to check both.
+   */
+  function inReleases(row) {
+    const names = row.releases.map((r) => r.name).join(", ");
+    const details = el("details", { className: "release-details" },
+      el("summary", { textContent: `In dataset release${row.releases.length === 1 ? "" : "s"} ${names}` }));
+    const list = el("ul", { className: "release-list" });
+    for (const r of row.releases) {
+      const statement = el("a", { href: `/api/releases/${r.release}`, textContent: "signed statement" });
+      const proof = row.verify_url ? el("a", { href: row.verify_url, textContent: "this row in the log" }) : "";
+      list.append(el("li", {},
+        el("strong", { textContent: `${r.name} (release ${r.release})` }), ": leaf ",
+        el("span", { className: "mono", textContent: String(r.leaf_index) }), " · your row's line ",
+        el("span", { className: "mono hash", textContent: r.row_sha256, title: "SHA-256 of the row's jsonl line" }), " · manifest ",
+        el("span", { className: "mono hash", textContent: r.manifest_sha256, title: "SHA-256 of the release's manifest" }), " · ",
+        statement, proof ? " · " : "", proof));
+    }
+    details.append(el("p", { className: "muted", textContent:
+      "Each release's manifest lists this row's leaf, commitment and the hash of its line; the manifest's hash is signed and in the public log." }), list);
+    return details;
   }
 
   /**

@@ -62,7 +62,7 @@ pub fn page(path: &str) -> Option<String> {
             "adjudicate.js",
         ),
         "/join" => frame("Join", "/join", &join::body(), "join.js"),
-        "/admin/logs" => admin_page("Admin dashboard", dashboard::BODY, "dashboard.js"),
+        "/admin/logs" => admin_page("Admin dashboard", &dashboard::body(), "dashboard.js"),
         "/admin/people" => admin_page("People", people::BODY, "people.js"),
         _ => return None,
     };
