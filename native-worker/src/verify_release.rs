@@ -18,6 +18,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use tlog::checkpoint::verify_note;
 use tlog::cosignature::WitnessKey;
@@ -270,8 +271,8 @@ fn check_file(
     lines: &[Line],
     withdrawn: &HashSet<u64>,
 ) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let name = path.display().to_string();
+    let open = || std::fs::File::open(path).with_context(|| format!("reading {name}"));
     let format = if name.ends_with(".chat.jsonl") {
         "chat"
     } else if name.ends_with(".jsonl") {
@@ -286,20 +287,28 @@ fn check_file(
         bail!("{name}: the format is told by the name (.jsonl, .chat.jsonl, .csv, .txt, .tar)");
     };
     if format == "jsonl" {
-        let text = std::str::from_utf8(&bytes).with_context(|| format!("{name} is not UTF-8"))?;
-        let mut rows = text.lines().enumerate().peekable();
+        // Line by line: a release's file may be far larger than memory should hold.
+        let mut rows = BufReader::new(open()?).lines().enumerate();
+        let mut read_next = || -> Result<Option<(usize, String)>> {
+            rows.next()
+                .map(|(i, row)| row.map(|row| (i, row)))
+                .transpose()
+                .with_context(|| format!("{name} is not UTF-8 text"))
+        };
+        // The file's next line, read and not matched yet.
+        let mut pending = read_next()?;
         let (mut matched, mut stale) = (0, Vec::new());
         for line in lines {
-            let next = rows.peek().map(|(i, row)| {
+            let gone = withdrawn.contains(&line.leaf);
+            let next = pending.as_ref().map(|(i, row)| {
                 (
                     *i,
                     hex::encode(Sha256::digest(row.as_bytes())) == line.row_sha256,
                 )
             });
-            let gone = withdrawn.contains(&line.leaf);
             match next {
                 Some((_, true)) => {
-                    rows.next();
+                    pending = read_next()?;
                     matched += 1;
                     if gone {
                         stale.push(line.leaf.to_string());
@@ -314,7 +323,7 @@ fn check_file(
                 Some((i, false)) => bail!("{name}: line {} does not match the manifest's row with leaf {} (altered, or a row is missing before it)", i + 1, line.leaf),
             }
         }
-        if let Some((i, _)) = rows.next() {
+        if let Some((i, _)) = pending {
             bail!("{name}: line {} is not in the manifest", i + 1);
         }
         // A copy downloaded before an erasure still holds the row: it is genuine, and
@@ -330,7 +339,9 @@ fn check_file(
     let recorded = release["files"][format]["sha256"]
         .as_str()
         .with_context(|| format!("{name}: the release has no {format} file"))?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut open()?, &mut hasher).with_context(|| format!("reading {name}"))?;
+    let sha = hex::encode(hasher.finalize());
     if sha == recorded {
         return Ok(format!(
             "{name}: the {format} file as the release recorded it ({sha})"

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use wire::lifecycle::{ReviewState, TextSource};
 
 /// Freezes the rows `filter` selects whose leaves are below `checkpoint_size` into
-/// release `number` (one statement); how many.
+/// release `number`; how many. One INSERT … SELECT and a COUNT by the primary key, so
+/// no row crosses into the component however large the release.
 pub fn freeze(
     db: &dyn Db,
     number: i64,
@@ -19,18 +20,21 @@ pub fn freeze(
     let mut all: Vec<Value> = vec![number.into()];
     all.append(&mut params);
     all.push(checkpoint_size.into());
-    let rows = db.execute(
+    db.execute(
         &format!(
             "INSERT INTO release_rows (release, contribution_id, leaf_index, commitment, text_version, text_source, \
              extraction_engine, extraction_model, extraction_confidence, review_state, review_votes, pii_count) \
              SELECT ?, id, leaf_index, commitment, text_version, text_source, extraction_engine, extraction_model, \
              extraction_confidence, review_state, review_votes, pii_count FROM training_contributions \
-             WHERE {clause} AND leaf_index < ? AND commitment IS NOT NULL AND text_version IS NOT NULL \
-             RETURNING contribution_id"
+             WHERE {clause} AND leaf_index < ? AND commitment IS NOT NULL AND text_version IS NOT NULL"
         ),
         &all,
     )?;
-    Ok(rows.rows.len() as i64)
+    let counted = db.execute(
+        "SELECT COUNT(*) AS n FROM release_rows WHERE release = ?",
+        &[number.into()],
+    )?;
+    Ok(counted.first().map(|r| r.int("n")).unwrap_or(0))
 }
 
 /// A row as a release froze it: what its files read instead of the live row.

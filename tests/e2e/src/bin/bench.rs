@@ -20,6 +20,9 @@
 //!   sqld configuration (sqld's autocheckpoint, a TRUNCATE checkpoint every N s;
 //!   default: default 5 60): runs, stalls (a request unanswered after 30 s; sqld's
 //!   threads dumped with gdb), 503s and latency percentiles.
+//! - release: 10k- and 100k-row text releases and a 2k-row voice release: cut and build
+//!   (seconds, requests, host peak memory), download, and `native-worker verify-release`
+//!   (seconds, its peak memory).
 //! - worker: Whisper real-time factor (2/10/30 s clips, 1 and 2 threads), OCR of a
 //!   1920×1080 screenshot, and jobs/minute through the whole claim→complete loop.
 
@@ -773,6 +776,9 @@ fn main() -> anyhow::Result<()> {
     if which == "worker" || which == "all" {
         worker()?;
     }
+    if which == "release" || which == "all" {
+        release()?;
+    }
     if which == "scale-out" || which == "all" {
         scale_out()?;
     }
@@ -1279,6 +1285,234 @@ fn sqld_stall(runs: usize, each: usize, intervals: &[&str]) -> anyhow::Result<()
             pct(1.0),
             wal_max as f64 / (1024.0 * 1024.0)
         );
+    }
+    Ok(())
+}
+
+/// Seeds `n` complete rows of `modality` natively, each with its commitment, text
+/// version and leaf (the app's own `ledger::append`), as contributions would leave
+/// them; voice rows share one WAV blob.
+fn seed_logged_rows(
+    db_path: &std::path::Path,
+    modality: &str,
+    n: u64,
+    wav: &[u8],
+) -> anyhow::Result<()> {
+    let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(db_path)?);
+    let conn = &db.0;
+    conn.execute_batch("BEGIN")?;
+    let first_leaf = domain::store::merkle::size(&db).map_err(|e| anyhow::anyhow!(e.0))?;
+    let (mime, blob) = if modality == "voice" {
+        conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, mime, byte_size, data, created_at) VALUES ('bench-voice', 'audio/wav', ?, ?, '2026-12-07T00:00:00.000Z')",
+            rusqlite::params![wav.len() as i64, wav],
+        )?;
+        ("audio/wav", Some("bench-voice"))
+    } else {
+        ("text/plain", None)
+    };
+    let now = "2026-12-07T00:00:00.000Z";
+    for i in 0..n {
+        let leaf = first_leaf + i;
+        let text = format!("Release row {leaf}, with a comma, a \"quote\" and some words.");
+        let commitment = format!("{:064x}", leaf * 7 + 1);
+        conn.execute(
+            "INSERT INTO training_contributions (user_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
+             extracted_text, metadata, created_at, updated_at, commitment, leaf_index, text_version, text_source) \
+             VALUES (1, ?, 'complete', ?, 60, ?, ?, ?, '{\"lang\":\"en\"}', ?, ?, ?, ?, 1, 'contributor')",
+            rusqlite::params![modality, mime, format!("{modality}{leaf:060x}"), blob, text, now, now, commitment, leaf as i64],
+        )?;
+        let id = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO text_versions (contribution_id, version, text, source, author, created_at) VALUES (?, 1, ?, 'contributor', 'bench', ?)",
+            rusqlite::params![id, text, now],
+        )?;
+        domain::ledger::append(&db, leaf, id, &commitment, now)
+            .map_err(|e| anyhow::anyhow!(e.0))?;
+    }
+    conn.execute_batch("COMMIT")?;
+    Ok(())
+}
+
+/// Runs `cmd` to its end: seconds, its peak RSS in MiB (`wait4`'s rusage: at least
+/// this process's resident size when it started the command) and its output.
+fn run_measured(cmd: &mut std::process::Command) -> anyhow::Result<(f64, f64, bool, String)> {
+    use std::io::Read;
+    // The child's rusage starts from this process's own peak (kept across exec): give
+    // freed memory back and reset the peak to what is resident now.
+    // SAFETY: malloc_trim only releases free heap pages.
+    unsafe { libc::malloc_trim(0) };
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let (mut out, mut err) = (String::new(), String::new());
+    child.stdout.take().map(|mut o| o.read_to_string(&mut out));
+    child.stderr.take().map(|mut e| e.read_to_string(&mut err));
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid, and the pid is our own unwaited child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    anyhow::ensure!(pid > 0, "wait4 failed");
+    let secs = started.elapsed().as_secs_f64();
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Ok((
+        secs,
+        usage.ru_maxrss as f64 / 1024.0,
+        ok,
+        format!("{out}{err}"),
+    ))
+}
+
+/// 10k- and 100k-row text releases and a 2k-row voice release: cut and built through the API
+/// (one request runs `release_build_steps`, 8 by default; the loop stands in for the
+/// worker), downloaded, and checked by the offline verifier.
+fn release() -> anyhow::Result<()> {
+    const ADMIN: &str = "bench";
+    const KEY: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_LOG_SIGNING_KEY", KEY),
+        ("SPIN_VARIABLE_LOG_ORIGIN", "bench.test/log"),
+    ])?;
+    let vkey = tlog::checkpoint::LogKey::parse(KEY, "bench.test/log")
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .verifier_key();
+    let token = host.new_user(ADMIN, "bench");
+    host.contribute(
+        &token,
+        json!({ "modality": "text", "text": "the first row" }),
+    );
+    let wav: Vec<u8> = b"RIFF"
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(7u8, 64 * 1024 - 4))
+        .collect();
+    let dir = tempfile::tempdir()?;
+    println!("\n| release | rows | phase | seconds | rows/s | requests | RSS before MiB | peak RSS MiB | bytes |\n|---|---|---|---|---|---|---|---|---|");
+    // Resets the host's peak to its resident size now, which it returns.
+    let reset = |pid: u32| {
+        let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    // Rows of each modality so far (the first text came through the API); v2 holds v1's
+    // rows and 90,000 more, so two sizes of one kind show whether memory stays flat.
+    let mut have = std::collections::HashMap::from([("text", 1u64), ("voice", 0)]);
+    for (number, modality, rows) in [
+        (1, "text", 10_000u64),
+        (2, "text", 100_000),
+        (3, "voice", 2_000),
+    ] {
+        let held = have.insert(modality, rows).unwrap_or(0);
+        seed_logged_rows(&host.database_path(), modality, rows - held, &wav)?;
+        let label = format!("v{number} ({modality})");
+        let line = |phase: &str,
+                    secs: f64,
+                    requests: usize,
+                    (before, peak): (f64, f64),
+                    bytes: usize| {
+            println!(
+                "| {label} | {rows} | {phase} | {secs:.2} | {:.0} | {requests} | {before:.0} | {peak:.0} | {bytes} |",
+                rows as f64 / secs
+            );
+        };
+        let before = reset(host.pid());
+        let started = Instant::now();
+        let cut = host.call(
+            "POST",
+            "/api/releases",
+            Some(ADMIN),
+            Body::Json(json!({ "filters": { "modality": modality }, "formats": ["jsonl", "hf"] })),
+        );
+        anyhow::ensure!(
+            cut.status == 201 || cut.status == 202,
+            "cut: {:?}",
+            cut.json()
+        );
+        let mut requests = 1;
+        let mut release = cut.json();
+        while release["state"] != "published" {
+            let r = host.call(
+                "POST",
+                &format!("/api/releases/{number}/build"),
+                Some(ADMIN),
+                Body::None,
+            );
+            anyhow::ensure!(r.status == 200, "build: {:?}", r.json());
+            release = r.json();
+            requests += 1;
+        }
+        anyhow::ensure!(release["rows"] == rows, "{release}");
+        line(
+            "cut + build",
+            started.elapsed().as_secs_f64(),
+            requests,
+            (before, peak_rss_mib(host.pid())),
+            0,
+        );
+        let mut files = Vec::new();
+        for format in ["jsonl", "hf"] {
+            let before = reset(host.pid());
+            let started = Instant::now();
+            let r = host.call(
+                "GET",
+                &format!("/api/releases/{number}/download?format={format}"),
+                Some(ADMIN),
+                Body::None,
+            );
+            let secs = started.elapsed().as_secs_f64();
+            anyhow::ensure!(r.status == 200, "download {format}");
+            let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&r.body));
+            anyhow::ensure!(
+                release["files"][format]["sha256"] == sha,
+                "{format}: not the recorded bytes"
+            );
+            line(
+                &format!("download {format}"),
+                secs,
+                1,
+                (before, peak_rss_mib(host.pid())),
+                r.body.len(),
+            );
+            let suffix = if format == "hf" { "hf.tar" } else { "jsonl" };
+            let path = dir.path().join(format!("v{number}.{suffix}"));
+            std::fs::write(&path, &r.body)?;
+            files.push(path);
+        }
+        let manifest = host.call(
+            "GET",
+            &format!("/api/releases/{number}/manifest"),
+            Some(ADMIN),
+            Body::None,
+        );
+        let manifest_path = dir.path().join(format!("v{number}.manifest"));
+        std::fs::write(&manifest_path, &manifest.body)?;
+        drop(manifest);
+        let (secs, rss, ok, said) = run_measured(
+            std::process::Command::new(e2e::worker_binary())
+                .args([
+                    "verify-release",
+                    "--api",
+                    &host.base,
+                    "--vkey",
+                    &vkey,
+                    "--release",
+                    &number.to_string(),
+                    "--manifest",
+                ])
+                .arg(&manifest_path)
+                .args(&files),
+        )?;
+        anyhow::ensure!(ok, "verify-release failed: {said}");
+        line("verify-release (jsonl + hf)", secs, 0, (0.0, rss), 0);
     }
     Ok(())
 }
