@@ -95,6 +95,17 @@ impl Client {
         ))
     }
 
+    /// POST a JSONL body, answer JSON.
+    pub fn post_jsonl(&self, path: &str, body: Vec<u8>) -> Result<Value> {
+        let resp = self
+            .authorized(self.http.post(format!("{}{path}", self.base)))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
+            .body(body)
+            .send()
+            .with_context(|| format!("POST {path}"))?;
+        Ok(Self::check(resp, &format!("POST {path}"))?.json()?)
+    }
+
     /// GET raw bytes.
     pub fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
         Ok(self.get_stream(path)?.bytes()?.to_vec())

@@ -9,6 +9,7 @@
 //! - `witness`: has the log's checkpoints cosigned by its witnesses (C2SP tlog-witness).
 //! - `snapshot` / `restore`: age-encrypted logical snapshots of the database.
 //! - `verify-release`: checks a downloaded dataset release against the public log.
+//! - `import`: brings a folder of texts, voice memos and screenshots in, in batches.
 
 mod api;
 mod audio;
@@ -16,6 +17,7 @@ mod daemon;
 mod extract;
 mod find_pii;
 mod hashing;
+mod import;
 mod model;
 mod ocr;
 mod publish;
@@ -212,6 +214,28 @@ enum Command {
         /// Downloaded files of the release (.jsonl checked row by row).
         files: Vec<PathBuf>,
     },
+    /// Import a folder (recursively): .txt/.md as texts, .wav/.flac/.mp3/.ogg as voice,
+    /// .png/.jpg/.jpeg/.webp as screenshots, each file's path as its source_id. Run it
+    /// again after an interruption: what is there already is reported, not re-created.
+    Import {
+        /// Base URL of the app.
+        #[arg(long, env = "TDS_API")]
+        api: String,
+        /// Your token (or the admin's, for ownerless rows).
+        #[arg(long, env = "TDS_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Most files per request.
+        #[arg(long, default_value_t = 200)]
+        batch_files: usize,
+        /// Most MiB of JSONL per request (a larger single file goes alone).
+        #[arg(long, default_value_t = 16)]
+        batch_mib: usize,
+        /// Read and classify every file; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The folder.
+        dir: PathBuf,
+    },
     /// Decrypt a snapshot and load it into an empty SQLite file.
     Restore {
         /// age identity file (AGE-SECRET-KEY-…).
@@ -270,6 +294,22 @@ fn main() {
             out,
             recipient,
         } => snapshot::take(&api::Client::new(&api.api, &api.token), &out, &recipient),
+        Command::Import {
+            api,
+            token,
+            batch_files,
+            batch_mib,
+            dry_run,
+            dir,
+        } => import::run(
+            &api::Client::new(&api, &token),
+            &import::Options {
+                dir: &dir,
+                batch_files: batch_files.clamp(1, 10_000),
+                batch_bytes: batch_mib.clamp(1, 60) * 1024 * 1024,
+                dry_run,
+            },
+        ),
         Command::Restore {
             identity,
             file,

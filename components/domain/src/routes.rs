@@ -4,8 +4,8 @@
 //! A test checks every `spin.toml` route against these tables.
 
 use crate::api::{
-    activity, campaigns, export, invitations, jobs, listing, lore, metrics, pii, proofs, quality,
-    releases, review, unified_input, users, web,
+    activity, campaigns, export, imports, invitations, jobs, listing, lore, metrics, pii, proofs,
+    quality, releases, review, unified_input, users, web,
 };
 use crate::context::{Handler, StaticHandler, StreamingHandler};
 use crate::router::{Route, ANY, DELETE, GET, GET_HEAD, PATCH, POST};
@@ -42,9 +42,11 @@ pub const USERS: &[Route<Handler>] = &[
     row(ANY, "/api/*", crate::api::unknown_route),
 ];
 
-/// `unified-input`: contributions of every modality, and drawing checks.
+/// `unified-input`: contributions of every modality, bulk imports, and drawing checks.
 pub const UNIFIED_INPUT: &[Route<Handler>] = &[
     row(POST, "/api/unified-input", unified_input::contribute),
+    row(POST, "/api/import", imports::create),
+    row(GET, "/api/imports/:id", imports::show),
     row(POST, "/api/draw/verify", unified_input::draw::verify),
     row(GET, "/api/draw/verify/:id", unified_input::draw::status),
 ];

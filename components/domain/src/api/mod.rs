@@ -7,6 +7,7 @@ pub mod activity;
 pub mod campaigns;
 pub mod errors;
 pub mod export;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod listing;
@@ -130,6 +131,8 @@ pub fn unknown_route(_: &Context, req: &Request, _: &Params) -> Result<Response,
     )))
 }
 
+#[cfg(test)]
+mod import_tests;
 #[cfg(test)]
 mod release_tests;
 #[cfg(test)]

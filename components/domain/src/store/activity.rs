@@ -79,6 +79,8 @@ wire::names! {
         ReleaseCut = "release_cut",
         /// A release's statement was signed and its leaf appended to the log.
         ReleasePublished = "release_published",
+        /// A batch of an import was written (its counts and the SHA-256 of its lines).
+        ImportBatch = "import_batch",
     }
 }
 

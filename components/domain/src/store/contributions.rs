@@ -159,8 +159,12 @@ pub struct NewRow<'a> {
     pub strokes: Option<&'a str>,
     /// Metadata JSON.
     pub metadata: &'a str,
-    /// Creation time.
+    /// Creation time (an import may carry the original one).
+    pub created_at: &'a str,
+    /// When it is stored.
     pub now: &'a str,
+    /// Whether it goes into training exports.
+    pub included_in_training: bool,
     /// Salted commitment.
     pub commitment: &'a str,
     /// Its salt.
@@ -180,8 +184,8 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
         &format!(
             "INSERT INTO training_contributions (user_id, campaign_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
              extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-             leaf_index, qr_verification_code, text_source, text_version) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             leaf_index, qr_verification_code, text_source, text_version, included_in_training) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
         ),
         &[
@@ -196,7 +200,7 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
             row.extracted_text.clone().into(),
             row.strokes.into(),
             row.metadata.into(),
-            row.now.into(),
+            row.created_at.into(),
             row.now.into(),
             row.commitment.into(),
             row.commitment_salt.to_vec().into(),
@@ -205,6 +209,7 @@ pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contr
             row.verification_code.into(),
             row.text_source.map(TextSource::as_str).into(),
             row.text_source.map(|_| 1i64).into(),
+            i64::from(row.included_in_training).into(),
         ],
     )?;
     Ok(rows.first().map(|r| Contribution::from_row(&r)))

@@ -5,6 +5,7 @@ pub mod blobs;
 pub mod campaigns;
 pub mod client_events;
 pub mod contributions;
+pub mod imports;
 pub mod invitations;
 pub mod jobs;
 pub mod lore;

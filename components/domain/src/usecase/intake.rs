@@ -94,8 +94,21 @@ pub struct Stored {
     pub duplicate: bool,
 }
 
+/// Who a row belongs to and how it is placed, beyond its content.
+pub struct Placement<'a> {
+    /// Its owner (`None`: anonymous, or an ownerless import).
+    pub owner: Option<i64>,
+    /// Who wrote its text, as text versions name authors (`user:<id>`, `admin`).
+    pub author: Option<String>,
+    /// When it was made: now, or the original time an import carries.
+    pub created_at: &'a str,
+    /// Whether it goes into training exports.
+    pub included_in_training: bool,
+}
+
 /// Stores a validated contribution from `caller` (or finds the owner's duplicate),
-/// counted for a campaign when it is part of one.
+/// counted for a campaign when it is part of one, with its `contribution_created`
+/// entry, in one transaction.
 pub fn contribute(
     db: &dyn Db,
     origin: &Origin,
@@ -103,72 +116,112 @@ pub fn contribute(
     new: &NewContribution,
     campaign: Option<&Participation>,
 ) -> Result<Stored, IntakeError> {
+    let now = crate::clock::now();
+    let placement = Placement {
+        owner: caller.user_id(),
+        author: caller.actor(),
+        created_at: &now,
+        included_in_training: true,
+    };
+    transaction(db, || {
+        let stored = store(db, origin, &placement, new, campaign, &now)?;
+        if !stored.duplicate {
+            let data = json!({ "contribution_id": stored.row.id, "modality": stored.row.modality, "leaf_index": stored.row.leaf_index });
+            origin.log(
+                db,
+                Activity::ContributionCreated,
+                placement.owner,
+                data,
+                &now,
+            )?;
+        }
+        Ok(stored)
+    })
+}
+
+/// Stores a validated contribution inside the caller's transaction, or finds the
+/// owner's row with the same content: its blob, row with a salted commitment, first
+/// text version or extraction job, and leaf. The caller writes the activity entry
+/// (one per contribution, or one per batch of an import).
+pub fn store(
+    db: &dyn Db,
+    origin: &Origin,
+    placement: &Placement,
+    new: &NewContribution,
+    campaign: Option<&Participation>,
+    now: &str,
+) -> Result<Stored, IntakeError> {
     let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
     let salt = commitment::new_salt();
     let commitment = commitment::commitment(&salt, &hash_bytes);
     let code = commitment::new_verification_code();
     let ethereum_checksum = encodings::ethereum_checksum(&new.content);
-    let now = crate::clock::now();
-    let owner = caller.user_id();
+    let owner = placement.owner;
     let job_kind = new.modality.job_kind();
     let blob = job_kind.map(|_| content_hash.as_str());
-    let (row, job_id, duplicate) = transaction(db, || {
-        if blob.is_some() {
-            blobs::put(db, &content_hash, new.mime, &new.content, &now)?;
-        }
-        let leaf_index = merkle::size(db)?;
-        let inserted = contributions::insert_unless_duplicate(
-            db,
-            &NewRow {
-                user_id: owner,
-                campaign_id: campaign.map(|p| p.campaign.id),
-                modality: new.modality,
-                status: if job_kind.is_some() {
-                    Status::Pending
-                } else {
-                    Status::Complete
-                },
-                mime: new.mime,
-                byte_size: new.content.len() as i64,
-                content_hash: &content_hash,
-                blob_sha256: blob,
-                extracted_text: new.initial_text(),
-                text_source: job_kind.is_none().then_some(TextSource::Contributor),
-                strokes: new.strokes.as_deref(),
-                metadata: &new.metadata,
-                now: &now,
-                commitment: &commitment,
-                commitment_salt: &salt,
-                ethereum_checksum: &ethereum_checksum,
-                leaf_index,
-                verification_code: &code,
+    if blob.is_some() {
+        blobs::put(db, &content_hash, new.mime, &new.content, now)?;
+    }
+    let leaf_index = merkle::size(db)?;
+    let inserted = contributions::insert_unless_duplicate(
+        db,
+        &NewRow {
+            user_id: owner,
+            campaign_id: campaign.map(|p| p.campaign.id),
+            modality: new.modality,
+            status: if job_kind.is_some() {
+                Status::Pending
+            } else {
+                Status::Complete
             },
-        )?;
-        let Some(mut row) = inserted else {
-            let existing = contributions::find_by_owner_and_hash(db, owner, &content_hash)?
-                .ok_or(IntakeError::DuplicateVanished)?;
-            let job = jobs::latest_for(db, existing.id)?;
-            return Ok::<_, IntakeError>((existing, job, true));
-        };
-        if let (Some(p), Some(uid)) = (campaign, owner) {
-            campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
+            mime: new.mime,
+            byte_size: new.content.len() as i64,
+            content_hash: &content_hash,
+            blob_sha256: blob,
+            extracted_text: new.initial_text(),
+            text_source: job_kind.is_none().then_some(TextSource::Contributor),
+            strokes: new.strokes.as_deref(),
+            metadata: &new.metadata,
+            created_at: placement.created_at,
+            now,
+            included_in_training: placement.included_in_training,
+            commitment: &commitment,
+            commitment_salt: &salt,
+            ethereum_checksum: &ethereum_checksum,
+            leaf_index,
+            verification_code: &code,
+        },
+    )?;
+    let Some(mut row) = inserted else {
+        let existing = contributions::find_by_owner_and_hash(db, owner, &content_hash)?
+            .ok_or(IntakeError::DuplicateVanished)?;
+        let job = jobs::latest_for(db, existing.id)?;
+        return Ok(Stored {
+            row: existing,
+            job_id: job,
+            duplicate: true,
+        });
+    };
+    if let (Some(p), Some(uid)) = (campaign, owner) {
+        campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
+    }
+    let job = match job_kind {
+        Some(kind) => Some(jobs::enqueue(db, kind, row.id, now)?),
+        None => {
+            row.pii_count = Some(text::record_contributed(
+                db,
+                &row,
+                placement.author.clone(),
+                now,
+            )?);
+            None
         }
-        let job = match job_kind {
-            Some(kind) => Some(jobs::enqueue(db, kind, row.id, &now)?),
-            None => {
-                row.pii_count = Some(text::record_contributed(db, &row, caller.actor(), &now)?);
-                None
-            }
-        };
-        crate::ledger::append(db, leaf_index, row.id, &commitment, &now)?;
-        let data = json!({ "contribution_id": row.id, "modality": row.modality, "leaf_index": leaf_index });
-        origin.log(db, Activity::ContributionCreated, owner, data, &now)?;
-        Ok((row, job, false))
-    })?;
+    };
+    crate::ledger::append(db, leaf_index, row.id, &commitment, now)?;
     Ok(Stored {
         row,
-        job_id,
-        duplicate,
+        job_id: job,
+        duplicate: false,
     })
 }
 

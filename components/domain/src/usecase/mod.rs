@@ -9,6 +9,7 @@
 //! - `invitations`: making, revoking and redeeming the links people join by.
 //! - `campaigns`: opening and closing campaigns, joining one, admitting its rows.
 //! - `intake`: a contribution arrives: row, blob, text version, job, log leaf, activity.
+//! - `imports`: many arrive at once, in batches, with a per-line report.
 //! - `jobs`: the worker protocol's state machine: claim, extend, complete, fail.
 //! - `text`: a row's text versions and a person's correction.
 //! - `lore`: a user's lore profile kept.
@@ -23,6 +24,7 @@
 pub mod accounts;
 pub mod campaigns;
 pub mod erasure;
+pub mod imports;
 pub mod intake;
 pub mod invitations;
 pub mod jobs;

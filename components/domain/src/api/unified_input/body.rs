@@ -35,6 +35,39 @@ pub fn verification_drawing(
     validate(fields, settings)
 }
 
+/// One line of an import: a unified-input body (its `campaign` and `prompt` refused:
+/// imports do not count for campaigns) with what an import adds.
+#[derive(Debug, Deserialize)]
+pub struct ImportLine {
+    #[serde(flatten)]
+    fields: Fields,
+    /// When the row was originally made (RFC 3339, not in the future).
+    pub created_at: Option<String>,
+    /// Whether it goes into training exports (default true).
+    pub included_in_training: Option<bool>,
+    /// The caller's own id for the row (kept in its metadata and in the report).
+    pub source_id: Option<String>,
+    /// Its owner (the admin only; none: an ownerless row).
+    pub user_id: Option<i64>,
+}
+
+/// Validates an import line's contribution exactly as `POST /api/unified-input`
+/// validates a JSON body.
+pub fn import_line(line: ImportLine, settings: &Settings) -> Result<NewContribution, ApiError> {
+    if line.fields.campaign.is_some() || line.fields.prompt.is_some() {
+        return Err(ApiError::invalid(
+            "campaign: imported rows do not count for campaigns; leave out campaign and prompt",
+        ));
+    }
+    validate(line.fields, settings)
+}
+
+/// The largest single contribution body: base64 media (4/3 of `max_media_bytes`), the
+/// text, and room for the other fields. An import line may be as large.
+pub fn body_limit(settings: &Settings) -> usize {
+    settings.max_media_bytes / 3 * 4 + settings.max_text_bytes + 64 * 1024
+}
+
 /// The fields a client may send, whichever encoding carried them.
 #[derive(Debug, Default, Deserialize)]
 struct Fields {
@@ -68,7 +101,7 @@ pub fn parse(
 ) -> Result<(NewContribution, Option<CampaignChoice>), ApiError> {
     let body = req.body();
     // Base64 inflates by 4/3; anything beyond that (plus room for fields) cannot fit.
-    let body_limit = settings.max_media_bytes / 3 * 4 + settings.max_text_bytes + 64 * 1024;
+    let body_limit = body_limit(settings);
     if body.len() > body_limit {
         return Err(ApiError::too_large(format!(
             "the request body is {} bytes; the limit is {body_limit}",

@@ -1,0 +1,267 @@
+//! `POST /api/import` takes many contributions in one body: JSONL
+//! (`application/x-ndjson`, one unified-input object per line) or a JSON array of them
+//! (`application/json`), each line with optional `created_at`, `included_in_training`,
+//! `source_id` and (the admin only) `user_id`. Every line is checked as a single
+//! contribution is; the good ones are written in batches (`usecase::imports`) and the
+//! answer reports each line: created, duplicate or rejected with its problem. A body
+//! that is not the declared format at all is a 400 before anything is written.
+//! `GET /api/imports/{id}` shows an import's record and report again.
+
+use super::unified_input::body::{self, ImportLine};
+use super::{json, Context, Params, Request, Response};
+use crate::auth::{authenticate, Caller};
+use crate::error::ApiError;
+use crate::store::imports;
+use crate::usecase::imports::{self as usecase, Line, Owner, Ready};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// Most lines one request may carry (a larger import is sent as several).
+pub const MAX_LINES: usize = 10_000;
+/// Largest body one request may carry.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Longest `source_id`.
+const MAX_SOURCE_ID: usize = 200;
+
+/// The body's lines, numbered: each a JSON object, or the problem that refuses it.
+type Numbered = Vec<(i64, Result<Value, ApiError>)>;
+
+/// The two encodings of an import body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    /// One JSON object per line.
+    Jsonl,
+    /// A JSON array of objects.
+    Array,
+}
+
+/// `POST /api/import`: imports the body's lines; 201 with the import and its report.
+pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    // A campaign's rows count against its caps one contribution at a time.
+    if let Caller::User(uid) = caller {
+        if crate::store::users::campaign_of(ctx.db, uid)?.is_some() {
+            return Err(ApiError::forbidden(
+                "a campaign's participants contribute one at a time (POST /api/unified-input), not by import",
+            ));
+        }
+    }
+    let encoding = encoding(req)?;
+    let body = req.body();
+    if body.len() > MAX_BODY_BYTES {
+        return Err(ApiError::too_large(format!(
+            "the body is {} bytes; an import request carries at most {MAX_BODY_BYTES} (send several)",
+            body.len()
+        )));
+    }
+    let values = match encoding {
+        Encoding::Jsonl => jsonl_values(body)?,
+        Encoding::Array => array_values(body)?,
+    };
+    if values.len() > MAX_LINES {
+        return Err(ApiError::too_large(format!(
+            "the body has {} lines; an import request carries at most {MAX_LINES} (send several)",
+            values.len()
+        )));
+    }
+    let mut first_use: HashMap<String, i64> = HashMap::new();
+    let lines: Vec<Line> = values
+        .into_iter()
+        .map(|(number, value)| check(ctx, caller, number, value, &mut first_use))
+        .collect();
+    let sha256 = hex::encode(Sha256::digest(body));
+    let id = usecase::run(ctx.db, &ctx.origin(req), caller, &sha256, &lines)?;
+    let mut resp = json(201, &view(ctx, id)?);
+    if let Ok(location) = format!("/api/imports/{id}").parse() {
+        resp.headers_mut().insert(http::header::LOCATION, location);
+    }
+    Ok(resp)
+}
+
+/// `GET /api/imports/{id}`: an import and its report (its importer, or the admin).
+pub fn show(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let caller = authenticate(ctx, req, false)?;
+    let id = params.id("id", "import")?;
+    let absent = || ApiError::not_found(format!("no import {id}"));
+    let import = imports::get(ctx.db, id)?.ok_or_else(absent)?;
+    match caller {
+        Caller::Admin => {}
+        Caller::User(uid) if import.user_id == Some(uid) => {}
+        _ => return Err(absent()),
+    }
+    Ok(json(200, &view(ctx, id)?))
+}
+
+/// An import as the API shows it: the record and every line's outcome.
+fn view(ctx: &Context, id: i64) -> Result<Value, ApiError> {
+    let import = imports::get(ctx.db, id)?.ok_or_else(|| ApiError::internal("import missing"))?;
+    Ok(json!({ "import": import, "lines": imports::lines(ctx.db, id)? }))
+}
+
+/// The declared encoding: JSONL or a JSON array; 415 for anything else.
+fn encoding(req: &Request) -> Result<Encoding, ApiError> {
+    let content_type = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    match content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "application/x-ndjson" | "application/jsonl" => Ok(Encoding::Jsonl),
+        "application/json" => Ok(Encoding::Array),
+        _ => Err(ApiError::unsupported_media(format!(
+            "send JSONL (application/x-ndjson) or a JSON array (application/json), not {content_type:?}"
+        ))),
+    }
+}
+
+/// The lines of a JSONL body, numbered; blank lines are skipped. A line that is not
+/// JSON is its own problem, unless it is the first: then the body is not JSONL (400).
+fn jsonl_values(body: &[u8]) -> Result<Numbered, ApiError> {
+    let mut values = Vec::new();
+    for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let number = i as i64 + 1;
+        let value = super::decode_json::<Value>(raw).and_then(|v| {
+            v.is_object()
+                .then_some(v)
+                .ok_or_else(|| ApiError::bad_request("the line is not a JSON object"))
+        });
+        if values.is_empty() {
+            if let Err(e) = &value {
+                return Err(ApiError::bad_request(format!(
+                    "the body is not JSONL: line {number}: {}",
+                    e.detail
+                )));
+            }
+        }
+        values.push((number, value));
+    }
+    if values.is_empty() {
+        return Err(ApiError::bad_request("the body holds no lines"));
+    }
+    Ok(values)
+}
+
+/// The items of a JSON array body, numbered from 1.
+fn array_values(body: &[u8]) -> Result<Numbered, ApiError> {
+    let items: Vec<Value> = match super::decode_json::<Value>(body)? {
+        Value::Array(items) if !items.is_empty() => items,
+        Value::Array(_) => return Err(ApiError::bad_request("the array holds no lines")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "an application/json import is an array of objects",
+            ))
+        }
+    };
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let value = v
+                .is_object()
+                .then_some(v)
+                .ok_or_else(|| ApiError::invalid("the line is not a JSON object"));
+            (i as i64 + 1, value)
+        })
+        .collect())
+}
+
+/// Checks one line as a single contribution is checked, plus what an import adds.
+fn check(
+    ctx: &Context,
+    caller: Caller,
+    number: i64,
+    value: Result<Value, ApiError>,
+    first_use: &mut HashMap<String, i64>,
+) -> Line {
+    let source_id = value
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("source_id"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let checked = value
+        .and_then(|v| {
+            let size = v.to_string().len();
+            let limit = body::body_limit(&ctx.settings);
+            if size > limit {
+                return Err(ApiError::too_large(format!(
+                    "the line is {size} bytes; the limit is {limit}"
+                )));
+            }
+            serde_json::from_value::<ImportLine>(v)
+                .map_err(|e| ApiError::invalid(format!("invalid field: {e}")))
+        })
+        .and_then(|line| ready(ctx, caller, number, line, first_use))
+        .map_err(|e| (e.status, e.detail));
+    Line {
+        number,
+        source_id,
+        checked,
+    }
+}
+
+fn ready(
+    ctx: &Context,
+    caller: Caller,
+    number: i64,
+    line: ImportLine,
+    first_use: &mut HashMap<String, i64>,
+) -> Result<Ready, ApiError> {
+    if let Some(source_id) = &line.source_id {
+        if source_id.is_empty() || source_id.chars().count() > MAX_SOURCE_ID {
+            return Err(ApiError::invalid(format!(
+                "source_id must be 1 to {MAX_SOURCE_ID} characters"
+            )));
+        }
+        if let Some(first) = first_use.get(source_id) {
+            return Err(ApiError::invalid(format!(
+                "source_id {source_id:?} is line {first}'s already"
+            )));
+        }
+        first_use.insert(source_id.clone(), number);
+    }
+    let owner = match (caller, line.user_id) {
+        (Caller::Admin, Some(uid)) => Owner::User(uid),
+        (Caller::Admin, None) => Owner::Nobody,
+        (Caller::User(own), Some(uid)) if uid != own => {
+            return Err(ApiError::forbidden(
+                "user_id: only the admin may import rows for someone else",
+            ))
+        }
+        (Caller::User(own), _) => Owner::User(own),
+        (Caller::Anonymous, _) => return Err(ApiError::unauthorized("an import needs a token")),
+    };
+    let created_at = match &line.created_at {
+        None => None,
+        Some(t) => {
+            let parsed = crate::clock::parse(t).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "created_at must be an RFC 3339 timestamp, e.g. 2026-01-31T00:00:00Z (got {t:?})"
+                ))
+            })?;
+            if parsed > crate::clock::now() {
+                return Err(ApiError::invalid("created_at is in the future"));
+            }
+            Some(parsed)
+        }
+    };
+    let included_in_training = line.included_in_training.unwrap_or(true);
+    Ok(Ready {
+        new: body::import_line(line, &ctx.settings)?,
+        owner,
+        created_at,
+        included_in_training,
+    })
+}

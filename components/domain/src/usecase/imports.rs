@@ -1,0 +1,154 @@
+//! A bulk import: rows written in batches of [`BATCH_ROWS`] lines, one transaction each,
+//! every row exactly as a single contribution (`intake::store`: salt, commitment, leaf,
+//! text version or job), the batch's line outcomes recorded with it and one
+//! `import_batch` activity entry for the batch, not one per row. The same content from
+//! the same owner is reported as a duplicate, so running an import again after an
+//! interruption finishes it without creating anything twice.
+
+use super::intake::{self, IntakeError, NewContribution, Placement, Stored};
+use crate::auth::Caller;
+use crate::context::Origin;
+use crate::db::{transaction, Db};
+use crate::store::activity::Activity;
+use crate::store::imports::{self, LineResult, Outcome};
+use crate::store::users;
+use serde_json::{json, Map, Value};
+
+/// Lines written per transaction: large enough that a commit's fsync is shared by
+/// hundreds of rows, small enough that a batch holds the write lock briefly.
+pub const BATCH_ROWS: usize = 500;
+
+/// Whose row an import line becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// A user: the importing contributor, or the one the admin named.
+    User(i64),
+    /// No one (the admin imports ownerless rows).
+    Nobody,
+}
+
+/// A line that passed the checks a single contribution gets.
+#[derive(Debug)]
+pub struct Ready {
+    /// The contribution.
+    pub new: NewContribution,
+    /// Whose row it becomes.
+    pub owner: Owner,
+    /// When it was originally made (`None`: now).
+    pub created_at: Option<String>,
+    /// Whether it goes into training exports.
+    pub included_in_training: bool,
+}
+
+/// One line of the body, checked.
+#[derive(Debug)]
+pub struct Line {
+    /// Its 1-based number in the body.
+    pub number: i64,
+    /// The caller's own id for it.
+    pub source_id: Option<String>,
+    /// The row to store, or the problem (status, detail) that refused it.
+    pub checked: Result<Ready, (u16, String)>,
+}
+
+/// Runs an import of `lines` read from a body whose SHA-256 is `sha256`; its id. A
+/// failure after some batches leaves those batches and the record (still `running`),
+/// so the import can be run again.
+pub fn run(
+    db: &dyn Db,
+    origin: &Origin,
+    importer: Caller,
+    sha256: &str,
+    lines: &[Line],
+) -> Result<i64, IntakeError> {
+    let started = crate::clock::now();
+    let id = transaction(db, || {
+        imports::start(db, importer.user_id(), sha256, lines.len() as i64, &started)
+    })?;
+    for batch in lines.chunks(BATCH_ROWS) {
+        transaction(db, || {
+            let now = crate::clock::now();
+            let mut results = Vec::with_capacity(batch.len());
+            for line in batch {
+                results.push(store_line(db, origin, importer, id, line, &now)?);
+            }
+            imports::record(db, id, &results)?;
+            let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
+            let data = json!({
+                "import_id": id,
+                "lines": [batch.first().map(|l| l.number), batch.last().map(|l| l.number)],
+                "created": count(Outcome::Created),
+                "duplicates": count(Outcome::Duplicate),
+                "rejected": count(Outcome::Rejected),
+                "sha256": sha256,
+            });
+            origin.log(db, Activity::ImportBatch, importer.user_id(), data, &now)?;
+            Ok::<_, IntakeError>(())
+        })?;
+    }
+    transaction(db, || imports::finish(db, id, &crate::clock::now()))?;
+    Ok(id)
+}
+
+/// Stores one line (inside its batch's transaction): what became of it.
+fn store_line(
+    db: &dyn Db,
+    origin: &Origin,
+    importer: Caller,
+    import: i64,
+    line: &Line,
+    now: &str,
+) -> Result<LineResult, IntakeError> {
+    let result = |outcome, id, problem: Option<(u16, String)>| {
+        let (status, detail) = problem.unzip();
+        LineResult {
+            line: line.number,
+            outcome,
+            id,
+            source_id: line.source_id.clone(),
+            status,
+            detail,
+        }
+    };
+    let ready = match &line.checked {
+        Ok(ready) => ready,
+        Err(problem) => return Ok(result(Outcome::Rejected, None, Some(problem.clone()))),
+    };
+    let owner = match ready.owner {
+        Owner::User(uid) if users::get(db, uid)?.is_none() => {
+            let problem = (422, format!("user_id: no user {uid}"));
+            return Ok(result(Outcome::Rejected, None, Some(problem)));
+        }
+        Owner::User(uid) => Some(uid),
+        Owner::Nobody => None,
+    };
+    let new = NewContribution {
+        metadata: with_provenance(&ready.new.metadata, import, line.source_id.as_deref()),
+        ..ready.new.clone()
+    };
+    let placement = Placement {
+        owner,
+        author: importer.actor(),
+        created_at: ready.created_at.as_deref().unwrap_or(now),
+        included_in_training: ready.included_in_training,
+    };
+    let Stored { row, duplicate, .. } = intake::store(db, origin, &placement, &new, None, now)?;
+    let outcome = if duplicate {
+        Outcome::Duplicate
+    } else {
+        Outcome::Created
+    };
+    Ok(result(outcome, Some(row.id), None))
+}
+
+/// The line's metadata with where it came from: `source: import`, the import's id and
+/// the caller's `source_id`.
+fn with_provenance(metadata: &str, import: i64, source_id: Option<&str>) -> String {
+    let mut map: Map<String, Value> = serde_json::from_str(metadata).unwrap_or_default();
+    map.insert("source".into(), "import".into());
+    map.insert("import_id".into(), import.into());
+    if let Some(source_id) = source_id {
+        map.insert("source_id".into(), source_id.into());
+    }
+    Value::Object(map).to_string()
+}
