@@ -23,6 +23,8 @@
 //! - release: 10k- and 100k-row text releases and a 2k-row voice release: cut and build
 //!   (seconds, requests, host peak memory), download, and `native-worker verify-release`
 //!   (seconds, its peak memory).
+//! - import: 100k text rows and 2k voice files through `POST /api/import` (rows/s, host
+//!   peak memory), side by side with single text contributions in the same run.
 //! - worker: Whisper real-time factor (2/10/30 s clips, 1 and 2 threads), OCR of a
 //!   1920×1080 screenshot, and jobs/minute through the whole claim→complete loop.
 
@@ -776,6 +778,9 @@ fn main() -> anyhow::Result<()> {
     if which == "worker" || which == "all" {
         worker()?;
     }
+    if which == "import" || which == "all" {
+        import()?;
+    }
     if which == "release" || which == "all" {
         release()?;
     }
@@ -967,7 +972,8 @@ impl domain::context::Outbound for Offline {
 /// Statements per request of the ingest and job endpoints, counted natively through
 /// the handlers the components serve (a migrated in-memory database; the adapter adds
 /// two statements per request on top): a text and a voice contribution, then a
-/// worker's claim (with a job due, and idle), heartbeat, completion and failure.
+/// worker's claim (with a job due, and idle), heartbeat, completion and failure; and
+/// an import of 500 text lines (statements per row).
 fn statements() -> anyhow::Result<()> {
     use domain::routes::{JOBS, UNIFIED_INPUT, USERS};
     let db = domain::native_sqlite::SqliteDb::migrated();
@@ -1064,6 +1070,11 @@ fn statements() -> anyhow::Result<()> {
         ),
         json!({ "lease_token": lease["lease_token"], "error": "busy", "retryable": true }),
     );
+    let lines: Vec<serde_json::Value> = (0..500)
+        .map(|i| json!({ "modality": "text", "text": format!("imported note {i}") }))
+        .collect();
+    let (import_status, _, import_n) =
+        count(UNIFIED_INPUT, &token, "POST", "/api/import", json!(lines));
     println!("\n| request | statements (handler; the adapter adds 2) |\n|---|---|");
     println!("| POST /api/unified-input (text) | {text_n} |");
     println!("| POST /api/unified-input (text with 3 findings of personal data) | {personal_n} |");
@@ -1073,6 +1084,10 @@ fn statements() -> anyhow::Result<()> {
     println!("| POST /api/jobs/{{id}}/heartbeat | {heartbeat_n} |");
     println!("| POST /api/jobs/{{id}}/complete | {complete_n} |");
     println!("| POST /api/jobs/{{id}}/fail (retryable) | {fail_n} |");
+    println!(
+        "| POST /api/import (500 text lines, one batch: {import_status}) | {import_n} ({:.1} a row) |",
+        import_n as f64 / 500.0
+    );
     Ok(())
 }
 
@@ -1514,5 +1529,93 @@ fn release() -> anyhow::Result<()> {
         anyhow::ensure!(ok, "verify-release failed: {said}");
         line("verify-release (jsonl + hf)", secs, 0, (0.0, rss), 0);
     }
+    Ok(())
+}
+
+/// Bulk import through the real components: 100,000 text rows in requests of 10,000
+/// lines and 2,000 distinct voice files (64 KiB WAVs) in requests of 250, against
+/// 2,000 single text contributions sent one after another in the same run.
+fn import() -> anyhow::Result<()> {
+    use base64::Engine as _;
+    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
+    let token = host.new_user("bench", "bench");
+    println!("\n| what | rows | requests | seconds | rows/s | host peak RSS MiB |\n|---|---|---|---|---|---|");
+    let reset = || {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
+    };
+    let report = |what: &str, rows: usize, requests: usize, secs: f64| {
+        println!(
+            "| {what} | {rows} | {requests} | {secs:.2} | {:.0} | {:.0} |",
+            rows as f64 / secs,
+            peak_rss_mib(host.pid())
+        );
+    };
+    reset();
+    let started = Instant::now();
+    for i in 0..2_000 {
+        let body = json!({ "modality": "text", "text": format!("single contribution {i}") });
+        let r = host.call("POST", "/api/unified-input", Some(&token), Body::Json(body));
+        anyhow::ensure!(r.status == 201, "single: {}", r.status);
+    }
+    report(
+        "POST /api/unified-input, text, sequential",
+        2_000,
+        2_000,
+        started.elapsed().as_secs_f64(),
+    );
+    reset();
+    let started = Instant::now();
+    for request in 0..10 {
+        let body: String = (0..10_000)
+            .map(|i| format!("{}\n", json!({ "modality": "text", "text": format!("imported row {request}-{i}, with a comma") })))
+            .collect();
+        let r = host.call(
+            "POST",
+            "/api/import",
+            Some(&token),
+            Body::Raw("application/x-ndjson", body.into_bytes()),
+        );
+        anyhow::ensure!(
+            r.status == 201 && r.json()["import"]["created"] == 10_000,
+            "import: {}",
+            r.status
+        );
+    }
+    report(
+        "POST /api/import, text, 10,000 lines a request",
+        100_000,
+        10,
+        started.elapsed().as_secs_f64(),
+    );
+    reset();
+    let started = Instant::now();
+    for request in 0..8 {
+        let body: String = (0..250)
+            .map(|i| {
+                let mut wav = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+                wav.extend(format!("{request}-{i}").bytes());
+                wav.resize(64 * 1024, 7);
+                let data = base64::engine::general_purpose::STANDARD.encode(wav);
+                format!("{}\n", json!({ "modality": "voice", "data": data }))
+            })
+            .collect();
+        let r = host.call(
+            "POST",
+            "/api/import",
+            Some(&token),
+            Body::Raw("application/x-ndjson", body.into_bytes()),
+        );
+        anyhow::ensure!(
+            r.status == 201 && r.json()["import"]["created"] == 250,
+            "voice import: {}",
+            r.status
+        );
+    }
+    report(
+        "POST /api/import, voice (64 KiB WAV), 250 lines a request",
+        2_000,
+        8,
+        started.elapsed().as_secs_f64(),
+    );
     Ok(())
 }
