@@ -20,6 +20,7 @@ CREATE TABLE imports (
     finished_at   TEXT
 );
 
+-- A rowid table, as every table but merkle_nodes: snapshots page tables by rowid.
 CREATE TABLE import_lines (
     import_id        INTEGER NOT NULL REFERENCES imports(id),
     line             INTEGER NOT NULL,
@@ -30,4 +31,4 @@ CREATE TABLE import_lines (
     status           INTEGER,
     detail           TEXT,
     PRIMARY KEY (import_id, line)
-) WITHOUT ROWID;
+);
