@@ -10,15 +10,17 @@ use crate::routes::{LISTING, UNIFIED_INPUT};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-/// Posts `body` to `/api/import` as `content_type`: status and answer.
-fn import(c: &Context, token: &str, content_type: &str, body: &str) -> (u16, Value) {
-    let req = http::Request::builder()
+/// Posts `body` to `/api/import` as `content_type` (with `token`, if any): status and
+/// answer.
+fn import_as(c: &Context, token: Option<&str>, content_type: &str, body: &str) -> (u16, Value) {
+    let mut req = http::Request::builder()
         .method("POST")
         .uri("/api/import")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", content_type)
-        .body(body.as_bytes().to_vec())
-        .unwrap();
+        .header("content-type", content_type);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let req = req.body(body.as_bytes().to_vec()).unwrap();
     let resp = crate::router::resolve(UNIFIED_INPUT, req.method(), req.uri().path())
         .and_then(|(handler, params)| c.run(&req, || handler(c, &req, &params)))
         .unwrap_or_else(|e| e.into_response());
@@ -26,6 +28,16 @@ fn import(c: &Context, token: &str, content_type: &str, body: &str) -> (u16, Val
         resp.status().as_u16(),
         serde_json::from_slice(resp.body()).unwrap_or(Value::Null),
     )
+}
+
+fn import(c: &Context, token: &str, content_type: &str, body: &str) -> (u16, Value) {
+    import_as(c, Some(token), content_type, body)
+}
+
+/// The status of `GET /api/imports/{id}` as `token`.
+fn show(c: &Context, id: i64, token: &str) -> u16 {
+    let path = format!("/api/imports/{id}");
+    call(UNIFIED_INPUT, c, "GET", &path, Some(token), None).0
 }
 
 fn count(db: &dyn crate::db::Db, sql: &str) -> i64 {
@@ -42,7 +54,7 @@ fn png() -> String {
 fn good_lines_become_rows_bad_ones_are_reported_and_a_rerun_creates_nothing_twice() {
     let db = crate::native_sqlite::SqliteDb::migrated();
     let c = ctx(&db);
-    let (ada_id, ada) = new_user(&c, "Ada");
+    let (_, ada) = new_user(&c, "Ada");
     let (grace_id, _) = new_user(&c, "Grace");
     let lines = [
         json!({ "modality": "text", "text": "an old memo", "source_id": "a-1", "created_at": "2025-03-01T09:00:00Z", "metadata": { "lang": "en" } }).to_string(),
@@ -185,32 +197,9 @@ fn good_lines_become_rows_bad_ones_are_reported_and_a_rerun_creates_nothing_twic
         None,
     );
     assert_eq!((status, &shown["lines"]), (200, &answer["lines"]));
-    assert_eq!(
-        call(
-            UNIFIED_INPUT,
-            &c,
-            "GET",
-            &format!("/api/imports/{id}"),
-            Some(ADMIN),
-            None
-        )
-        .0,
-        200
-    );
+    assert_eq!(show(&c, id, ADMIN), 200);
     let (_, grace) = new_user(&c, "Grace II");
-    assert_eq!(
-        call(
-            UNIFIED_INPUT,
-            &c,
-            "GET",
-            &format!("/api/imports/{id}"),
-            Some(&grace),
-            None
-        )
-        .0,
-        404
-    );
-    let _ = ada_id;
+    assert_eq!(show(&c, id, &grace), 404);
 }
 
 #[test]
@@ -274,14 +263,5 @@ fn a_body_that_is_not_the_declared_format_writes_nothing() {
         count(&db, "SELECT COUNT(*) AS n FROM training_contributions"),
         0
     );
-    let req = http::Request::builder()
-        .method("POST")
-        .uri("/api/import")
-        .header("content-type", "application/x-ndjson")
-        .body(b"{}".to_vec())
-        .unwrap();
-    let resp = crate::router::resolve(UNIFIED_INPUT, req.method(), req.uri().path())
-        .and_then(|(handler, params)| c.run(&req, || handler(&c, &req, &params)))
-        .unwrap_or_else(|e| e.into_response());
-    assert_eq!(resp.status(), 401);
+    assert_eq!(import_as(&c, None, "application/x-ndjson", "{}").0, 401);
 }

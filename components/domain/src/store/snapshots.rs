@@ -43,8 +43,6 @@ pub fn page(db: &dyn Db, table: &str, offset: u64, limit: u64) -> Result<Rows, D
 
 #[cfg(test)]
 mod tests {
-    use crate::db::Db as _;
-
     /// A snapshot pages every table by `rowid` (`merkle_nodes` by its key): a table
     /// made `WITHOUT ROWID` would end the dump early, as a truncated snapshot.
     #[test]

@@ -1563,59 +1563,54 @@ fn import() -> anyhow::Result<()> {
         2_000,
         started.elapsed().as_secs_f64(),
     );
-    reset();
-    let started = Instant::now();
-    for request in 0..10 {
-        let body: String = (0..10_000)
-            .map(|i| format!("{}\n", json!({ "modality": "text", "text": format!("imported row {request}-{i}, with a comma") })))
-            .collect();
-        let r = host.call(
-            "POST",
-            "/api/import",
-            Some(&token),
-            Body::Raw("application/x-ndjson", body.into_bytes()),
+    // `requests` imports of `lines` lines each, `line(request, i)` making one.
+    let imports = |what: &str,
+                   requests: usize,
+                   lines: usize,
+                   line: &dyn Fn(usize, usize) -> serde_json::Value|
+     -> anyhow::Result<()> {
+        reset();
+        let started = Instant::now();
+        for request in 0..requests {
+            let body: String = (0..lines)
+                .map(|i| format!("{}\n", line(request, i)))
+                .collect();
+            let r = host.call(
+                "POST",
+                "/api/import",
+                Some(&token),
+                Body::Raw("application/x-ndjson", body.into_bytes()),
+            );
+            anyhow::ensure!(
+                r.status == 201 && r.json()["import"]["created"] == lines,
+                "{what}: {}",
+                r.status
+            );
+        }
+        report(
+            what,
+            requests * lines,
+            requests,
+            started.elapsed().as_secs_f64(),
         );
-        anyhow::ensure!(
-            r.status == 201 && r.json()["import"]["created"] == 10_000,
-            "import: {}",
-            r.status
-        );
-    }
-    report(
+        Ok(())
+    };
+    imports(
         "POST /api/import, text, 10,000 lines a request",
-        100_000,
         10,
-        started.elapsed().as_secs_f64(),
-    );
-    reset();
-    let started = Instant::now();
-    for request in 0..8 {
-        let body: String = (0..250)
-            .map(|i| {
-                let mut wav = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
-                wav.extend(format!("{request}-{i}").bytes());
-                wav.resize(64 * 1024, 7);
-                let data = base64::engine::general_purpose::STANDARD.encode(wav);
-                format!("{}\n", json!({ "modality": "voice", "data": data }))
-            })
-            .collect();
-        let r = host.call(
-            "POST",
-            "/api/import",
-            Some(&token),
-            Body::Raw("application/x-ndjson", body.into_bytes()),
-        );
-        anyhow::ensure!(
-            r.status == 201 && r.json()["import"]["created"] == 250,
-            "voice import: {}",
-            r.status
-        );
-    }
-    report(
+        10_000,
+        &|request, i| json!({ "modality": "text", "text": format!("imported row {request}-{i}, with a comma") }),
+    )?;
+    imports(
         "POST /api/import, voice (64 KiB WAV), 250 lines a request",
-        2_000,
         8,
-        started.elapsed().as_secs_f64(),
-    );
+        250,
+        &|request, i| {
+            let mut wav = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+            wav.extend(format!("{request}-{i}").bytes());
+            wav.resize(64 * 1024, 7);
+            json!({ "modality": "voice", "data": base64::engine::general_purpose::STANDARD.encode(wav) })
+        },
+    )?;
     Ok(())
 }
