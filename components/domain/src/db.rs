@@ -205,6 +205,32 @@ pub trait Db {
     }
 }
 
+/// The most parameters one statement binds: SQLite's limit since 3.32 (and libSQL's).
+pub const MAX_PARAMS: usize = 32_766;
+
+/// Inserts rows of `width` values each (`params`, row after row) with multi-row
+/// `INSERT`s: `insert` is the statement up to `VALUES`, `tail` what follows the values
+/// (`RETURNING …`, or empty). As few statements as [`MAX_PARAMS`] allows; the rows they
+/// return, in order.
+pub fn insert_rows(
+    db: &dyn Db,
+    insert: &str,
+    width: usize,
+    params: &[Value],
+    tail: &str,
+) -> Result<Rows, DbError> {
+    let mut out = Rows::default();
+    let per_statement = (MAX_PARAMS / width.max(1)).max(1);
+    for chunk in params.chunks(per_statement * width.max(1)) {
+        let row = format!("({})", vec!["?"; width].join(", "));
+        let values = vec![row.as_str(); chunk.len() / width.max(1)].join(", ");
+        let rows = db.execute(&format!("{insert} VALUES {values} {tail}"), chunk)?;
+        out.columns = rows.columns;
+        out.rows.extend(rows.rows);
+    }
+    Ok(out)
+}
+
 const BEGIN: &str = "BEGIN IMMEDIATE";
 const COMMIT: &str = "COMMIT";
 const ROLLBACK: &str = "ROLLBACK";

@@ -4,7 +4,7 @@
 
 use crate::db::{Db, DbError};
 use crate::store::merkle as store;
-use crate::store::merkle::StoredCheckpoint;
+use crate::store::merkle::{NewLeaf, StoredCheckpoint};
 use tlog::checkpoint::LogKey;
 use tlog::merkle::{self, Hash, NeededNodes, Nodes};
 use tlog::tiles::{self, TilePath};
@@ -30,17 +30,21 @@ pub fn release_leaf_bytes(
         .into_bytes()
 }
 
-/// Appends the leaf for a contribution at `index` (the current log size, read inside
-/// the same transaction).
+/// Appends the leaves of contributions at `first`, `first + 1`, … (`first` is the
+/// current log size, read inside the same transaction): (contribution id, commitment)
+/// each, in log order.
 pub fn append(
     db: &dyn Db,
-    index: u64,
-    contribution_id: i64,
-    commitment: &str,
+    first: u64,
+    contributions: &[(i64, &str)],
     now: &str,
 ) -> Result<(), DbError> {
-    let data = leaf_bytes(index, commitment, now);
-    append_leaf(db, index, Some(contribution_id), &data, now)
+    let leaves = contributions
+        .iter()
+        .zip(first..)
+        .map(|((id, commitment), index)| (Some(*id), leaf_bytes(index, commitment, now)))
+        .collect();
+    append_leaves(db, first, leaves, now)
 }
 
 /// Appends release `number`'s leaf at the end of the log; its index.
@@ -52,24 +56,38 @@ pub fn append_release(
 ) -> Result<u64, DbError> {
     let index = store::size(db)?;
     let data = release_leaf_bytes(index, number, manifest_sha256, now);
-    append_leaf(db, index, None, &data, now)?;
+    append_leaves(db, index, vec![(None, data)], now)?;
     Ok(index)
 }
 
-/// Stores leaf `data` at `index` with the perfect subtrees it completes.
-fn append_leaf(
+/// Stores leaves (contribution, data) from index `first` on with the perfect subtrees
+/// they complete: the stored nodes the run needs (the log's frontier) are read in one
+/// query, the rest come from the run itself, and leaves and nodes are written with
+/// multi-row statements.
+fn append_leaves(
     db: &dyn Db,
-    index: u64,
-    contribution_id: Option<i64>,
-    data: &[u8],
+    first: u64,
+    leaves: Vec<(Option<i64>, Vec<u8>)>,
     now: &str,
 ) -> Result<(), DbError> {
-    let hash = merkle::leaf_hash(data);
-    let siblings = store::nodes(db, &merkle::append_needs(index))?;
-    let new_nodes = merkle::nodes_after_append(index, hash, |id| {
-        siblings.get(&id).copied().unwrap_or([0u8; 32])
-    });
-    store::insert_leaf(db, index, contribution_id, data, &hash, now)?;
+    let mut known = store::nodes(db, &merkle::frontier(first))?;
+    let mut new_nodes = Vec::new();
+    let mut new_leaves = Vec::with_capacity(leaves.len());
+    for ((contribution_id, data), index) in leaves.into_iter().zip(first..) {
+        let hash = merkle::leaf_hash(&data);
+        let nodes = merkle::nodes_after_append(index, hash, |id| {
+            known.get(&id).copied().unwrap_or([0u8; 32])
+        });
+        known.extend(nodes.iter().copied());
+        new_nodes.extend(nodes);
+        new_leaves.push(NewLeaf {
+            index,
+            contribution_id,
+            data,
+            hash,
+        });
+    }
+    store::insert_leaves(db, &new_leaves, now)?;
     store::insert_nodes(db, &new_nodes)
 }
 
@@ -193,8 +211,17 @@ mod tests {
         let db = SqliteDb::migrated();
         let id = contribution(&db);
         let size = 600u64;
-        for i in 0..size {
-            append(&db, i, id, &format!("{i:064x}"), "2026-01-01T00:00:00.000Z").unwrap();
+        // Appended in runs of 1 to 37 leaves: a run's nodes must be those of one leaf
+        // at a time.
+        let commitments: Vec<String> = (0..size).map(|i| format!("{i:064x}")).collect();
+        let (mut next, mut run) = (0u64, 1u64);
+        while next < size {
+            let end = (next + run).min(size);
+            let leaves: Vec<(i64, &str)> = (next..end)
+                .map(|i| (id, commitments[i as usize].as_str()))
+                .collect();
+            append(&db, next, &leaves, "2026-01-01T00:00:00.000Z").unwrap();
+            (next, run) = (end, run % 37 + 1);
         }
         let leaves: Vec<Vec<u8>> = (0..size)
             .map(|i| store::leaf(&db, i).unwrap().unwrap().data)
@@ -266,7 +293,8 @@ mod tests {
         let db = SqliteDb::migrated();
         let id = contribution(&db);
         for i in 0..21u64 {
-            append(&db, i, id, &format!("{i:064x}"), "2026-01-01T00:00:00.000Z").unwrap();
+            let commitment = format!("{i:064x}");
+            append(&db, i, &[(id, &commitment)], "2026-01-01T00:00:00.000Z").unwrap();
         }
         assert_eq!(store::size(&db).unwrap(), 21);
         for size in [1u64, 2, 7, 8, 13, 21] {
@@ -302,7 +330,7 @@ mod tests {
             current_checkpoint(&db, Some(&key), "t").unwrap().is_none(),
             "no checkpoint of an empty log"
         );
-        append(&db, 0, contribution(&db), "aa", "t").unwrap();
+        append(&db, 0, &[(contribution(&db), "aa")], "t").unwrap();
         let first = current_checkpoint(&db, Some(&key), "t").unwrap().unwrap();
         assert_eq!(first.size, 1);
         let again = current_checkpoint(&db, Some(&key), "t").unwrap().unwrap();

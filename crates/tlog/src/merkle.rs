@@ -159,11 +159,12 @@ pub fn nodes_after_append(
     out
 }
 
-/// The left siblings `nodes_after_append` needs for leaf `index`.
-pub fn append_needs(index: u64) -> Vec<NodeId> {
+/// The perfect subtrees that cover the first `size` leaves, one per set bit of `size`:
+/// every left sibling a run of appends from `size` on needs and does not make itself.
+pub fn frontier(size: u64) -> Vec<NodeId> {
     (0..64u32)
-        .take_while(|l| (index >> l) & 1 == 1)
-        .map(|l| (l, (index >> l) - 1))
+        .filter(|l| (size >> l) & 1 == 1)
+        .map(|l| (l, (size >> l) - 1))
         .collect()
 }
 

@@ -118,6 +118,10 @@ impl App {
 
         let mut config = wasmtime::Config::new();
         config.wasm_component_model(true);
+        // `perf record` names the components' compiled functions through /tmp/perf-PID.map.
+        if std::env::var_os("TDS_HOST_PERFMAP").is_some() {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         if let Ok(cache) = wasmtime::Cache::from_file(None) {
             config.cache(Some(cache));
         }

@@ -48,8 +48,8 @@ impl From<TextError> for ApiError {
 impl From<IntakeError> for ApiError {
     fn from(e: IntakeError) -> Self {
         match e {
-            IntakeError::DuplicateVanished => {
-                ApiError::internal("a duplicate was reported but not found")
+            IntakeError::DuplicateRace => {
+                ApiError::internal("a row checked as new met an existing duplicate")
             }
             IntakeError::Campaign(e) => e.into(),
             IntakeError::Db(e) => e.into(),

@@ -175,44 +175,91 @@ pub struct NewRow<'a> {
     pub leaf_index: u64,
     /// Verify-URL code.
     pub verification_code: &'a str,
+    /// Findings of personal data in its first text version, when it has one.
+    pub pii_count: Option<i64>,
 }
 
-/// Inserts a row unless its owner already has a live row with the same content;
-/// returns the new row, or `None` for such a duplicate.
-pub fn insert_unless_duplicate(db: &dyn Db, row: &NewRow) -> Result<Option<Contribution>, DbError> {
-    let rows = db.execute(
-        &format!(
-            "INSERT INTO training_contributions (user_id, campaign_id, modality, status, mime, byte_size, content_hash, blob_sha256, \
-             extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, ethereum_checksum, \
-             leaf_index, qr_verification_code, text_source, text_version, included_in_training) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
-        ),
-        &[
-            row.user_id.into(),
-            row.campaign_id.into(),
-            row.modality.as_str().into(),
-            row.status.as_str().into(),
-            row.mime.into(),
-            row.byte_size.into(),
-            row.content_hash.into(),
-            row.blob_sha256.into(),
-            row.extracted_text.clone().into(),
-            row.strokes.into(),
-            row.metadata.into(),
-            row.created_at.into(),
-            row.now.into(),
-            row.commitment.into(),
-            row.commitment_salt.to_vec().into(),
-            row.ethereum_checksum.into(),
-            (row.leaf_index as i64).into(),
-            row.verification_code.into(),
-            row.text_source.map(TextSource::as_str).into(),
-            row.text_source.map(|_| 1i64).into(),
-            i64::from(row.included_in_training).into(),
-        ],
+/// Inserts new rows (the caller found no live duplicate of any of them inside its
+/// write transaction) with multi-row statements; the rows inserted, in leaf order. A
+/// row that met a duplicate after all is skipped, so fewer rows come back.
+pub fn insert_many(db: &dyn Db, rows: &[NewRow]) -> Result<Vec<Contribution>, DbError> {
+    const WIDTH: usize = 22;
+    let params: Vec<Value> = rows
+        .iter()
+        .flat_map(|row| -> [Value; WIDTH] {
+            [
+                row.user_id.into(),
+                row.campaign_id.into(),
+                row.modality.as_str().into(),
+                row.status.as_str().into(),
+                row.mime.into(),
+                row.byte_size.into(),
+                row.content_hash.into(),
+                row.blob_sha256.into(),
+                row.extracted_text.clone().into(),
+                row.strokes.into(),
+                row.metadata.into(),
+                row.created_at.into(),
+                row.now.into(),
+                row.commitment.into(),
+                row.commitment_salt.to_vec().into(),
+                row.ethereum_checksum.into(),
+                (row.leaf_index as i64).into(),
+                row.verification_code.into(),
+                row.text_source.map(TextSource::as_str).into(),
+                row.text_source.map(|_| 1i64).into(),
+                i64::from(row.included_in_training).into(),
+                row.pii_count.into(),
+            ]
+        })
+        .collect();
+    let inserted = crate::db::insert_rows(
+        db,
+        "INSERT INTO training_contributions (user_id, campaign_id, modality, status, mime, byte_size, content_hash, \
+         blob_sha256, extracted_text, strokes, metadata, created_at, updated_at, commitment, commitment_salt, \
+         ethereum_checksum, leaf_index, qr_verification_code, text_source, text_version, included_in_training, pii_count)",
+        WIDTH,
+        &params,
+        &format!("ON CONFLICT DO NOTHING RETURNING {COLUMNS}"),
     )?;
-    Ok(rows.first().map(|r| Contribution::from_row(&r)))
+    let mut out: Vec<Contribution> = inserted
+        .iter()
+        .map(|r| Contribution::from_row(&r))
+        .collect();
+    out.sort_by_key(|c| c.leaf_index);
+    Ok(out)
+}
+
+/// The owners' live rows with these contents, by (owner or 0, content hash): duplicate
+/// detection for a batch, one statement per owner and 500 hashes.
+pub fn live_by_owner_and_hash(
+    db: &dyn Db,
+    keys: &[(Option<i64>, &str)],
+) -> Result<HashMap<(i64, String), Contribution>, DbError> {
+    let mut by_owner: HashMap<i64, Vec<&str>> = HashMap::new();
+    for (owner, hash) in keys {
+        by_owner.entry(owner.unwrap_or(0)).or_default().push(hash);
+    }
+    let mut out = HashMap::new();
+    for (owner, hashes) in by_owner {
+        for chunk in hashes.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let mut params: Vec<Value> = vec![owner.into()];
+            params.extend(chunk.iter().map(|h| Value::from(*h)));
+            let rows = db.execute(
+                &format!(
+                    "SELECT {COLUMNS} FROM training_contributions WHERE IFNULL(user_id, 0) = ? \
+                          AND content_hash IN ({marks}) AND deleted_at IS NULL"
+                ),
+                &params,
+            )?;
+            for r in rows.iter() {
+                let row = Contribution::from_row(&r);
+                out.insert((owner, row.content_hash.clone()), row);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The owner's live row with this content, if any (duplicate detection).

@@ -1,6 +1,7 @@
 //! The `jobs` table: extraction work queued for the native worker.
 
 use crate::db::{Db, DbError, Value};
+use std::collections::HashMap;
 use wire::jobs::JobKind;
 use wire::lifecycle::JobState;
 
@@ -11,17 +12,41 @@ pub fn enqueue(
     contribution_id: i64,
     now: &str,
 ) -> Result<i64, DbError> {
-    let rows = db.execute(
-        "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at) \
-         VALUES (?, ?, 'pending', ?, ?) RETURNING id",
-        &[
-            kind.as_str().into(),
-            contribution_id.into(),
-            now.into(),
-            now.into(),
-        ],
+    let ids = enqueue_many(db, &[(kind, contribution_id)], now)?;
+    Ok(ids.get(&contribution_id).copied().unwrap_or(0))
+}
+
+/// Queues pending jobs, one per (kind, contribution), with multi-row statements; the
+/// new job ids by contribution.
+pub fn enqueue_many(
+    db: &dyn Db,
+    jobs: &[(JobKind, i64)],
+    now: &str,
+) -> Result<HashMap<i64, i64>, DbError> {
+    const WIDTH: usize = 5;
+    let params: Vec<Value> = jobs
+        .iter()
+        .flat_map(|(kind, id)| -> [Value; WIDTH] {
+            [
+                kind.as_str().into(),
+                (*id).into(),
+                JobState::Pending.as_str().into(),
+                now.into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    let rows = crate::db::insert_rows(
+        db,
+        "INSERT INTO jobs (kind, contribution_id, state, created_at, updated_at)",
+        WIDTH,
+        &params,
+        "RETURNING id, contribution_id",
     )?;
-    Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
+    Ok(rows
+        .iter()
+        .map(|r| (r.int("contribution_id"), r.int("id")))
+        .collect())
 }
 
 /// The newest job of a contribution, if it has any.

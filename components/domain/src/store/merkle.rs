@@ -52,15 +52,12 @@ pub fn subtree_run(db: &dyn Db, height: u32, start: u64, count: u64) -> Result<V
         .collect())
 }
 
-/// Stores new perfect subtrees (one multi-row insert).
+/// Stores new perfect subtrees (multi-row inserts).
 pub fn insert_nodes(db: &dyn Db, nodes: &[(NodeId, Hash)]) -> Result<(), DbError> {
-    if nodes.is_empty() {
-        return Ok(());
-    }
-    let values = vec!["(?, ?, ?)"; nodes.len()].join(", ");
+    const WIDTH: usize = 3;
     let params: Vec<Value> = nodes
         .iter()
-        .flat_map(|((l, i), h)| {
+        .flat_map(|((l, i), h)| -> [Value; WIDTH] {
             [
                 Value::Integer(i64::from(*l)),
                 Value::Integer(*i as i64),
@@ -68,25 +65,49 @@ pub fn insert_nodes(db: &dyn Db, nodes: &[(NodeId, Hash)]) -> Result<(), DbError
             ]
         })
         .collect();
-    db.execute(
-        &format!("INSERT INTO merkle_nodes (level, idx, hash) VALUES {values}"),
+    crate::db::insert_rows(
+        db,
+        "INSERT INTO merkle_nodes (level, idx, hash)",
+        WIDTH,
         &params,
+        "",
     )?;
     Ok(())
 }
 
-/// Records a leaf's bytes and hash.
-pub fn insert_leaf(
-    db: &dyn Db,
-    index: u64,
-    contribution_id: Option<i64>,
-    data: &[u8],
-    hash: &Hash,
-    now: &str,
-) -> Result<(), DbError> {
-    db.execute(
-        "INSERT INTO log_leaves (leaf_index, contribution_id, leaf_data, leaf_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-        &[(index as i64).into(), contribution_id.into(), data.to_vec().into(), hash.to_vec().into(), now.into()],
+/// A leaf about to be appended.
+pub struct NewLeaf {
+    /// Its position in the log.
+    pub index: u64,
+    /// The contribution it proves (none for a release's leaf).
+    pub contribution_id: Option<i64>,
+    /// The canonical leaf bytes.
+    pub data: Vec<u8>,
+    /// Their leaf hash.
+    pub hash: Hash,
+}
+
+/// Records leaves' bytes and hashes (multi-row inserts).
+pub fn insert_leaves(db: &dyn Db, leaves: &[NewLeaf], now: &str) -> Result<(), DbError> {
+    const WIDTH: usize = 5;
+    let params: Vec<Value> = leaves
+        .iter()
+        .flat_map(|l| -> [Value; WIDTH] {
+            [
+                (l.index as i64).into(),
+                l.contribution_id.into(),
+                l.data.clone().into(),
+                l.hash.to_vec().into(),
+                now.into(),
+            ]
+        })
+        .collect();
+    crate::db::insert_rows(
+        db,
+        "INSERT INTO log_leaves (leaf_index, contribution_id, leaf_data, leaf_hash, created_at)",
+        WIDTH,
+        &params,
+        "",
     )?;
     Ok(())
 }

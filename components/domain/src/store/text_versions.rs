@@ -1,6 +1,6 @@
 //! The `text_versions` table: every version of a row's text, oldest first.
 
-use crate::db::{Db, DbError, Row};
+use crate::db::{Db, DbError, Row, Value};
 use crate::store::contributions::Contribution;
 use serde::Serialize;
 use wire::layout::Layout;
@@ -50,6 +50,45 @@ impl TextVersion {
     }
 }
 
+/// Stores the first version of new rows' histories (numbered 1), with multi-row
+/// statements.
+pub fn insert_first(db: &dyn Db, firsts: &[(i64, TextVersion)]) -> Result<(), DbError> {
+    const WIDTH: usize = 10;
+    let params: Vec<Value> = firsts
+        .iter()
+        .flat_map(|(id, v)| -> [Value; WIDTH] {
+            [
+                (*id).into(),
+                1i64.into(),
+                v.text.as_str().into(),
+                v.source.as_str().into(),
+                v.author.as_deref().into(),
+                v.engine.as_deref().into(),
+                v.model.as_deref().into(),
+                v.confidence.into(),
+                v.created_at.as_str().into(),
+                layout_json(v).into(),
+            ]
+        })
+        .collect();
+    crate::db::insert_rows(
+        db,
+        "INSERT INTO text_versions (contribution_id, version, text, source, author, engine, model, confidence, created_at, layout)",
+        WIDTH,
+        &params,
+        "",
+    )?;
+    Ok(())
+}
+
+/// A version's layout as stored: JSON, or NULL when it has none.
+fn layout_json(v: &TextVersion) -> Option<String> {
+    v.layout
+        .as_ref()
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::to_string(l).unwrap_or_default())
+}
+
 /// Appends a version to a row's history; returns its number.
 pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64, DbError> {
     let rows = db.execute(
@@ -65,11 +104,7 @@ pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64,
             v.model.as_deref().into(),
             v.confidence.into(),
             v.created_at.as_str().into(),
-            v.layout
-                .as_ref()
-                .filter(|l| !l.is_empty())
-                .map(|l| serde_json::to_string(l).unwrap_or_default())
-                .into(),
+            layout_json(v).into(),
         ],
     )?;
     Ok(rows.first().map(|r| r.int("version")).unwrap_or(0))

@@ -5,7 +5,7 @@
 //! the same owner is reported as a duplicate, so running an import again after an
 //! interruption finishes it without creating anything twice.
 
-use super::intake::{self, IntakeError, NewContribution, Placement, Stored};
+use super::intake::{self, Incoming, IntakeError, NewContribution, Placement, Stored};
 use crate::auth::Caller;
 use crate::context::Origin;
 use crate::db::{transaction, Db};
@@ -13,6 +13,7 @@ use crate::store::activity::Activity;
 use crate::store::imports::{self, LineResult, Outcome};
 use crate::store::users;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// Lines written per transaction: large enough that a commit's fsync is shared by
 /// hundreds of rows, small enough that a batch holds the write lock briefly.
@@ -68,10 +69,7 @@ pub fn run(
     for batch in lines.chunks(BATCH_ROWS) {
         transaction(db, || {
             let now = crate::clock::now();
-            let mut results = Vec::with_capacity(batch.len());
-            for line in batch {
-                results.push(store_line(db, origin, importer, id, line, &now)?);
-            }
+            let results = store_batch(db, origin, importer, id, batch, &now)?;
             imports::record(db, id, &results)?;
             let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count();
             let data = json!({
@@ -90,55 +88,88 @@ pub fn run(
     Ok(id)
 }
 
-/// Stores one line (inside its batch's transaction): what became of it.
-fn store_line(
+/// Stores a batch of lines inside its transaction, the good ones with one
+/// `intake::store`: what became of each line, in order.
+fn store_batch(
     db: &dyn Db,
     origin: &Origin,
     importer: Caller,
     import: i64,
-    line: &Line,
+    batch: &[Line],
     now: &str,
-) -> Result<LineResult, IntakeError> {
-    let result = |outcome, id, problem: Option<(u16, String)>| {
+) -> Result<Vec<LineResult>, IntakeError> {
+    let mut users_seen: HashMap<i64, bool> = HashMap::new();
+    let mut refused: Vec<Option<(u16, String)>> = Vec::with_capacity(batch.len());
+    let mut contents = Vec::new();
+    for line in batch {
+        let ready = match &line.checked {
+            Ok(ready) => ready,
+            Err(problem) => {
+                refused.push(Some(problem.clone()));
+                continue;
+            }
+        };
+        let owner = match ready.owner {
+            Owner::User(uid) => {
+                let exists = match users_seen.get(&uid) {
+                    Some(&exists) => exists,
+                    None => *users_seen
+                        .entry(uid)
+                        .or_insert(users::get(db, uid)?.is_some()),
+                };
+                if !exists {
+                    refused.push(Some((422, format!("user_id: no user {uid}"))));
+                    continue;
+                }
+                Some(uid)
+            }
+            Owner::Nobody => None,
+        };
+        refused.push(None);
+        let new = NewContribution {
+            metadata: with_provenance(&ready.new.metadata, import, line.source_id.as_deref()),
+            ..ready.new.clone()
+        };
+        contents.push((new, owner, ready));
+    }
+    let incoming: Vec<Incoming> = contents
+        .iter()
+        .map(|(new, owner, ready)| Incoming {
+            new,
+            placement: Placement {
+                owner: *owner,
+                author: importer.actor(),
+                created_at: ready.created_at.as_deref().unwrap_or(now),
+                included_in_training: ready.included_in_training,
+            },
+        })
+        .collect();
+    let mut stored = intake::store(db, origin, &incoming, None, now)?.into_iter();
+    let mut results = Vec::with_capacity(batch.len());
+    for (line, problem) in batch.iter().zip(refused) {
+        let (outcome, id, problem) = match problem {
+            Some(problem) => (Outcome::Rejected, None, Some(problem)),
+            None => {
+                let Stored { row, duplicate, .. } =
+                    stored.next().ok_or(IntakeError::DuplicateRace)?;
+                let outcome = match duplicate {
+                    true => Outcome::Duplicate,
+                    false => Outcome::Created,
+                };
+                (outcome, Some(row.id), None)
+            }
+        };
         let (status, detail) = problem.unzip();
-        LineResult {
+        results.push(LineResult {
             line: line.number,
             outcome,
             id,
             source_id: line.source_id.clone(),
             status,
             detail,
-        }
-    };
-    let ready = match &line.checked {
-        Ok(ready) => ready,
-        Err(problem) => return Ok(result(Outcome::Rejected, None, Some(problem.clone()))),
-    };
-    let owner = match ready.owner {
-        Owner::User(uid) if users::get(db, uid)?.is_none() => {
-            let problem = (422, format!("user_id: no user {uid}"));
-            return Ok(result(Outcome::Rejected, None, Some(problem)));
-        }
-        Owner::User(uid) => Some(uid),
-        Owner::Nobody => None,
-    };
-    let new = NewContribution {
-        metadata: with_provenance(&ready.new.metadata, import, line.source_id.as_deref()),
-        ..ready.new.clone()
-    };
-    let placement = Placement {
-        owner,
-        author: importer.actor(),
-        created_at: ready.created_at.as_deref().unwrap_or(now),
-        included_in_training: ready.included_in_training,
-    };
-    let Stored { row, duplicate, .. } = intake::store(db, origin, &placement, &new, None, now)?;
-    let outcome = if duplicate {
-        Outcome::Duplicate
-    } else {
-        Outcome::Created
-    };
-    Ok(result(outcome, Some(row.id), None))
+        });
+    }
+    Ok(results)
 }
 
 /// The line's metadata with where it came from: `source: import`, the import's id and

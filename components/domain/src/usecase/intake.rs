@@ -2,10 +2,13 @@
 //! commitment, its first text version (text) or extraction job (media), its leaf in
 //! the contribution log and its `contribution_created` activity entry. The same
 //! content from the same owner is not stored twice: the existing row comes back.
+//! [`store`] takes any number of contributions at once, so an import's batch costs a
+//! few multi-row statements rather than several statements a row; a single
+//! contribution is a batch of one.
 
 use super::campaigns::{self, CampaignError};
 use super::db_failures;
-use super::text;
+use super::{pii, text};
 use crate::auth::Caller;
 use crate::context::Origin;
 use crate::db::{transaction, Db, DbError};
@@ -14,8 +17,9 @@ use crate::shapes;
 use crate::store::activity::Activity;
 use crate::store::campaigns::Campaign;
 use crate::store::contributions::{self, Contribution, NewRow};
-use crate::store::{blobs, jobs, merkle};
+use crate::store::{blobs, jobs, merkle, text_versions, users};
 use serde_json::json;
+use std::collections::HashMap;
 use wire::lifecycle::{Status, TextSource};
 use wire::media::Modality;
 
@@ -56,8 +60,9 @@ impl NewContribution {
 /// Why a contribution was not stored.
 #[derive(Debug)]
 pub enum IntakeError {
-    /// The row reported as a duplicate could not be read back.
-    DuplicateVanished,
+    /// A row checked as new met a live duplicate on insert (the write lock should make
+    /// this impossible).
+    DuplicateRace,
     /// The campaign refused it (over, or a limit reached).
     Campaign(CampaignError),
     /// The database failed.
@@ -117,20 +122,25 @@ pub fn contribute(
     campaign: Option<&Participation>,
 ) -> Result<Stored, IntakeError> {
     let now = crate::clock::now();
-    let placement = Placement {
-        owner: caller.user_id(),
-        author: caller.actor(),
-        created_at: &now,
-        included_in_training: true,
+    let incoming = Incoming {
+        new,
+        placement: Placement {
+            owner: caller.user_id(),
+            author: caller.actor(),
+            created_at: &now,
+            included_in_training: true,
+        },
     };
     transaction(db, || {
-        let stored = store(db, origin, &placement, new, campaign, &now)?;
+        let stored = store(db, origin, std::slice::from_ref(&incoming), campaign, &now)?
+            .pop()
+            .ok_or(IntakeError::DuplicateRace)?;
         if !stored.duplicate {
             let data = json!({ "contribution_id": stored.row.id, "modality": stored.row.modality, "leaf_index": stored.row.leaf_index });
             origin.log(
                 db,
                 Activity::ContributionCreated,
-                placement.owner,
+                caller.user_id(),
                 data,
                 &now,
             )?;
@@ -139,34 +149,124 @@ pub fn contribute(
     })
 }
 
-/// Stores a validated contribution inside the caller's transaction, or finds the
-/// owner's row with the same content: its blob, row with a salted commitment, first
-/// text version or extraction job, and leaf. The caller writes the activity entry
-/// (one per contribution, or one per batch of an import).
+/// One contribution to store: its content and its placement.
+pub struct Incoming<'a> {
+    /// The checked content.
+    pub new: &'a NewContribution,
+    /// Whose it is and how it is placed.
+    pub placement: Placement<'a>,
+}
+
+/// What a contribution's row is sealed with before it is stored.
+struct Sealed {
+    content_hash: String,
+    salt: Vec<u8>,
+    commitment: String,
+    verification_code: String,
+    ethereum_checksum: String,
+}
+
+impl Sealed {
+    fn new(content: &[u8]) -> Self {
+        let (hash_bytes, content_hash) = encodings::content_hash(content);
+        let salt = commitment::new_salt();
+        Self {
+            commitment: commitment::commitment(&salt, &hash_bytes),
+            content_hash,
+            salt,
+            verification_code: commitment::new_verification_code(),
+            ethereum_checksum: encodings::ethereum_checksum(content),
+        }
+    }
+}
+
+/// Owners' names, read once per batch: the personal-data detector looks for the
+/// owner's own name in their text.
+#[derive(Default)]
+struct OwnerNames(HashMap<i64, Option<String>>);
+
+impl OwnerNames {
+    fn of(&mut self, db: &dyn Db, owner: Option<i64>) -> Result<Option<&str>, DbError> {
+        let Some(uid) = owner else { return Ok(None) };
+        if let std::collections::hash_map::Entry::Vacant(e) = self.0.entry(uid) {
+            e.insert(users::get(db, uid)?.map(|(name, _, _)| name));
+        }
+        Ok(self.0.get(&uid).and_then(|n| n.as_deref()))
+    }
+}
+
+/// What became of one incoming contribution while its batch is planned.
+enum Plan {
+    /// The owner already has it: that row.
+    Existing(Box<Contribution>),
+    /// It becomes the batch's new row at this position.
+    New(usize),
+    /// It repeats the batch's new row at this position.
+    Repeat(usize),
+}
+
+/// Stores validated contributions inside the caller's transaction, each as its own
+/// row or, when its owner already has the same content (stored before or earlier in
+/// `incoming`), as that row: blobs, rows with salted commitments and first text
+/// versions with their personal-data findings or extraction jobs, and leaves, written
+/// with multi-row statements. The caller writes the activity (one entry per
+/// contribution, or one per batch of an import). One [`Stored`] per incoming, in order.
 pub fn store(
     db: &dyn Db,
     origin: &Origin,
-    placement: &Placement,
-    new: &NewContribution,
+    incoming: &[Incoming],
     campaign: Option<&Participation>,
     now: &str,
-) -> Result<Stored, IntakeError> {
-    let (hash_bytes, content_hash) = encodings::content_hash(&new.content);
-    let salt = commitment::new_salt();
-    let commitment = commitment::commitment(&salt, &hash_bytes);
-    let code = commitment::new_verification_code();
-    let ethereum_checksum = encodings::ethereum_checksum(&new.content);
-    let owner = placement.owner;
-    let job_kind = new.modality.job_kind();
-    let blob = job_kind.map(|_| content_hash.as_str());
-    if blob.is_some() {
-        blobs::put(db, &content_hash, new.mime, &new.content, now)?;
-    }
-    let leaf_index = merkle::size(db)?;
-    let inserted = contributions::insert_unless_duplicate(
-        db,
-        &NewRow {
-            user_id: owner,
+) -> Result<Vec<Stored>, IntakeError> {
+    let sealed: Vec<Sealed> = incoming
+        .iter()
+        .map(|i| Sealed::new(&i.new.content))
+        .collect();
+    let keys: Vec<(Option<i64>, &str)> = incoming
+        .iter()
+        .zip(&sealed)
+        .map(|(i, s)| (i.placement.owner, s.content_hash.as_str()))
+        .collect();
+    let existing = contributions::live_by_owner_and_hash(db, &keys)?;
+    let first_leaf = merkle::size(db)?;
+    let mut names = OwnerNames::default();
+    let mut plans = Vec::with_capacity(incoming.len());
+    let mut new_rows = Vec::new();
+    let mut findings = Vec::new();
+    let mut new_of = Vec::new();
+    let mut positions: HashMap<(i64, &str), usize> = HashMap::new();
+    for ((inc, seal), (owner, hash)) in incoming.iter().zip(&sealed).zip(&keys) {
+        let key = (owner.unwrap_or(0), *hash);
+        if let Some(row) = existing.get(&(key.0, key.1.to_string())) {
+            plans.push(Plan::Existing(Box::new(row.clone())));
+            continue;
+        }
+        if let Some(&at) = positions.get(&key) {
+            plans.push(Plan::Repeat(at));
+            continue;
+        }
+        let new = inc.new;
+        let job_kind = new.modality.job_kind();
+        let blob = job_kind.map(|_| seal.content_hash.as_str());
+        if blob.is_some() {
+            blobs::put(db, &seal.content_hash, new.mime, &new.content, now)?;
+        }
+        let text = new.initial_text();
+        let found = match (job_kind, &text) {
+            (None, Some(text)) => {
+                let name = names.of(db, *owner)?;
+                crate::redaction::detect(
+                    new.modality,
+                    Some(TextSource::Contributor),
+                    text,
+                    &name.into_iter().collect::<Vec<_>>(),
+                )
+            }
+            _ => Vec::new(),
+        };
+        let at = new_rows.len();
+        new_rows.push(NewRow {
+            user_id: *owner,
             campaign_id: campaign.map(|p| p.campaign.id),
             modality: new.modality,
             status: if job_kind.is_some() {
@@ -176,53 +276,81 @@ pub fn store(
             },
             mime: new.mime,
             byte_size: new.content.len() as i64,
-            content_hash: &content_hash,
+            content_hash: &seal.content_hash,
             blob_sha256: blob,
-            extracted_text: new.initial_text(),
+            pii_count: job_kind.is_none().then_some(found.len() as i64),
+            extracted_text: text,
             text_source: job_kind.is_none().then_some(TextSource::Contributor),
             strokes: new.strokes.as_deref(),
             metadata: &new.metadata,
-            created_at: placement.created_at,
+            created_at: inc.placement.created_at,
             now,
-            included_in_training: placement.included_in_training,
-            commitment: &commitment,
-            commitment_salt: &salt,
-            ethereum_checksum: &ethereum_checksum,
-            leaf_index,
-            verification_code: &code,
-        },
-    )?;
-    let Some(mut row) = inserted else {
-        let existing = contributions::find_by_owner_and_hash(db, owner, &content_hash)?
-            .ok_or(IntakeError::DuplicateVanished)?;
-        let job = jobs::latest_for(db, existing.id)?;
-        return Ok(Stored {
-            row: existing,
-            job_id: job,
-            duplicate: true,
+            included_in_training: inc.placement.included_in_training,
+            commitment: &seal.commitment,
+            commitment_salt: &seal.salt,
+            ethereum_checksum: &seal.ethereum_checksum,
+            leaf_index: first_leaf + at as u64,
+            verification_code: &seal.verification_code,
         });
-    };
-    if let (Some(p), Some(uid)) = (campaign, owner) {
-        campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
+        findings.push(found);
+        new_of.push(inc);
+        positions.insert(key, at);
+        plans.push(Plan::New(at));
     }
-    let job = match job_kind {
-        Some(kind) => Some(jobs::enqueue(db, kind, row.id, now)?),
-        None => {
-            row.pii_count = Some(text::record_contributed(
-                db,
-                &row,
-                placement.author.clone(),
-                now,
-            )?);
-            None
+    let rows = contributions::insert_many(db, &new_rows)?;
+    if rows.len() != new_rows.len() {
+        return Err(IntakeError::DuplicateRace);
+    }
+    // What each new row comes with: its campaign's count, its first text version and
+    // the personal data found in it, or its extraction job.
+    let mut firsts = Vec::new();
+    let mut queued = Vec::new();
+    for ((row, inc), found) in rows.iter().zip(&new_of).zip(&findings) {
+        if let (Some(p), Some(uid)) = (campaign, inc.placement.owner) {
+            campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
         }
-    };
-    crate::ledger::append(db, leaf_index, row.id, &commitment, now)?;
-    Ok(Stored {
-        row,
-        job_id: job,
-        duplicate: false,
-    })
+        match row.modality.job_kind() {
+            Some(kind) => queued.push((kind, row.id)),
+            None => {
+                let words = row.extracted_text.as_deref().unwrap_or_default();
+                pii::record_first(db, row.id, words, found, now)?;
+                firsts.push((
+                    row.id,
+                    text::contributed(words, inc.placement.author.clone(), now),
+                ));
+            }
+        }
+    }
+    text_versions::insert_first(db, &firsts)?;
+    let jobs = jobs::enqueue_many(db, &queued, now)?;
+    let leaves: Vec<(i64, &str)> = rows
+        .iter()
+        .zip(&new_rows)
+        .map(|(r, n)| (r.id, n.commitment))
+        .collect();
+    crate::ledger::append(db, first_leaf, &leaves, now)?;
+    plans
+        .into_iter()
+        .map(|plan| {
+            Ok(match plan {
+                Plan::New(at) => Stored {
+                    job_id: jobs.get(&rows[at].id).copied(),
+                    row: rows[at].clone(),
+                    duplicate: false,
+                },
+                Plan::Repeat(at) => Stored {
+                    job_id: jobs.get(&rows[at].id).copied(),
+                    row: rows[at].clone(),
+                    duplicate: true,
+                },
+                Plan::Existing(row) => Stored {
+                    job_id: jobs::latest_for(db, row.id)?,
+                    row: *row,
+                    duplicate: true,
+                },
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -272,5 +400,74 @@ mod tests {
         let theirs = fixture::screenshot(&db, grace, "invoice");
         assert!(!theirs.duplicate && theirs.row.id != first.row.id);
         assert_eq!(merkle::size(&db).unwrap(), 2);
+    }
+
+    #[test]
+    fn a_batch_stores_each_content_once_in_log_order_with_what_a_single_one_gets() {
+        use super::{store, Incoming, NewContribution, Placement};
+        use crate::context::Origin;
+        use crate::store::pii_findings;
+        use wire::media::Modality;
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada");
+        let before = fixture::text(&db, ada, "already here");
+        let text = |words: &str| NewContribution {
+            modality: Modality::Text,
+            content: words.as_bytes().to_vec(),
+            mime: "text/plain",
+            strokes: None,
+            metadata: "{}".into(),
+        };
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(b"batch");
+        let shot = NewContribution {
+            modality: Modality::Screenshot,
+            content: png,
+            mime: "image/png",
+            ..text("")
+        };
+        let news = [
+            text("write to ada@example.org"),
+            shot,
+            text("write to ada@example.org"),
+            text("already here"),
+        ];
+        let incoming: Vec<Incoming> = news
+            .iter()
+            .map(|new| Incoming {
+                new,
+                placement: Placement {
+                    owner: Some(ada),
+                    author: Some(format!("user:{ada}")),
+                    created_at: "2020-01-01T00:00:00.000Z",
+                    included_in_training: false,
+                },
+            })
+            .collect();
+        let now = crate::clock::now();
+        let stored = store(&db, &Origin::default(), &incoming, None, &now).unwrap();
+        let outcome: Vec<(i64, bool)> = stored.iter().map(|s| (s.row.id, s.duplicate)).collect();
+        let (mail, image) = (stored[0].row.id, stored[1].row.id);
+        assert_eq!(
+            outcome,
+            [
+                (mail, false),
+                (image, false),
+                (mail, true),
+                (before.row.id, true)
+            ]
+        );
+        // Leaves follow the single contribution's, in the batch's order.
+        assert_eq!(stored[0].row.leaf_index, Some(1));
+        assert_eq!(stored[1].row.leaf_index, Some(2));
+        assert_eq!(merkle::size(&db).unwrap(), 3);
+        let row = contributions::get(&db, mail).unwrap().unwrap();
+        assert_eq!(row.created_at, "2020-01-01T00:00:00.000Z");
+        assert!(!row.included_in_training);
+        assert_eq!(row.pii_count, Some(1));
+        assert_eq!(pii_findings::of_version(&db, mail, 1).unwrap().len(), 1);
+        assert_eq!(text_versions::list(&db, mail).unwrap().len(), 1);
+        assert_eq!(stored[1].job_id, jobs::latest_for(&db, image).unwrap());
+        assert!(stored[1].job_id.is_some() && stored[0].job_id.is_none());
     }
 }

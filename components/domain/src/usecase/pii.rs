@@ -57,41 +57,75 @@ pub fn scan_version(
     v: &Version,
     now: &str,
 ) -> Result<i64, DbError> {
-    let (version, text, current) = (v.number, v.text, v.current);
     let name = match row.user_id {
         Some(uid) => users::get(db, uid)?.map(|(name, _, _)| name),
         None => None,
     };
-    let names: Vec<&str> = name.as_deref().into_iter().collect();
-    let found = crate::redaction::detect(row.modality, Some(v.source), text, &names);
-    let mut open = 0;
-    if !found.is_empty() {
-        let key = secrets::get_or_create(db, VALUE_HASH_KEY)?;
-        let dismissed = findings::dismissed_values(db, row.id)?;
-        for f in &found {
-            let hash = value_hash(&key, f.kind, &pii::span_text(text, f.start, f.end));
-            // The reviewer who dismissed the value before is credited again.
-            let carried = dismissed
-                .iter()
-                .find(|d| d.kind == f.kind && d.value_hash == hash)
-                .map(|d| (Decision::Dismissed, d.by.as_str()));
-            findings::insert(
-                db,
-                &NewFinding {
-                    contribution_id: row.id,
-                    version,
-                    finding: f,
-                    value_hash: &hash,
-                    origin: findings::FoundBy::Detector,
-                    decision: carried,
-                },
-                now,
-            )?;
-            open += i64::from(carried.is_none());
-        }
-    }
-    if current {
+    let found = crate::redaction::detect(
+        row.modality,
+        Some(v.source),
+        v.text,
+        &name.as_deref().into_iter().collect::<Vec<_>>(),
+    );
+    let dismissed = match found.is_empty() {
+        true => Vec::new(),
+        false => findings::dismissed_values(db, row.id)?,
+    };
+    let open = store_findings(db, row.id, v.number, v.text, &found, &dismissed, now)?;
+    if v.current {
         contributions::set_pii_count(db, row.id, open)?;
+    }
+    Ok(open)
+}
+
+/// Stores what the detector found in version `version` of a new row (no decisions
+/// yet); the row was inserted with their count.
+pub fn record_first(
+    db: &dyn Db,
+    contribution_id: i64,
+    text: &str,
+    found: &[pii::Finding],
+    now: &str,
+) -> Result<(), DbError> {
+    store_findings(db, contribution_id, 1, text, found, &[], now).map(|_| ())
+}
+
+/// Stores findings in a version's `text`, each under its keyed value hash; one whose
+/// value was `dismissed` on this row before stays dismissed, crediting that reviewer.
+/// How many stay open.
+fn store_findings(
+    db: &dyn Db,
+    contribution_id: i64,
+    version: i64,
+    text: &str,
+    found: &[pii::Finding],
+    dismissed: &[findings::Dismissed],
+    now: &str,
+) -> Result<i64, DbError> {
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let key = secrets::get_or_create(db, VALUE_HASH_KEY)?;
+    let mut open = 0;
+    for f in found {
+        let hash = value_hash(&key, f.kind, &pii::span_text(text, f.start, f.end));
+        let carried = dismissed
+            .iter()
+            .find(|d| d.kind == f.kind && d.value_hash == hash)
+            .map(|d| (Decision::Dismissed, d.by.as_str()));
+        findings::insert(
+            db,
+            &NewFinding {
+                contribution_id,
+                version,
+                finding: f,
+                value_hash: &hash,
+                origin: findings::FoundBy::Detector,
+                decision: carried,
+            },
+            now,
+        )?;
+        open += i64::from(carried.is_none());
     }
     Ok(open)
 }

@@ -35,27 +35,10 @@ fn version(text: &str, source: TextSource, author: Option<String>, now: &str) ->
     }
 }
 
-/// Starts a text contribution's history with the contributor's words (the row was
-/// inserted with them as version 1); how many findings of personal data they hold.
-pub fn record_contributed(
-    db: &dyn Db,
-    row: &Contribution,
-    author: Option<String>,
-    now: &str,
-) -> Result<i64, DbError> {
-    let text = row.extracted_text.as_deref().unwrap_or_default();
-    let number = text_versions::append(
-        db,
-        row.id,
-        &version(text, TextSource::Contributor, author, now),
-    )?;
-    let v = Version {
-        number,
-        text,
-        source: TextSource::Contributor,
-        current: true,
-    };
-    super::pii::scan_version(db, row, &v, now)
+/// The first version of a text contribution's history: the contributor's own words
+/// (intake stores it with the row, numbered 1, and scans it for personal data).
+pub fn contributed(text: &str, author: Option<String>, now: &str) -> TextVersion {
+    version(text, TextSource::Contributor, author, now)
 }
 
 /// Records a finished extraction: the row is complete, the engine's text joins the

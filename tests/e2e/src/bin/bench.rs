@@ -276,11 +276,11 @@ fn grow_log(
     let db = domain::native_sqlite::SqliteDb(rusqlite::Connection::open(db_path)?);
     db.0.execute_batch("BEGIN")?;
     for index in from..to {
+        let commitment = format!("{index:064x}");
         domain::ledger::append(
             &db,
             index,
-            contribution_id,
-            &format!("{index:064x}"),
+            &[(contribution_id, &commitment)],
             "2026-11-27T00:00:00.000Z",
         )
         .map_err(|e| anyhow::anyhow!(e.0))?;
@@ -1085,7 +1085,7 @@ fn statements() -> anyhow::Result<()> {
     println!("| POST /api/jobs/{{id}}/complete | {complete_n} |");
     println!("| POST /api/jobs/{{id}}/fail (retryable) | {fail_n} |");
     println!(
-        "| POST /api/import (500 text lines, one batch: {import_status}) | {import_n} ({:.1} a row) |",
+        "| POST /api/import (500 text lines, one batch: {import_status}) | {import_n} ({:.2} a row) |",
         import_n as f64 / 500.0
     );
     Ok(())
@@ -1342,7 +1342,7 @@ fn seed_logged_rows(
             "INSERT INTO text_versions (contribution_id, version, text, source, author, created_at) VALUES (?, 1, ?, 'contributor', 'bench', ?)",
             rusqlite::params![id, text, now],
         )?;
-        domain::ledger::append(&db, leaf, id, &commitment, now)
+        domain::ledger::append(&db, leaf, &[(id, &commitment)], now)
             .map_err(|e| anyhow::anyhow!(e.0))?;
     }
     conn.execute_batch("COMMIT")?;
@@ -1535,11 +1535,33 @@ fn release() -> anyhow::Result<()> {
 /// Bulk import through the real components: 100,000 text rows in requests of 10,000
 /// lines and 2,000 distinct voice files (64 KiB WAVs) in requests of 250, against
 /// 2,000 single text contributions sent one after another in the same run.
+/// Label Studio 1.23.2's bulk import of the same 100,000 texts (10 requests), run by
+/// `tests/bench/label_studio_import.py` in the venv `scripts/prepare-label-studio`
+/// makes: its table row.
+fn label_studio_import() -> anyhow::Result<String> {
+    let root = e2e::workspace_root();
+    let prepared = std::process::Command::new(root.join("scripts/prepare-label-studio"))
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    anyhow::ensure!(prepared.status.success(), "prepare-label-studio failed");
+    let python = String::from_utf8(prepared.stdout)?;
+    let run = std::process::Command::new(python.trim())
+        .arg(root.join("tests/bench/label_studio_import.py"))
+        .args(["10", "10000"])
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    anyhow::ensure!(run.status.success(), "label_studio_import.py failed");
+    Ok(String::from_utf8(run.stdout)?)
+}
+
 fn import() -> anyhow::Result<()> {
     use base64::Engine as _;
     let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", "bench")])?;
     let token = host.new_user("bench", "bench");
     println!("\n| what | rows | requests | seconds | rows/s | host peak RSS MiB |\n|---|---|---|---|---|---|");
+    if std::env::args().any(|a| a == "--with-label-studio") {
+        print!("{}", label_studio_import()?);
+    }
     let reset = || {
         let _ = std::fs::write(format!("/proc/{}/clear_refs", host.pid()), "5");
     };
