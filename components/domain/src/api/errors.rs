@@ -4,6 +4,7 @@
 
 use crate::error::ApiError;
 use crate::usecase::campaigns::{CampaignError, Ended, Limit};
+use crate::usecase::imports::ImportError;
 use crate::usecase::intake::IntakeError;
 use crate::usecase::invitations::{RedeemError, Spent};
 use crate::usecase::jobs::JobError;
@@ -53,6 +54,17 @@ impl From<IntakeError> for ApiError {
             }
             IntakeError::Campaign(e) => e.into(),
             IntakeError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::CampaignParticipant => ApiError::forbidden(
+                "a campaign's participants contribute one at a time (POST /api/unified-input), not by import",
+            ),
+            ImportError::Intake(e) => e.into(),
         }
     }
 }

@@ -16,6 +16,22 @@ wire::names! {
     }
 }
 
+wire::names! {
+    /// What an import's body was: the closed set of `imports.format`.
+    pub enum Format {
+        /// One JSON object per line.
+        Jsonl = "jsonl",
+        /// A JSON array of objects.
+        Json = "json",
+        /// A zip archive of files.
+        Zip = "zip",
+        /// A tar archive of files.
+        Tar = "tar",
+        /// This service's own Hugging Face export (a tar).
+        Hf = "hf",
+    }
+}
+
 /// One line's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineResult {
@@ -44,8 +60,8 @@ pub struct Import {
     pub id: i64,
     /// Who imported (`None`: the admin).
     pub user_id: Option<i64>,
-    /// The body's format (`jsonl`).
-    pub format: String,
+    /// What the body was.
+    pub format: Format,
     /// SHA-256 of the body read.
     pub sha256: String,
     /// Lines in the body.
@@ -69,7 +85,8 @@ impl Import {
         Self {
             id: r.int("id"),
             user_id: r.opt_int("user_id"),
-            format: r.text("format"),
+            // The schema's CHECK admits only the five names.
+            format: Format::parse(&r.text("format")).unwrap_or(Format::Jsonl),
             sha256: r.text("sha256"),
             lines: r.int("lines"),
             created: r.int("created"),
@@ -89,14 +106,21 @@ const COLUMNS: &str =
 pub fn start(
     db: &dyn Db,
     user_id: Option<i64>,
+    format: Format,
     sha256: &str,
     lines: i64,
     now: &str,
 ) -> Result<i64, DbError> {
     let rows = db.execute(
         "INSERT INTO imports (user_id, format, sha256, lines, state, created_at) \
-         VALUES (?, 'jsonl', ?, ?, 'running', ?) RETURNING id",
-        &[user_id.into(), sha256.into(), lines.into(), now.into()],
+         VALUES (?, ?, ?, ?, 'running', ?) RETURNING id",
+        &[
+            user_id.into(),
+            format.as_str().into(),
+            sha256.into(),
+            lines.into(),
+            now.into(),
+        ],
     )?;
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }

@@ -5,12 +5,12 @@
 //! the same owner is reported as a duplicate, so running an import again after an
 //! interruption finishes it without creating anything twice.
 
-use super::intake::{self, Incoming, IntakeError, NewContribution, Placement, Stored};
+use super::intake::{self, Incoming, IntakeError, KnownText, NewContribution, Placement, Stored};
 use crate::auth::Caller;
 use crate::context::Origin;
-use crate::db::{transaction, Db};
+use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
-use crate::store::imports::{self, LineResult, Outcome};
+use crate::store::imports::{self, Format, LineResult, Outcome};
 use crate::store::users;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -39,6 +39,8 @@ pub struct Ready {
     pub created_at: Option<String>,
     /// Whether it goes into training exports.
     pub included_in_training: bool,
+    /// A media row's text as already known (then no extraction is queued).
+    pub known_text: Option<KnownText>,
 }
 
 /// One line of the body, checked.
@@ -52,19 +54,62 @@ pub struct Line {
     pub checked: Result<Ready, (u16, String)>,
 }
 
-/// Runs an import of `lines` read from a body whose SHA-256 is `sha256`; its id. A
-/// failure after some batches leaves those batches and the record (still `running`),
-/// so the import can be run again.
+/// Why an import did not run.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The importer takes part in a campaign: its rows count against the campaign's
+    /// caps one contribution at a time, so they do not import.
+    CampaignParticipant,
+    /// Storing a batch failed.
+    Intake(IntakeError),
+}
+
+impl From<IntakeError> for ImportError {
+    fn from(e: IntakeError) -> Self {
+        Self::Intake(e)
+    }
+}
+
+impl From<DbError> for ImportError {
+    fn from(e: DbError) -> Self {
+        Self::Intake(e.into())
+    }
+}
+
+/// Refuses an importer who takes part in a campaign, before any line is read.
+pub fn check_importer(db: &dyn Db, importer: Caller) -> Result<(), ImportError> {
+    match importer.user_id() {
+        Some(uid) if users::campaign_of(db, uid)?.is_some() => {
+            Err(ImportError::CampaignParticipant)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What was read: the body's format and SHA-256 (the import record keeps both).
+pub struct Body<'a> {
+    /// What the body was.
+    pub format: Format,
+    /// SHA-256 of the body, hex.
+    pub sha256: &'a str,
+}
+
+/// Runs an import of `lines` read from `body`; its id. A failure after some batches
+/// leaves those batches and the record (still `running`), so the import can be run
+/// again.
 pub fn run(
     db: &dyn Db,
     origin: &Origin,
     importer: Caller,
-    sha256: &str,
+    body: &Body,
     lines: &[Line],
-) -> Result<i64, IntakeError> {
+) -> Result<i64, ImportError> {
+    let sha256 = body.sha256;
+    check_importer(db, importer)?;
     let started = crate::clock::now();
     let id = transaction(db, || {
-        imports::start(db, importer.user_id(), sha256, lines.len() as i64, &started)
+        let count = lines.len() as i64;
+        imports::start(db, importer.user_id(), body.format, sha256, count, &started)
     })?;
     for batch in lines.chunks(BATCH_ROWS) {
         transaction(db, || {
@@ -136,6 +181,7 @@ fn store_batch(
         .iter()
         .map(|(new, owner, ready)| Incoming {
             new,
+            known_text: ready.known_text.as_ref(),
             placement: Placement {
                 owner: *owner,
                 author: importer.actor(),

@@ -80,6 +80,10 @@ impl From<CampaignError> for IntakeError {
     }
 }
 
+/// A media row's text as already known when it is imported (an earlier transcript,
+/// an export's text), and who wrote it: the row is stored complete with it.
+pub type KnownText = (String, TextSource);
+
 /// A contribution to a campaign: the campaign, and how many campaign contributions
 /// one client address may make in an hour.
 pub struct Participation<'a> {
@@ -124,6 +128,7 @@ pub fn contribute(
     let now = crate::clock::now();
     let incoming = Incoming {
         new,
+        known_text: None,
         placement: Placement {
             owner: caller.user_id(),
             author: caller.actor(),
@@ -153,6 +158,8 @@ pub fn contribute(
 pub struct Incoming<'a> {
     /// The checked content.
     pub new: &'a NewContribution,
+    /// A media row's known text (imports only): no extraction is queued for it.
+    pub known_text: Option<&'a KnownText>,
     /// Whose it is and how it is placed.
     pub placement: Placement<'a>,
 }
@@ -246,21 +253,23 @@ pub fn store(
             continue;
         }
         let new = inc.new;
-        let job_kind = new.modality.job_kind();
-        let blob = job_kind.map(|_| seal.content_hash.as_str());
-        if blob.is_some() {
+        let media = new.modality.job_kind().is_some();
+        let blob = media.then_some(seal.content_hash.as_str());
+        if media {
             blobs::put(db, &seal.content_hash, new.mime, &new.content, now)?;
         }
-        let text = new.initial_text();
-        let found = match (job_kind, &text) {
-            (None, Some(text)) => {
+        // A row with a text source gets its first version now; one without waits for
+        // its extraction job (a drawing keeps its recognised shape meanwhile).
+        let (text, text_source) = match inc.known_text {
+            Some((text, source)) => (Some(text.clone()), Some(*source)),
+            None if media => (new.initial_text(), None),
+            None => (new.initial_text(), Some(TextSource::Contributor)),
+        };
+        let found = match (text_source, &text) {
+            (Some(source), Some(text)) => {
                 let name = names.of(db, *owner)?;
-                crate::redaction::detect(
-                    new.modality,
-                    Some(TextSource::Contributor),
-                    text,
-                    &name.into_iter().collect::<Vec<_>>(),
-                )
+                let names: Vec<&str> = name.into_iter().collect();
+                crate::redaction::detect(new.modality, Some(source), text, &names)
             }
             _ => Vec::new(),
         };
@@ -269,18 +278,17 @@ pub fn store(
             user_id: *owner,
             campaign_id: campaign.map(|p| p.campaign.id),
             modality: new.modality,
-            status: if job_kind.is_some() {
-                Status::Pending
-            } else {
-                Status::Complete
+            status: match text_source {
+                Some(_) => Status::Complete,
+                None => Status::Pending,
             },
             mime: new.mime,
             byte_size: new.content.len() as i64,
             content_hash: &seal.content_hash,
             blob_sha256: blob,
-            pii_count: job_kind.is_none().then_some(found.len() as i64),
+            pii_count: text_source.map(|_| found.len() as i64),
             extracted_text: text,
-            text_source: job_kind.is_none().then_some(TextSource::Contributor),
+            text_source,
             strokes: new.strokes.as_deref(),
             metadata: &new.metadata,
             created_at: inc.placement.created_at,
@@ -309,16 +317,15 @@ pub fn store(
         if let (Some(p), Some(uid)) = (campaign, inc.placement.owner) {
             campaigns::admit_contribution(db, origin, p.campaign, uid, p.per_hour)?;
         }
-        match row.modality.job_kind() {
-            Some(kind) => queued.push((kind, row.id)),
-            None => {
+        match (row.text_source, row.modality.job_kind()) {
+            (Some(source), _) => {
                 let words = row.extracted_text.as_deref().unwrap_or_default();
                 pii::record_first(db, row.id, words, found, now)?;
-                firsts.push((
-                    row.id,
-                    text::contributed(words, inc.placement.author.clone(), now),
-                ));
+                let author = inc.placement.author.clone();
+                firsts.push((row.id, text::first(words, source, author, now)));
             }
+            (None, Some(kind)) => queued.push((kind, row.id)),
+            (None, None) => {}
         }
     }
     text_versions::insert_first(db, &firsts)?;
@@ -436,6 +443,7 @@ mod tests {
             .iter()
             .map(|new| Incoming {
                 new,
+                known_text: None,
                 placement: Placement {
                     owner: Some(ada),
                     author: Some(format!("user:{ada}")),
@@ -469,5 +477,45 @@ mod tests {
         assert_eq!(text_versions::list(&db, mail).unwrap().len(), 1);
         assert_eq!(stored[1].job_id, jobs::latest_for(&db, image).unwrap());
         assert!(stored[1].job_id.is_some() && stored[0].job_id.is_none());
+    }
+
+    #[test]
+    fn a_media_row_with_its_known_text_is_complete_without_a_job() {
+        use super::{store, Incoming, NewContribution, Placement};
+        use crate::context::Origin;
+        use wire::media::Modality;
+        let db = fixture::db();
+        let ada = fixture::user(&db, "Ada");
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(b"known");
+        let shot = NewContribution {
+            modality: Modality::Screenshot,
+            content: png,
+            mime: "image/png",
+            strokes: None,
+            metadata: "{}".into(),
+        };
+        let known = ("Invoice 42".to_string(), TextSource::Machine);
+        let incoming = Incoming {
+            new: &shot,
+            known_text: Some(&known),
+            placement: Placement {
+                owner: Some(ada),
+                author: Some(format!("user:{ada}")),
+                created_at: "2020-01-01T00:00:00.000Z",
+                included_in_training: true,
+            },
+        };
+        let now = crate::clock::now();
+        let stored = store(&db, &Origin::default(), &[incoming], None, &now).unwrap();
+        let row = contributions::get(&db, stored[0].row.id).unwrap().unwrap();
+        assert_eq!(row.status, Status::Complete);
+        assert_eq!(row.extracted_text.as_deref(), Some("Invoice 42"));
+        assert_eq!(row.text_source, Some(TextSource::Machine));
+        assert_eq!(stored[0].job_id, None);
+        let history = text_versions::list(&db, row.id).unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].author, None, "a machine's text names no author");
+        assert!(contributions::media(&db, row.id).unwrap().is_some());
     }
 }

@@ -35,10 +35,12 @@ fn version(text: &str, source: TextSource, author: Option<String>, now: &str) ->
     }
 }
 
-/// The first version of a text contribution's history: the contributor's own words
-/// (intake stores it with the row, numbered 1, and scans it for personal data).
-pub fn contributed(text: &str, author: Option<String>, now: &str) -> TextVersion {
-    version(text, TextSource::Contributor, author, now)
+/// The first version of a row stored with its text (intake stores it with the row,
+/// numbered 1, and scans it for personal data): a text contribution's own words, or
+/// an imported media row's known text. A machine's text names no author.
+pub fn first(text: &str, source: TextSource, author: Option<String>, now: &str) -> TextVersion {
+    let author = author.filter(|_| source != TextSource::Machine);
+    version(text, source, author, now)
 }
 
 /// Records a finished extraction: the row is complete, the engine's text joins the

@@ -6,10 +6,11 @@ use crate::api::check_text;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::media;
-use crate::usecase::intake::NewContribution;
+use crate::usecase::intake::{KnownText, NewContribution};
 use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::Value as Json;
+use wire::lifecycle::TextSource;
 use wire::media::Modality;
 
 /// Largest accepted `metadata` object, serialized.
@@ -36,11 +37,16 @@ pub fn verification_drawing(
 }
 
 /// One line of an import: a unified-input body (its `campaign` and `prompt` refused:
-/// imports do not count for campaigns) with what an import adds.
+/// imports do not count for campaigns) with what an import adds. On a media line
+/// `text` is the media's text as already known (an earlier transcript, an export's
+/// text): the row is stored complete with it and no extraction is queued.
 #[derive(Debug, Deserialize)]
 pub struct ImportLine {
     #[serde(flatten)]
     fields: Fields,
+    /// Who wrote a media line's known `text` (`machine`, the default, `contributor` or
+    /// `human`); a text line's text is always the contributor's.
+    pub text_source: Option<String>,
     /// When the row was originally made (RFC 3339, not in the future).
     pub created_at: Option<String>,
     /// Whether it goes into training exports (default true).
@@ -51,15 +57,57 @@ pub struct ImportLine {
     pub user_id: Option<i64>,
 }
 
+impl ImportLine {
+    /// Gives the line a file read from an archive, as a multipart `file` part is given
+    /// (no declared type: the bytes are sniffed).
+    pub fn set_file(&mut self, bytes: Vec<u8>) {
+        self.fields.file = Some((bytes, None));
+    }
+
+    /// Whether the line carries its media already (base64 `data` or a file).
+    pub fn has_media(&self) -> bool {
+        self.fields.data.is_some() || self.fields.file.is_some()
+    }
+
+    /// The line's modality as named (unchecked).
+    pub fn modality(&self) -> Option<&str> {
+        self.fields.modality.as_deref()
+    }
+}
+
 /// Validates an import line's contribution exactly as `POST /api/unified-input`
-/// validates a JSON body.
-pub fn import_line(line: ImportLine, settings: &Settings) -> Result<NewContribution, ApiError> {
+/// validates a JSON body; a media line's `text` comes back as its known text.
+pub fn import_line(
+    mut line: ImportLine,
+    settings: &Settings,
+) -> Result<(NewContribution, Option<KnownText>), ApiError> {
     if line.fields.campaign.is_some() || line.fields.prompt.is_some() {
         return Err(ApiError::invalid(
             "campaign: imported rows do not count for campaigns; leave out campaign and prompt",
         ));
     }
-    validate(line.fields, settings)
+    let media = line
+        .fields
+        .modality
+        .as_deref()
+        .and_then(Modality::parse)
+        .is_some_and(|m| m != Modality::Text);
+    let known = match media.then(|| line.fields.text.take()).flatten() {
+        None => None,
+        Some(text) => {
+            check_text(&text, settings)?;
+            let source = match line.text_source.as_deref() {
+                None => TextSource::Machine,
+                Some(name) => TextSource::parse(name).ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "text_source must be machine, contributor or reviewer (got {name:?})"
+                    ))
+                })?,
+            };
+            Some((text, source))
+        }
+    };
+    Ok((validate(line.fields, settings)?, known))
 }
 
 /// The largest single contribution body: base64 media (4/3 of `max_media_bytes`), the

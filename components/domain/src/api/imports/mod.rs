@@ -1,17 +1,25 @@
 //! `POST /api/import` takes many contributions in one body: JSONL
-//! (`application/x-ndjson`, one unified-input object per line) or a JSON array of them
-//! (`application/json`), each line with optional `created_at`, `included_in_training`,
-//! `source_id` and (the admin only) `user_id`. Every line is checked as a single
-//! contribution is; the good ones are written in batches (`usecase::imports`) and the
-//! answer reports each line: created, duplicate or rejected with its problem. A body
-//! that is not the declared format at all is a 400 before anything is written.
-//! `GET /api/imports/{id}` shows an import's record and report again.
+//! (`application/x-ndjson`, one unified-input object per line), a JSON array of them
+//! (`application/json`), or a zip or tar archive of media files (`archive`: with a
+//! manifest or sidecar texts, `folder`; or this service's own hf export, `hf`). Each
+//! line may add `created_at`, `included_in_training`, `source_id`, a media line's
+//! known `text` with its `text_source`, and (the admin only) `user_id`; a line of this
+//! service's jsonl export imports as it is, its `id` kept as `source_id`. Every line
+//! is checked as a single contribution is; the good ones are written in batches
+//! (`usecase::imports`) and the answer reports each line: created, duplicate or
+//! rejected with its problem. A body that is not the declared format at all is a 400
+//! before anything is written. `GET /api/imports/{id}` shows an import's record and
+//! report again.
+
+mod archive;
+mod folder;
+mod hf;
 
 use super::unified_input::body::{self, ImportLine};
 use super::{json, Context, Params, Request, Response};
 use crate::auth::{authenticate, Caller};
 use crate::error::ApiError;
-use crate::store::imports;
+use crate::store::imports::{self, Format};
 use crate::usecase::imports::{self as usecase, Line, Owner, Ready};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -24,29 +32,68 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 /// Longest `source_id`.
 const MAX_SOURCE_ID: usize = 200;
 
-/// The body's lines, numbered: each a JSON object, or the problem that refuses it.
-type Numbered = Vec<(i64, Result<Value, ApiError>)>;
+/// One line of an import body before it is checked: a JSON object in the shape of
+/// a unified-input body, or the problem that refused it.
+pub struct Entry {
+    /// Its 1-based number in the body (0 until numbered: archive files).
+    number: i64,
+    /// The line, or why it could not be read.
+    value: Result<Value, ApiError>,
+    /// The archive file that is its media.
+    file: Option<Vec<u8>>,
+    /// Its size in the body, held against the single-contribution limit.
+    size: usize,
+    /// Which file it was, when its value cannot say (a refused archive file).
+    source_id: Option<String>,
+}
 
-/// The two encodings of an import body.
+impl Entry {
+    /// A line made from an archive file or an export row.
+    fn line(value: Value) -> Self {
+        Self {
+            number: 0,
+            size: value.to_string().len(),
+            value: Ok(value),
+            file: None,
+            source_id: None,
+        }
+    }
+
+    /// A line refused before it could be read.
+    fn refused(problem: ApiError) -> Self {
+        Self {
+            number: 0,
+            value: Err(problem),
+            file: None,
+            size: 0,
+            source_id: None,
+        }
+    }
+
+    /// The same line, reported under this source id.
+    fn with_source(self, source_id: &str) -> Self {
+        Self {
+            source_id: Some(source_id.to_string()),
+            ..self
+        }
+    }
+}
+
+/// The encodings of an import body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Encoding {
     /// One JSON object per line.
     Jsonl,
     /// A JSON array of objects.
     Array,
+    /// A zip or tar archive of files.
+    Archive(archive::Kind),
 }
 
 /// `POST /api/import`: imports the body's lines; 201 with the import and its report.
 pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
-    // A campaign's rows count against its caps one contribution at a time.
-    if let Caller::User(uid) = caller {
-        if crate::store::users::campaign_of(ctx.db, uid)?.is_some() {
-            return Err(ApiError::forbidden(
-                "a campaign's participants contribute one at a time (POST /api/unified-input), not by import",
-            ));
-        }
-    }
+    usecase::check_importer(ctx.db, caller)?;
     let encoding = encoding(req)?;
     let body = req.body();
     if body.len() > MAX_BODY_BYTES {
@@ -55,23 +102,44 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
             body.len()
         )));
     }
-    let values = match encoding {
-        Encoding::Jsonl => jsonl_values(body)?,
-        Encoding::Array => array_values(body)?,
+    let (format, mut entries) = match encoding {
+        Encoding::Jsonl => (Format::Jsonl, jsonl_entries(body)?),
+        Encoding::Array => (Format::Json, array_entries(body)?),
+        Encoding::Archive(kind) => {
+            let caps = archive::Caps::of_import(ctx.settings.max_media_bytes);
+            let files = archive::read(kind, body, caps)?;
+            match (hf::is_bundle(&files), kind) {
+                (true, _) => (Format::Hf, hf::entries(files)),
+                (false, archive::Kind::Zip) => (Format::Zip, folder::entries(files)?),
+                (false, archive::Kind::Tar) => (Format::Tar, folder::entries(files)?),
+            }
+        }
     };
-    if values.len() > MAX_LINES {
+    if entries.is_empty() {
+        return Err(ApiError::bad_request("the body holds no lines"));
+    }
+    if entries.len() > MAX_LINES {
         return Err(ApiError::too_large(format!(
             "the body has {} lines; an import request carries at most {MAX_LINES} (send several)",
-            values.len()
+            entries.len()
         )));
     }
+    let mut next = entries.iter().map(|e| e.number).max().unwrap_or(0);
+    for entry in entries.iter_mut().filter(|e| e.number == 0) {
+        next += 1;
+        entry.number = next;
+    }
     let mut first_use: HashMap<String, i64> = HashMap::new();
-    let lines: Vec<Line> = values
+    let lines: Vec<Line> = entries
         .into_iter()
-        .map(|(number, value)| check(ctx, caller, number, value, &mut first_use))
+        .map(|entry| check(ctx, caller, entry, &mut first_use))
         .collect();
     let sha256 = hex::encode(Sha256::digest(body));
-    let id = usecase::run(ctx.db, &ctx.origin(req), caller, &sha256, &lines)?;
+    let read = usecase::Body {
+        format,
+        sha256: &sha256,
+    };
+    let id = usecase::run(ctx.db, &ctx.origin(req), caller, &read, &lines)?;
     let mut resp = json(201, &view(ctx, id)?);
     if let Ok(location) = format!("/api/imports/{id}").parse() {
         resp.headers_mut().insert(http::header::LOCATION, location);
@@ -116,15 +184,18 @@ fn encoding(req: &Request) -> Result<Encoding, ApiError> {
     {
         "application/x-ndjson" | "application/jsonl" => Ok(Encoding::Jsonl),
         "application/json" => Ok(Encoding::Array),
+        "application/zip" | "application/x-zip-compressed" => Ok(Encoding::Archive(archive::Kind::Zip)),
+        "application/x-tar" | "application/tar" => Ok(Encoding::Archive(archive::Kind::Tar)),
         _ => Err(ApiError::unsupported_media(format!(
-            "send JSONL (application/x-ndjson) or a JSON array (application/json), not {content_type:?}"
+            "send JSONL (application/x-ndjson), a JSON array (application/json), or a zip (application/zip) or tar (application/x-tar) archive, not {content_type:?}"
         ))),
     }
 }
 
-/// The lines of a JSONL body, numbered; blank lines are skipped. A line that is not
-/// JSON is its own problem, unless it is the first: then the body is not JSONL (400).
-fn jsonl_values(body: &[u8]) -> Result<Numbered, ApiError> {
+/// The lines of a JSONL body (or an archive's manifest), numbered; blank lines are
+/// skipped. A line that is not JSON is its own problem, unless it is the first: then
+/// the body is not JSONL (400).
+fn jsonl_entries(body: &[u8]) -> Result<Vec<Entry>, ApiError> {
     let mut values = Vec::new();
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -145,16 +216,19 @@ fn jsonl_values(body: &[u8]) -> Result<Numbered, ApiError> {
                 )));
             }
         }
-        values.push((number, value));
-    }
-    if values.is_empty() {
-        return Err(ApiError::bad_request("the body holds no lines"));
+        values.push(Entry {
+            number,
+            value,
+            file: None,
+            size: raw.len(),
+            source_id: None,
+        });
     }
     Ok(values)
 }
 
 /// The items of a JSON array body, numbered from 1.
-fn array_values(body: &[u8]) -> Result<Numbered, ApiError> {
+fn array_entries(body: &[u8]) -> Result<Vec<Entry>, ApiError> {
     let items: Vec<Value> = match super::decode_json::<Value>(body)? {
         Value::Array(items) if !items.is_empty() => items,
         Value::Array(_) => return Err(ApiError::bad_request("the array holds no lines")),
@@ -168,11 +242,18 @@ fn array_values(body: &[u8]) -> Result<Numbered, ApiError> {
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
+            let size = v.to_string().len();
             let value = v
                 .is_object()
                 .then_some(v)
                 .ok_or_else(|| ApiError::invalid("the line is not a JSON object"));
-            (i as i64 + 1, value)
+            Entry {
+                number: i as i64 + 1,
+                value,
+                file: None,
+                size,
+                source_id: None,
+            }
         })
         .collect())
 }
@@ -181,27 +262,45 @@ fn array_values(body: &[u8]) -> Result<Numbered, ApiError> {
 fn check(
     ctx: &Context,
     caller: Caller,
-    number: i64,
-    value: Result<Value, ApiError>,
+    entry: Entry,
     first_use: &mut HashMap<String, i64>,
 ) -> Line {
+    let Entry {
+        number,
+        value,
+        file,
+        size,
+        source_id,
+    } = entry;
+    let value = value.map(export_line_source_id);
     let source_id = value
         .as_ref()
         .ok()
         .and_then(|v| v.get("source_id"))
         .and_then(Value::as_str)
-        .map(str::to_string);
+        .map(str::to_string)
+        .or(source_id);
     let checked = value
         .and_then(|v| {
-            let size = v.to_string().len();
             let limit = body::body_limit(&ctx.settings);
             if size > limit {
                 return Err(ApiError::too_large(format!(
                     "the line is {size} bytes; the limit is {limit}"
                 )));
             }
-            serde_json::from_value::<ImportLine>(v)
-                .map_err(|e| ApiError::invalid(format!("invalid field: {e}")))
+            let mut line = serde_json::from_value::<ImportLine>(v)
+                .map_err(|e| ApiError::invalid(format!("invalid field: {e}")))?;
+            match (file, line.modality().and_then(wire::media::Modality::parse)) {
+                (Some(bytes), _) => line.set_file(bytes),
+                (None, Some(m)) if m.job_kind().is_some() && !line.has_media() => {
+                    return Err(ApiError::invalid(format!(
+                        "a {m} line needs its media: base64 'data', or 'path' to a file in the archive \
+                         (a jsonl export carries no media: import the hf export for media rows)"
+                    )))
+                }
+                _ => {}
+            }
+            Ok(line)
         })
         .and_then(|line| ready(ctx, caller, number, line, first_use))
         .map_err(|e| (e.status, e.detail));
@@ -210,6 +309,17 @@ fn check(
         source_id,
         checked,
     }
+}
+
+/// A line of this service's jsonl export (it has `content_hash`) keeps the exported
+/// row's `id` as its `source_id`.
+fn export_line_source_id(mut line: Value) -> Value {
+    if line.get("source_id").is_none() && line.get("content_hash").is_some() {
+        if let Some(id) = line.get("id").and_then(Value::as_i64) {
+            line["source_id"] = json!(id.to_string());
+        }
+    }
+    line
 }
 
 fn ready(
@@ -258,10 +368,12 @@ fn ready(
         }
     };
     let included_in_training = line.included_in_training.unwrap_or(true);
+    let (new, known_text) = body::import_line(line, &ctx.settings)?;
     Ok(Ready {
-        new: body::import_line(line, &ctx.settings)?,
+        new,
         owner,
         created_at,
         included_in_training,
+        known_text,
     })
 }
