@@ -1,24 +1,29 @@
-//! `native-worker import DIR`: brings a folder of existing data in through
+//! `native-worker import PATH`: brings a folder or a `.zip` of existing data in through
 //! `POST /api/import`. Each file becomes one JSONL line: `.txt`/`.md` a text
 //! contribution, `.wav`/`.flac`/`.mp3`/`.ogg` a voice memo, `.png`/`.jpg`/`.jpeg`/`.webp`
-//! a screenshot; its path inside the folder is its `source_id` and its modification
-//! time its `created_at`. Lines go in batches (by count and by bytes), with a progress
-//! line (files/s, ETA) on stderr and a summary at the end. Running it again after an
-//! interruption finishes the import: the rows already there come back as duplicates.
-//! `--dry-run` reads and classifies every file and writes nothing.
+//! a screenshot, and a `.txt` beside a media file of the same name is that file's known
+//! text (a sidecar, as the API reads archives); its path inside the folder or zip is its
+//! `source_id` and a folder file's modification time its `created_at` (a zip's times
+//! name no time zone, so its rows are made at import). Lines go in batches (by count
+//! and by bytes), with a progress line (files/s, ETA) on stderr and a summary at the
+//! end. Running it again after an interruption finishes the import: the rows already
+//! there come back as duplicates. `--dry-run` reads and classifies every file and
+//! writes nothing.
 
 use crate::api::Client;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde_json::{json, Value};
-use std::io::Write as _;
+use std::collections::BTreeMap;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 use walkdir::WalkDir;
 
 /// What the command was asked to do.
 pub struct Options<'a> {
-    /// The folder.
+    /// The folder or `.zip`.
     pub dir: &'a Path,
     /// Most files per request.
     pub batch_files: usize,
@@ -29,8 +34,8 @@ pub struct Options<'a> {
 }
 
 /// The modality a file's extension stands for.
-fn modality_of(path: &Path) -> Option<&'static str> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+fn modality_of(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
     Some(match ext.as_str() {
         "txt" | "md" => "text",
         "wav" | "flac" | "mp3" | "ogg" => "voice",
@@ -39,11 +44,118 @@ fn modality_of(path: &Path) -> Option<&'static str> {
     })
 }
 
-/// A file to import, classified.
+/// Where the files are read from.
+enum Source {
+    /// A folder on disk.
+    Folder(PathBuf),
+    /// A zip file, read entry by entry.
+    Zip(Mutex<zip::ZipArchive<std::fs::File>>),
+}
+
+/// Where one file is inside its source.
+#[derive(Clone)]
+enum At {
+    /// A file on disk.
+    Path(PathBuf),
+    /// A zip entry by index.
+    Entry(usize),
+}
+
+/// A file's bytes and, when known, when it was last changed (RFC 3339).
+type Read = (Vec<u8>, Option<String>);
+
+impl Source {
+    fn open(path: &Path) -> Result<Self> {
+        if path.is_dir() {
+            return Ok(Source::Folder(path.to_path_buf()));
+        }
+        let file = std::fs::File::open(path).with_context(|| {
+            format!("{} is neither a folder nor a readable file", path.display())
+        })?;
+        let zip = zip::ZipArchive::new(file)
+            .with_context(|| format!("{} is not a folder or a zip file", path.display()))?;
+        Ok(Source::Zip(Mutex::new(zip)))
+    }
+
+    /// Every file, by its path inside the source (sorted, so a re-run sends the same
+    /// lines in the same order); a zip entry whose path leaves the zip is an error.
+    fn files(&self) -> Result<BTreeMap<String, Result<At, String>>> {
+        let mut out = BTreeMap::new();
+        match self {
+            Source::Folder(dir) => {
+                for item in WalkDir::new(dir) {
+                    let item = item.with_context(|| format!("reading {}", dir.display()))?;
+                    if item.file_type().is_file() {
+                        let path = item.into_path();
+                        let name = path
+                            .strip_prefix(dir)
+                            .unwrap_or(&path)
+                            .to_string_lossy()
+                            .replace('\\', "/");
+                        out.insert(name, Ok(At::Path(path)));
+                    }
+                }
+            }
+            Source::Zip(zip) => {
+                let mut zip = zip
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("zip reader poisoned"))?;
+                for i in 0..zip.len() {
+                    let entry = zip
+                        .by_index(i)
+                        .with_context(|| format!("zip entry {}", i + 1))?;
+                    if entry.is_dir() {
+                        continue;
+                    }
+                    let at = match entry.enclosed_name() {
+                        Some(_) => Ok(At::Entry(i)),
+                        None => {
+                            Err("leaves the zip; files are taken from inside it only".to_string())
+                        }
+                    };
+                    out.insert(entry.name().to_string(), at);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn read(&self, at: &At) -> Result<Read, String> {
+        match (self, at) {
+            (Source::Folder(_), At::Path(path)) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("cannot be read: {e}"))?;
+                let modified = std::fs::metadata(path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|m| {
+                        time::OffsetDateTime::from(m)
+                            .format(&time::format_description::well_known::Rfc3339)
+                            .ok()
+                    });
+                Ok((bytes, modified))
+            }
+            (Source::Zip(zip), At::Entry(i)) => {
+                let mut zip = zip.lock().map_err(|_| "zip reader poisoned".to_string())?;
+                let mut entry = zip
+                    .by_index(*i)
+                    .map_err(|e| format!("cannot be read: {e}"))?;
+                let mut bytes = Vec::new();
+                entry
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("cannot be read: {e}"))?;
+                Ok((bytes, None))
+            }
+            _ => Err("cannot be read".into()),
+        }
+    }
+}
+
+/// A file to import, classified, with its sidecar text when it has one.
 struct Entry {
-    path: PathBuf,
+    at: Result<At, String>,
     source_id: String,
     modality: &'static str,
+    sidecar: Option<At>,
 }
 
 /// What the import did, for the summary.
@@ -54,24 +166,28 @@ struct Tally {
     rejected: Vec<String>,
 }
 
-/// Walks `dir` (sorted, so a re-run sends the same lines in the same order): the files
-/// to import and those skipped (no known extension).
-fn walk(dir: &Path) -> Result<(Vec<Entry>, Vec<String>)> {
-    let (mut entries, mut skipped) = (Vec::new(), Vec::new());
-    for item in WalkDir::new(dir).sort_by_file_name() {
-        let item = item.with_context(|| format!("reading {}", dir.display()))?;
-        if !item.file_type().is_file() {
-            continue;
+/// The files to import, in path order, and those skipped (no known extension). A
+/// `.txt` named as a media file is that file's sidecar, not a line of its own.
+fn walk(source: &Source) -> Result<(Vec<Entry>, Vec<String>)> {
+    let mut files = source.files()?;
+    let sidecar_of = |path: &str| path.rsplit_once('.').map(|(stem, _)| format!("{stem}.txt"));
+    let media: Vec<String> = files
+        .keys()
+        .filter(|p| matches!(modality_of(p), Some("voice" | "screenshot")))
+        .cloned()
+        .collect();
+    let mut sidecars = BTreeMap::new();
+    for path in media {
+        if let Some(Ok(side)) = sidecar_of(&path).and_then(|s| files.remove(&s)) {
+            sidecars.insert(path, side);
         }
-        let path = item.into_path();
-        let source_id = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        match modality_of(&path) {
+    }
+    let (mut entries, mut skipped) = (Vec::new(), Vec::new());
+    for (source_id, at) in files {
+        match modality_of(&source_id) {
             Some(modality) => entries.push(Entry {
-                path,
+                sidecar: sidecars.remove(&source_id),
+                at,
                 source_id,
                 modality,
             }),
@@ -81,33 +197,37 @@ fn walk(dir: &Path) -> Result<(Vec<Entry>, Vec<String>)> {
     Ok((entries, skipped))
 }
 
-/// One file as an import line; `Err` is why it cannot be one (not UTF-8 text, unreadable).
-fn line(entry: &Entry) -> Result<Value, String> {
-    let bytes = std::fs::read(&entry.path).map_err(|e| format!("cannot be read: {e}"))?;
+/// One file as an import line; `Err` is why it cannot be one (not UTF-8 text,
+/// unreadable, outside the zip).
+fn line(source: &Source, entry: &Entry) -> Result<Value, String> {
+    let at = entry.at.as_ref().map_err(Clone::clone)?;
+    let (bytes, modified) = source.read(at)?;
     let mut line = json!({ "modality": entry.modality, "source_id": entry.source_id });
+    let utf8 = |bytes: Vec<u8>, why: &str| {
+        String::from_utf8(bytes)
+            .map(|t| t.trim_end_matches(['\n', '\r']).to_string())
+            .map_err(|_| why.to_string())
+    };
     if entry.modality == "text" {
-        let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())?;
-        line["text"] = text.trim_end_matches(['\n', '\r']).into();
+        line["text"] = utf8(bytes, "is not UTF-8 text")?.into();
     } else {
         line["data"] = base64::engine::general_purpose::STANDARD
             .encode(bytes)
             .into();
-    }
-    if let Ok(modified) = std::fs::metadata(&entry.path).and_then(|m| m.modified()) {
-        let at = time::OffsetDateTime::from(modified);
-        if let Ok(text) = at.format(&time::format_description::well_known::Rfc3339) {
-            line["created_at"] = text.into();
+        if let Some(side) = &entry.sidecar {
+            line["text"] = utf8(source.read(side)?.0, "its sidecar is not UTF-8 text")?.into();
         }
+    }
+    if let Some(at) = modified {
+        line["created_at"] = at.into();
     }
     Ok(line)
 }
 
 /// Runs the import; the summary is printed, and an error names what stopped it.
 pub fn run(client: &Client, options: &Options) -> Result<()> {
-    if !options.dir.is_dir() {
-        bail!("{} is not a folder", options.dir.display());
-    }
-    let (entries, skipped) = walk(options.dir)?;
+    let source = Source::open(options.dir)?;
+    let (entries, skipped) = walk(&source)?;
     let total = entries.len();
     let started = Instant::now();
     let mut tally = Tally::default();
@@ -115,7 +235,7 @@ pub fn run(client: &Client, options: &Options) -> Result<()> {
     let mut in_batch = 0;
     let mut done = 0;
     for entry in &entries {
-        match line(entry) {
+        match line(&source, entry) {
             Ok(value) => {
                 let mut bytes = value.to_string().into_bytes();
                 bytes.push(b'\n');

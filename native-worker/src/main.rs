@@ -9,7 +9,7 @@
 //! - `witness`: has the log's checkpoints cosigned by its witnesses (C2SP tlog-witness).
 //! - `snapshot` / `restore`: age-encrypted logical snapshots of the database.
 //! - `verify-release`: checks a downloaded dataset release against the public log.
-//! - `import`: brings a folder of texts, voice memos and screenshots in, in batches.
+//! - `import`: brings a folder or zip of texts, voice memos and screenshots in, in batches.
 
 mod api;
 mod audio;
@@ -214,9 +214,10 @@ enum Command {
         /// Downloaded files of the release (.jsonl checked row by row).
         files: Vec<PathBuf>,
     },
-    /// Import a folder (recursively): .txt/.md as texts, .wav/.flac/.mp3/.ogg as voice,
-    /// .png/.jpg/.jpeg/.webp as screenshots, each file's path as its source_id. Run it
-    /// again after an interruption: what is there already is reported, not re-created.
+    /// Import a folder (recursively) or a .zip: .txt/.md as texts, .wav/.flac/.mp3/.ogg
+    /// as voice, .png/.jpg/.jpeg/.webp as screenshots (a .txt of the same name beside
+    /// one is its known text), each file's path as its source_id. Run it again after an
+    /// interruption: what is there already is reported, not re-created.
     Import {
         /// Base URL of the app.
         #[arg(long, env = "TDS_API")]
@@ -233,7 +234,7 @@ enum Command {
         /// Read and classify every file; send nothing.
         #[arg(long)]
         dry_run: bool,
-        /// The folder.
+        /// The folder or .zip file.
         dir: PathBuf,
     },
     /// Decrypt a snapshot and load it into an empty SQLite file.

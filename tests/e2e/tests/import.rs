@@ -303,3 +303,56 @@ fn the_cli_imports_a_folder_and_a_rerun_after_a_kill_creates_nothing_twice() {
         .json();
     assert_eq!(row["items"][0]["metadata"]["source_id"], "memo.wav");
 }
+
+#[test]
+fn the_cli_imports_a_zip_with_sidecar_texts() {
+    use std::io::Write as _;
+    let host = TestHost::app(&[("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN)]).unwrap();
+    let ada = host.new_user(ADMIN, "Ada");
+    let dir = tempfile::tempdir().unwrap();
+    let wav = speech(dir.path(), "memo.wav", "See you at the station.");
+    let png = rendered(dir.path(), "shot.png", (400, 100), &["Gate 9"], &[]);
+    let path = dir.path().join("old-data.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let files: [(&str, &[u8]); 5] = [
+        ("memos/memo.wav", &wav),
+        ("memos/memo.txt", b"See you at the station.\n"),
+        ("shots/shot.png", &png),
+        ("notes/plan.md", b"buy bread"),
+        ("../outside.txt", b"x"),
+    ];
+    for (name, bytes) in files {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+
+    let out = cli(&host, &ada, &path, &[]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        said.starts_with("imported 4 files: 3 created, 0 already there, 1 rejected"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("rejected ../outside.txt: leaves the zip"),
+        "{said}"
+    );
+    let voice = host
+        .call(
+            "GET",
+            "/api/training-data?modality=voice",
+            Some(&ada),
+            Body::None,
+        )
+        .json();
+    let memo = &voice["items"][0];
+    assert_eq!(memo["metadata"]["source_id"], "memos/memo.wav");
+    assert_eq!(
+        (&memo["status"], &memo["extracted_text"]),
+        (&json!("complete"), &json!("See you at the station.")),
+        "the sidecar is the memo's known text: {memo}"
+    );
+    assert_eq!(rows_of(&host, &ada), 3);
+}

@@ -1,10 +1,11 @@
-//! An archive of media files as an import, read the way `native-worker import` reads
-//! a folder. With a `manifest.jsonl` at its root, the manifest is the import: each of
-//! its lines is an import line whose `path` names its file in the archive (a file the
-//! manifest does not name is reported, not imported). Without one, every file is a
-//! line: audio becomes a voice row and an image a screenshot (by their bytes, not
-//! their names), with the text of a sidecar `<name>.txt` beside it as its known text;
-//! any other `.txt` file is a text row. Each line's `source_id` is its path.
+//! An archive of media files as an import, by the rules `native-worker import` has for
+//! a folder, except that a file's bytes, not its name, say what it is. With a
+//! `manifest.jsonl` at its root, the manifest is the import: each of its lines is an
+//! import line whose `path` names its file in the archive (a file the manifest does
+//! not name is reported, not imported). Without one, every file is a line: audio
+//! becomes a voice row and an image a screenshot, with the text of a sidecar
+//! `<name>.txt` beside it as its known text; any other `.txt` file is a text row. Each
+//! line's `source_id` is its path.
 
 use super::archive::File;
 use super::{jsonl_entries, Entry};
