@@ -83,9 +83,12 @@ fn worker_loop(client: &Client, options: &Options, stop: &AtomicBool, slot: usiz
                     json!({"event": "bad_claim_answer", "worker": worker, "body": body, "error": e.to_string()}),
                 ),
             },
-            // Nothing to extract: one thread steps on releases still building.
+            // Nothing to extract: one thread steps on releases still building and
+            // imports still running.
             Ok((204, _))
-                if slot == 0 && crate::release_builder::step_building(client, &worker, log) =>
+                if slot == 0
+                    && (crate::release_builder::step_building(client, &worker, log)
+                        | crate::release_builder::step_imports(client, &worker, log)) =>
             {
                 idle = Duration::from_millis(100);
                 continue;

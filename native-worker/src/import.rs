@@ -281,7 +281,17 @@ fn send(
     if sent == 0 || options.dry_run {
         return Ok(sent);
     }
-    let answer = client.post_jsonl("/api/import", body)?;
+    let mut answer = client.post_jsonl("/api/import", body)?;
+    // A large batch the app could not write in one request goes on where it stopped.
+    while answer["import"]["state"] == "running" {
+        let id = answer["import"]["id"].as_i64().unwrap_or_default();
+        let (status, more) =
+            client.post_status(&format!("/api/imports/{id}/continue"), &json!({}))?;
+        if status != 200 {
+            bail!("import {id} could not go on ({status}): {}", more["detail"]);
+        }
+        answer = more;
+    }
     for line in answer["lines"].as_array().into_iter().flatten() {
         match line["outcome"].as_str() {
             Some("created") => tally.created += 1,

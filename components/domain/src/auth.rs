@@ -137,13 +137,8 @@ pub fn require_admin_or_worker(
     ctx: &Context,
     req: &http::Request<Vec<u8>>,
 ) -> Result<(), ApiError> {
-    if let (Some(worker), Ok(Some(token))) = (&ctx.settings.worker_token, bearer(req)) {
-        if constant_time_eq(
-            &sha256_hex(worker.as_bytes()).into_bytes(),
-            &token_hash(token).into_bytes(),
-        ) {
-            return Ok(());
-        }
+    if is_worker(ctx, req) {
+        return Ok(());
     }
     if ctx.settings.admin_token.is_none() && ctx.settings.worker_token.is_some() {
         return Err(ApiError::unauthorized(
@@ -151,6 +146,17 @@ pub fn require_admin_or_worker(
         ));
     }
     require_admin(ctx, req)
+}
+
+/// Whether the request carries the worker token (when one is set).
+pub fn is_worker(ctx: &Context, req: &http::Request<Vec<u8>>) -> bool {
+    match (&ctx.settings.worker_token, bearer(req)) {
+        (Some(worker), Ok(Some(token))) => constant_time_eq(
+            &sha256_hex(worker.as_bytes()).into_bytes(),
+            &token_hash(token).into_bytes(),
+        ),
+        _ => false,
+    }
 }
 
 /// Authenticates a reviewer: the admin, or a user with role `reviewer` or

@@ -55,6 +55,10 @@ pub struct Settings {
     /// up to 2,000 rows, hashes the manifest, builds one file or publishes); a release
     /// that needs more goes on in the background.
     pub release_build_steps: usize,
+    /// `import_batches_per_request`: batches of 500 lines one request writes of an
+    /// import at most (unset, 0 here: as many as 20 seconds allow); an import that needs
+    /// more goes on with `POST /api/imports/{id}/continue`, or the worker steps it on.
+    pub import_batches_per_request: usize,
 }
 
 /// A witness of the log: its cosigning key and where it takes checkpoints.
@@ -126,6 +130,7 @@ impl Default for Settings {
             ollama_timeout_ms: 8000,
             log_witnesses: Vec::new(),
             release_build_steps: 8,
+            import_batches_per_request: 0,
         }
     }
 }
@@ -195,6 +200,10 @@ impl Settings {
             ollama_timeout_ms: number("ollama_timeout_ms", defaults.ollama_timeout_ms)?,
             log_witnesses: witnesses(&get("log_witnesses").unwrap_or_default())?,
             release_build_steps: number("release_build_steps", defaults.release_build_steps)?,
+            import_batches_per_request: number(
+                "import_batches_per_request",
+                defaults.import_batches_per_request,
+            )?,
             ip_retention_days: match get("ip_retention_days").as_deref().map(str::trim) {
                 None | Some("") => defaults.ip_retention_days,
                 Some(v) => v.parse().map_err(|_| {

@@ -46,7 +46,9 @@ pub const USERS: &[Route<Handler>] = &[
 pub const UNIFIED_INPUT: &[Route<Handler>] = &[
     row(POST, "/api/unified-input", unified_input::contribute),
     row(POST, "/api/import", imports::create),
+    row(GET, "/api/imports", imports::list),
     row(GET, "/api/imports/:id", imports::show),
+    row(POST, "/api/imports/:id/continue", imports::resume),
     row(POST, "/api/draw/verify", unified_input::draw::verify),
     row(GET, "/api/draw/verify/:id", unified_input::draw::status),
 ];

@@ -356,3 +356,130 @@ fn the_cli_imports_a_zip_with_sidecar_texts() {
     );
     assert_eq!(rows_of(&host, &ada), 3);
 }
+
+/// GET `path` as `token`: (status, JSON).
+fn get(host: &TestHost, token: Option<&str>, path: &str) -> (u16, Value) {
+    let r = host.call("GET", path, token, Body::None);
+    (r.status, r.json())
+}
+
+/// POST `/api/imports/{id}/continue` as `token`: (status, JSON).
+fn go_on(host: &TestHost, token: Option<&str>, id: i64) -> (u16, Value) {
+    let path = format!("/api/imports/{id}/continue");
+    let r = host.call("POST", &path, token, Body::None);
+    (r.status, r.json())
+}
+
+#[test]
+fn a_large_import_runs_as_a_job_carried_on_by_requests_and_the_worker() {
+    let host = TestHost::app(&[
+        ("SPIN_VARIABLE_ADMIN_TOKEN", ADMIN),
+        ("SPIN_VARIABLE_WORKER_TOKEN", WORKER),
+        ("SPIN_VARIABLE_IMPORT_BATCHES_PER_REQUEST", "1"),
+    ])
+    .unwrap();
+    let ada = host.new_user(ADMIN, "Ada");
+    let grace = host.new_user(ADMIN, "Grace");
+    let body: String = (0..1_200)
+        .map(|i| {
+            format!(
+                "{}\n",
+                json!({ "modality": "text", "text": format!("queued note {i}") })
+            )
+        })
+        .collect();
+
+    // One batch a request: the import answers 202 with what is written so far.
+    let first = import(&host, Some(&ada), &body);
+    assert_eq!(first.status, 202, "{:?}", first.json());
+    let id = first.json()["import"]["id"].as_i64().unwrap();
+    assert_eq!(
+        first.header("location"),
+        Some(format!("/api/imports/{id}").as_str())
+    );
+    let (status, shown) = get(&host, Some(&ada), &format!("/api/imports/{id}"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            &shown["import"]["state"],
+            &shown["import"]["lines"],
+            &shown["import"]["created"]
+        ),
+        (&json!("running"), &json!(1200), &json!(500)),
+        "progress: {}",
+        shown["import"]
+    );
+    assert_eq!(shown["lines"].as_array().unwrap().len(), 500);
+
+    // Who sees it running, and who may carry it on.
+    let running =
+        |token| get(&host, Some(token), "/api/imports?state=running").1["imports"].clone();
+    assert_eq!(running(&ada)[0]["id"], id);
+    assert_eq!(running(&grace), json!([]));
+    assert_eq!(running(WORKER)[0]["id"], id);
+    assert_eq!(get(&host, Some(&ada), "/api/imports").0, 422);
+    assert_eq!(get(&host, None, "/api/imports?state=running").0, 401);
+    assert_eq!(go_on(&host, Some(&grace), id).0, 404);
+    assert_eq!(go_on(&host, None, id).0, 401);
+
+    // The importer goes on by hand; the worker finishes it in the background.
+    let (status, more) = go_on(&host, Some(&ada), id);
+    assert_eq!((status, &more["import"]["created"]), (200, &json!(1000)));
+    let worker = e2e::worker::Worker::start(&host, WORKER, "import-job", &[]);
+    let done = e2e::wait_for(
+        "the worker to finish the import",
+        std::time::Duration::from_secs(120),
+        || {
+            let (_, shown) = get(&host, Some(&ada), &format!("/api/imports/{id}"));
+            (shown["import"]["state"] == "finished").then_some(shown)
+        },
+    );
+    drop(worker);
+    assert_eq!(
+        (&done["import"]["created"], &done["import"]["rejected"]),
+        (&json!(1200), &json!(0))
+    );
+    assert_eq!(go_on(&host, Some(&ada), id).1["import"], done["import"]);
+    let kept: i64 = rusqlite::Connection::open(host.database_path())
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM import_bodies", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 0, "a finished import keeps no body");
+
+    // The CLI carries on a batch the app could not finish in one request.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..600 {
+        std::fs::write(
+            dir.path().join(format!("{i:03}.txt")),
+            format!("cli note {i}"),
+        )
+        .unwrap();
+    }
+    let out = cli(&host, &grace, dir.path(), &["--batch-files", "600"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        said.starts_with("imported 600 files: 600 created, 0 already there, 0 rejected"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // An import whose body was lost (its first request cut short) says how to finish.
+    let second = import(&host, Some(&grace), &body);
+    assert_eq!(second.status, 202);
+    let lost = second.json()["import"]["id"].as_i64().unwrap();
+    rusqlite::Connection::open(host.database_path())
+        .unwrap()
+        .execute("DELETE FROM import_bodies WHERE import_id = ?", [lost])
+        .unwrap();
+    let (status, problem) = go_on(&host, Some(&grace), lost);
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("send the same body"),
+        "{problem}"
+    );
+}

@@ -64,6 +64,10 @@ impl From<ImportError> for ApiError {
             ImportError::CampaignParticipant => ApiError::forbidden(
                 "a campaign's participants contribute one at a time (POST /api/unified-input), not by import",
             ),
+            ImportError::NotFound(id) => ApiError::not_found(format!("no import {id}")),
+            ImportError::BodyGone(id) => ApiError::conflict(format!(
+                "import {id} was cut short before its body was kept: send the same body to POST /api/import again, and the rows already there come back as duplicates"
+            )),
             ImportError::Intake(e) => e.into(),
         }
     }

@@ -32,6 +32,16 @@ wire::names! {
     }
 }
 
+wire::names! {
+    /// Where an import stands: the closed set of `imports.state`.
+    pub enum State {
+        /// Batches are still to be written (by the next request, or the worker).
+        Running = "running",
+        /// Every line has its outcome.
+        Finished = "finished",
+    }
+}
+
 /// One line's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineResult {
@@ -72,8 +82,8 @@ pub struct Import {
     pub duplicates: i64,
     /// Lines refused.
     pub rejected: i64,
-    /// `running` or `finished`.
-    pub state: String,
+    /// Whether lines are still to be written.
+    pub state: State,
     /// When it started.
     pub created_at: String,
     /// When its last batch was written.
@@ -81,6 +91,11 @@ pub struct Import {
 }
 
 impl Import {
+    /// Lines with an outcome so far: the next request goes on after them.
+    pub fn done(&self) -> i64 {
+        self.created + self.duplicates + self.rejected
+    }
+
     fn from_row(r: &Row) -> Self {
         Self {
             id: r.int("id"),
@@ -92,7 +107,8 @@ impl Import {
             created: r.int("created"),
             duplicates: r.int("duplicates"),
             rejected: r.int("rejected"),
-            state: r.text("state"),
+            // The schema's CHECK admits only the two names.
+            state: State::parse(&r.text("state")).unwrap_or(State::Running),
             created_at: r.text("created_at"),
             finished_at: r.opt_text("finished_at"),
         }
@@ -125,33 +141,31 @@ pub fn start(
     Ok(rows.first().map(|r| r.int("id")).unwrap_or(0))
 }
 
-/// Records a batch's line outcomes (one statement per 100 lines) and adds them to the
+/// Records a batch's line outcomes (multi-row statements) and adds them to the
 /// import's counts.
 pub fn record(db: &dyn Db, import: i64, results: &[LineResult]) -> Result<(), DbError> {
-    for chunk in results.chunks(100) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let params: Vec<Value> = chunk
-            .iter()
-            .flat_map(|r| {
-                [
-                    import.into(),
-                    r.line.into(),
-                    r.outcome.as_str().into(),
-                    r.id.into(),
-                    r.source_id.clone().into(),
-                    r.status.map(i64::from).into(),
-                    r.detail.clone().into(),
-                ]
-            })
-            .collect();
-        db.execute(
-            &format!(
-                "INSERT INTO import_lines (import_id, line, outcome, contribution_id, source_id, status, detail) \
-                 VALUES {values}"
-            ),
-            &params,
-        )?;
-    }
+    const WIDTH: usize = 7;
+    let params: Vec<Value> = results
+        .iter()
+        .flat_map(|r| -> [Value; WIDTH] {
+            [
+                import.into(),
+                r.line.into(),
+                r.outcome.as_str().into(),
+                r.id.into(),
+                r.source_id.clone().into(),
+                r.status.map(i64::from).into(),
+                r.detail.clone().into(),
+            ]
+        })
+        .collect();
+    crate::db::insert_rows(
+        db,
+        "INSERT INTO import_lines (import_id, line, outcome, contribution_id, source_id, status, detail)",
+        WIDTH,
+        &params,
+        "",
+    )?;
     let count = |o: Outcome| results.iter().filter(|r| r.outcome == o).count() as i64;
     db.execute(
         "UPDATE imports SET created = created + ?, duplicates = duplicates + ?, rejected = rejected + ? \
@@ -166,13 +180,58 @@ pub fn record(db: &dyn Db, import: i64, results: &[LineResult]) -> Result<(), Db
     Ok(())
 }
 
-/// Marks the import finished.
+/// Marks the import finished and lets its kept body go.
 pub fn finish(db: &dyn Db, import: i64, now: &str) -> Result<(), DbError> {
     db.execute(
-        "UPDATE imports SET state = 'finished', finished_at = ? WHERE id = ?",
+        "UPDATE imports SET state = 'finished', finished_at = ? WHERE id = ? AND state = 'running'",
         &[now.into(), import.into()],
     )?;
+    db.execute(
+        "DELETE FROM import_bodies WHERE import_id = ?",
+        &[import.into()],
+    )?;
     Ok(())
+}
+
+/// Keeps a running import's body (and its media type) for the requests that go on
+/// with it.
+pub fn keep_body(db: &dyn Db, import: i64, content_type: &str, body: &[u8]) -> Result<(), DbError> {
+    db.execute(
+        "INSERT OR REPLACE INTO import_bodies (import_id, content_type, body) VALUES (?, ?, ?)",
+        &[import.into(), content_type.into(), body.to_vec().into()],
+    )?;
+    Ok(())
+}
+
+/// A running import's kept body: (media type, bytes).
+pub fn body(db: &dyn Db, import: i64) -> Result<Option<(String, Vec<u8>)>, DbError> {
+    let rows = db.execute(
+        "SELECT content_type, body FROM import_bodies WHERE import_id = ?",
+        &[import.into()],
+    )?;
+    Ok(rows
+        .first()
+        .map(|r| (r.text("content_type"), r.blob("body"))))
+}
+
+/// Lets the kept bodies of a user's running imports go (their account is closed).
+pub fn drop_bodies_of(db: &dyn Db, user_id: i64) -> Result<(), DbError> {
+    db.execute(
+        "DELETE FROM import_bodies WHERE import_id IN (SELECT id FROM imports WHERE user_id = ?)",
+        &[user_id.into()],
+    )?;
+    Ok(())
+}
+
+/// Imports still running, oldest first: a user's own, or everyone's (`None`).
+pub fn running(db: &dyn Db, user_id: Option<i64>) -> Result<Vec<Import>, DbError> {
+    let rows = db.execute(
+        &format!(
+            "SELECT {COLUMNS} FROM imports WHERE state = 'running' AND (?1 IS NULL OR user_id = ?1) ORDER BY id"
+        ),
+        &[user_id.into()],
+    )?;
+    Ok(rows.iter().map(|r| Import::from_row(&r)).collect())
 }
 
 /// Import `id`.

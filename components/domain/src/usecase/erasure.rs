@@ -9,8 +9,8 @@ use crate::db::{transaction, Db, DbError};
 use crate::store::activity::Activity;
 use crate::store::contributions::{self, Contribution};
 use crate::store::{
-    blobs, jobs, lore, pii_findings, release_pii, release_rows, release_withdrawals, releases,
-    review_leases, review_votes, text_versions, users,
+    blobs, imports, jobs, lore, pii_findings, release_pii, release_rows, release_withdrawals,
+    releases, review_leases, review_votes, text_versions, users,
 };
 use serde_json::json;
 
@@ -45,6 +45,7 @@ pub fn close_account(db: &dyn Db, origin: &Origin, uid: i64) -> Result<usize, Db
         }
         users::close(db, uid)?;
         lore::delete(db, uid)?;
+        imports::drop_bodies_of(db, uid)?;
         let data = json!({ "erased_contributions": ids.len() });
         origin.log(db, Activity::AccountDeleted, Some(uid), data, &now)?;
         Ok::<_, DbError>(ids.len())

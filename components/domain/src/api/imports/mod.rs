@@ -17,9 +17,9 @@ mod hf;
 
 use super::unified_input::body::{self, ImportLine};
 use super::{json, Context, Params, Request, Response};
-use crate::auth::{authenticate, Caller};
+use crate::auth::{authenticate, is_worker, Caller};
 use crate::error::ApiError;
-use crate::store::imports::{self, Format};
+use crate::store::imports::{self, Format, State};
 use crate::usecase::imports::{self as usecase, Line, Owner, Ready};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -94,8 +94,76 @@ enum Encoding {
 pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     usecase::check_importer(ctx.db, caller)?;
-    let encoding = encoding(req)?;
+    let content_type = content_type(req);
     let body = req.body();
+    let (format, lines) = read(ctx, caller, &content_type, body)?;
+    let sha256 = hex::encode(Sha256::digest(body));
+    let read = usecase::Body {
+        bytes: body,
+        content_type: &content_type,
+        format,
+        sha256: &sha256,
+    };
+    let budget = usecase::Budget::new(ctx.settings.import_batches_per_request);
+    let import = usecase::run(ctx.db, &ctx.origin(req), caller, &read, &lines, budget)?;
+    // 201 when every line has its outcome; 202 while the rest is still to be written.
+    let status = match import.state {
+        State::Finished => 201,
+        State::Running => 202,
+    };
+    let mut resp = json(status, &view(ctx, &import)?);
+    if let Ok(location) = format!("/api/imports/{}", import.id).parse() {
+        resp.headers_mut().insert(http::header::LOCATION, location);
+    }
+    Ok(resp)
+}
+
+/// `POST /api/imports/{id}/continue` (its importer, the admin or the worker): writes
+/// more of a running import, as much as one request may; 200 with the import as it
+/// stands (a finished one as it is).
+pub fn resume(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
+    let import = visible(ctx, req, params, true)?;
+    if import.state == State::Finished {
+        return Ok(json(200, &view(ctx, &import)?));
+    }
+    let (content_type, body) = usecase::kept_body(ctx.db, &import)?;
+    let (_, lines) = read(ctx, usecase::importer_of(&import), &content_type, &body)?;
+    let budget = usecase::Budget::new(ctx.settings.import_batches_per_request);
+    let import = usecase::resume(ctx.db, &ctx.origin(req), &import, &lines, budget)?;
+    Ok(json(200, &view(ctx, &import)?))
+}
+
+/// `GET /api/imports?state=running`: the caller's running imports (the admin's and the
+/// worker's: everyone's), oldest first, without their line reports.
+pub fn list(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
+    let user = match is_worker(ctx, req) {
+        true => None,
+        false => authenticate(ctx, req, false)?.user_id(),
+    };
+    let running = super::query(req)
+        .iter()
+        .any(|(k, v)| k == "state" && v == "running");
+    if !running {
+        return Err(ApiError::invalid(
+            "state=running is required: finished imports are read one by one (GET /api/imports/{id})",
+        ));
+    }
+    Ok(json(
+        200,
+        &json!({ "imports": imports::running(ctx.db, user)? }),
+    ))
+}
+
+/// Reads a body of the declared type into checked lines (as `caller` imports them):
+/// the format it was and the lines. A body that is not that type at all is a 400,
+/// one too large a 413, another type a 415.
+fn read(
+    ctx: &Context,
+    caller: Caller,
+    content_type: &str,
+    body: &[u8],
+) -> Result<(Format, Vec<Line>), ApiError> {
+    let encoding = encoding(content_type)?;
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::too_large(format!(
             "the body is {} bytes; an import request carries at most {MAX_BODY_BYTES} (send several)",
@@ -130,50 +198,58 @@ pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiE
         entry.number = next;
     }
     let mut first_use: HashMap<String, i64> = HashMap::new();
-    let lines: Vec<Line> = entries
+    let lines = entries
         .into_iter()
         .map(|entry| check(ctx, caller, entry, &mut first_use))
         .collect();
-    let sha256 = hex::encode(Sha256::digest(body));
-    let read = usecase::Body {
-        format,
-        sha256: &sha256,
-    };
-    let id = usecase::run(ctx.db, &ctx.origin(req), caller, &read, &lines)?;
-    let mut resp = json(201, &view(ctx, id)?);
-    if let Ok(location) = format!("/api/imports/{id}").parse() {
-        resp.headers_mut().insert(http::header::LOCATION, location);
-    }
-    Ok(resp)
+    Ok((format, lines))
 }
 
 /// `GET /api/imports/{id}`: an import and its report (its importer, or the admin).
 pub fn show(ctx: &Context, req: &Request, params: &Params) -> Result<Response, ApiError> {
-    let caller = authenticate(ctx, req, false)?;
+    let import = visible(ctx, req, params, false)?;
+    Ok(json(200, &view(ctx, &import)?))
+}
+
+/// The import a request names, if the caller may see it: its importer, the admin, and
+/// (`worker_too`) the worker; 404 for anyone else.
+fn visible(
+    ctx: &Context,
+    req: &Request,
+    params: &Params,
+    worker_too: bool,
+) -> Result<imports::Import, ApiError> {
     let id = params.id("id", "import")?;
     let absent = || ApiError::not_found(format!("no import {id}"));
+    let worker = worker_too && is_worker(ctx, req);
+    let caller = match worker {
+        true => Caller::Admin,
+        false => authenticate(ctx, req, false)?,
+    };
     let import = imports::get(ctx.db, id)?.ok_or_else(absent)?;
     match caller {
-        Caller::Admin => {}
-        Caller::User(uid) if import.user_id == Some(uid) => {}
-        _ => return Err(absent()),
+        Caller::Admin => Ok(import),
+        Caller::User(uid) if import.user_id == Some(uid) => Ok(import),
+        _ => Err(absent()),
     }
-    Ok(json(200, &view(ctx, id)?))
 }
 
-/// An import as the API shows it: the record and every line's outcome.
-fn view(ctx: &Context, id: i64) -> Result<Value, ApiError> {
-    let import = imports::get(ctx.db, id)?.ok_or_else(|| ApiError::internal("import missing"))?;
-    Ok(json!({ "import": import, "lines": imports::lines(ctx.db, id)? }))
+/// An import as the API shows it: the record and every line's outcome so far.
+fn view(ctx: &Context, import: &imports::Import) -> Result<Value, ApiError> {
+    Ok(json!({ "import": import, "lines": imports::lines(ctx.db, import.id)? }))
 }
 
-/// The declared encoding: JSONL or a JSON array; 415 for anything else.
-fn encoding(req: &Request) -> Result<Encoding, ApiError> {
-    let content_type = req
-        .headers()
+/// The request's media type, as sent.
+fn content_type(req: &Request) -> String {
+    req.headers()
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The declared encoding: JSONL, a JSON array, or an archive; 415 for anything else.
+fn encoding(content_type: &str) -> Result<Encoding, ApiError> {
     match content_type
         .split(';')
         .next()

@@ -20,3 +20,12 @@ INSERT INTO imports_0015 (id, user_id, format, sha256, lines, created, duplicate
     SELECT id, user_id, format, sha256, lines, created, duplicates, rejected, state, created_at, finished_at FROM imports;
 DROP TABLE imports;
 ALTER TABLE imports_0015 RENAME TO imports;
+
+-- A large import's body, kept while the import runs so that later requests (the
+-- importer's, or the worker's) go on where the last one stopped; removed when the
+-- import finishes, or when its importer's account is closed.
+CREATE TABLE import_bodies (
+    import_id     INTEGER PRIMARY KEY REFERENCES imports(id),
+    content_type  TEXT    NOT NULL,
+    body          BLOB    NOT NULL
+);
