@@ -49,13 +49,23 @@ pub fn enqueue_many(
         .collect())
 }
 
-/// The newest job of a contribution, if it has any.
-pub fn latest_for(db: &dyn Db, contribution_id: i64) -> Result<Option<i64>, DbError> {
-    let rows = db.execute(
-        "SELECT id FROM jobs WHERE contribution_id = ? ORDER BY id DESC LIMIT 1",
-        &[Value::Integer(contribution_id)],
-    )?;
-    Ok(rows.first().map(|r| r.int("id")))
+/// The newest job of each of these contributions that has any, by contribution (one
+/// statement per 500 ids).
+pub fn latest_for_many(db: &dyn Db, ids: &[i64]) -> Result<HashMap<i64, i64>, DbError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let params: Vec<Value> = chunk.iter().map(|id| Value::Integer(*id)).collect();
+        let rows = db.execute(
+            &format!(
+                "SELECT contribution_id, MAX(id) AS id FROM jobs WHERE contribution_id IN ({marks}) \
+                 GROUP BY contribution_id"
+            ),
+            &params,
+        )?;
+        out.extend(rows.iter().map(|r| (r.int("contribution_id"), r.int("id"))));
+    }
+    Ok(out)
 }
 
 /// Cancels a contribution's jobs that have not finished.

@@ -336,28 +336,35 @@ pub fn store(
         .map(|(r, n)| (r.id, n.commitment))
         .collect();
     crate::ledger::append(db, first_leaf, &leaves, now)?;
-    plans
-        .into_iter()
-        .map(|plan| {
-            Ok(match plan {
-                Plan::New(at) => Stored {
-                    job_id: jobs.get(&rows[at].id).copied(),
-                    row: rows[at].clone(),
-                    duplicate: false,
-                },
-                Plan::Repeat(at) => Stored {
-                    job_id: jobs.get(&rows[at].id).copied(),
-                    row: rows[at].clone(),
-                    duplicate: true,
-                },
-                Plan::Existing(row) => Stored {
-                    job_id: jobs::latest_for(db, row.id)?,
-                    row: *row,
-                    duplicate: true,
-                },
-            })
+    // The existing rows' newest jobs, in one read.
+    let existing_ids: Vec<i64> = plans
+        .iter()
+        .filter_map(|p| match p {
+            Plan::Existing(row) => Some(row.id),
+            _ => None,
         })
-        .collect()
+        .collect();
+    let existing_jobs = jobs::latest_for_many(db, &existing_ids)?;
+    Ok(plans
+        .into_iter()
+        .map(|plan| match plan {
+            Plan::New(at) => Stored {
+                job_id: jobs.get(&rows[at].id).copied(),
+                row: rows[at].clone(),
+                duplicate: false,
+            },
+            Plan::Repeat(at) => Stored {
+                job_id: jobs.get(&rows[at].id).copied(),
+                row: rows[at].clone(),
+                duplicate: true,
+            },
+            Plan::Existing(row) => Stored {
+                job_id: existing_jobs.get(&row.id).copied(),
+                row: *row,
+                duplicate: true,
+            },
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -397,7 +404,8 @@ mod tests {
         let first = fixture::screenshot(&db, ada, "invoice");
         assert_eq!(first.row.status, Status::Pending);
         let job = first.job_id.expect("a job");
-        assert_eq!(jobs::latest_for(&db, first.row.id).unwrap(), Some(job));
+        let latest = jobs::latest_for_many(&db, &[first.row.id]).unwrap();
+        assert_eq!(latest.get(&first.row.id), Some(&job));
         let again = fixture::screenshot(&db, ada, "invoice");
         assert!(again.duplicate);
         assert_eq!((again.row.id, again.job_id), (first.row.id, Some(job)));
@@ -475,7 +483,8 @@ mod tests {
         assert_eq!(row.pii_count, Some(1));
         assert_eq!(pii_findings::of_version(&db, mail, 1).unwrap().len(), 1);
         assert_eq!(text_versions::list(&db, mail).unwrap().len(), 1);
-        assert_eq!(stored[1].job_id, jobs::latest_for(&db, image).unwrap());
+        let latest = jobs::latest_for_many(&db, &[image]).unwrap();
+        assert_eq!(stored[1].job_id, latest.get(&image).copied());
         assert!(stored[1].job_id.is_some() && stored[0].job_id.is_none());
     }
 

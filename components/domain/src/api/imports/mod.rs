@@ -90,7 +90,8 @@ enum Encoding {
     Archive(archive::Kind),
 }
 
-/// `POST /api/import`: imports the body's lines; 201 with the import and its report.
+/// `POST /api/import`: imports the body's lines; 201 with the import and its report, or
+/// 202 with what is written so far when the rest goes on in later requests.
 pub fn create(ctx: &Context, req: &Request, _: &Params) -> Result<Response, ApiError> {
     let caller = authenticate(ctx, req, false)?;
     usecase::check_importer(ctx.db, caller)?;
