@@ -12,7 +12,12 @@ use serde_json::{json, Value};
 
 /// Posts `body` to `/api/import` as `content_type` (with `token`, if any): status and
 /// answer.
-fn import_as(c: &Context, token: Option<&str>, content_type: &str, body: &str) -> (u16, Value) {
+fn import_as(
+    c: &Context,
+    token: Option<&str>,
+    content_type: &str,
+    body: impl AsRef<[u8]>,
+) -> (u16, Value) {
     let mut req = http::Request::builder()
         .method("POST")
         .uri("/api/import")
@@ -20,7 +25,7 @@ fn import_as(c: &Context, token: Option<&str>, content_type: &str, body: &str) -
     if let Some(token) = token {
         req = req.header("authorization", format!("Bearer {token}"));
     }
-    let req = req.body(body.as_bytes().to_vec()).unwrap();
+    let req = req.body(body.as_ref().to_vec()).unwrap();
     let resp = crate::router::resolve(UNIFIED_INPUT, req.method(), req.uri().path())
         .and_then(|(handler, params)| c.run(&req, || handler(c, &req, &params)))
         .unwrap_or_else(|e| e.into_response());
@@ -264,4 +269,34 @@ fn a_body_that_is_not_the_declared_format_writes_nothing() {
         0
     );
     assert_eq!(import_as(&c, None, "application/x-ndjson", "{}").0, 401);
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_rejected_alone() {
+    let db = crate::native_sqlite::SqliteDb::migrated();
+    let c = ctx(&db);
+    let (_, ada) = new_user(&c, "Ada");
+    let mut body = b"{\"modality\": \"text\", \"text\": \"fine\"}\n".to_vec();
+    body.extend_from_slice(b"{\"modality\": \"text\", \"text\": \"caf\xe9\"}\n");
+    body.extend_from_slice(b"{\"modality\": \"text\", \"text\": \"also fine\"}\n");
+    let (status, answer) = import_as(&c, Some(&ada), "application/x-ndjson", &body);
+    assert_eq!(status, 201, "{answer}");
+    let outcomes: Vec<(&str, Option<u64>)> = answer["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["outcome"].as_str().unwrap(), l["status"].as_u64()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("created", None),
+            ("rejected", Some(400)),
+            ("created", None)
+        ]
+    );
+    assert_eq!(
+        answer["lines"][1]["detail"],
+        "the line is not UTF-8 (invalid byte at offset 33)"
+    );
 }

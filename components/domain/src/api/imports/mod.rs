@@ -280,11 +280,19 @@ fn jsonl_entries(body: &[u8]) -> Result<Vec<Entry>, ApiError> {
             continue;
         }
         let number = i as i64 + 1;
-        let value = super::decode_json::<Value>(raw).and_then(|v| {
-            v.is_object()
-                .then_some(v)
-                .ok_or_else(|| ApiError::bad_request("the line is not a JSON object"))
-        });
+        let value = std::str::from_utf8(raw)
+            .map_err(|e| {
+                ApiError::bad_request(format!(
+                    "the line is not UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ))
+            })
+            .and_then(|text| super::decode_json::<Value>(text.as_bytes()))
+            .and_then(|v| {
+                v.is_object()
+                    .then_some(v)
+                    .ok_or_else(|| ApiError::bad_request("the line is not a JSON object"))
+            });
         if values.is_empty() {
             if let Err(e) = &value {
                 return Err(ApiError::bad_request(format!(
