@@ -56,20 +56,7 @@ pub fn insert_first(db: &dyn Db, firsts: &[(i64, TextVersion)]) -> Result<(), Db
     const WIDTH: usize = 10;
     let params: Vec<Value> = firsts
         .iter()
-        .flat_map(|(id, v)| -> [Value; WIDTH] {
-            [
-                (*id).into(),
-                1i64.into(),
-                v.text.as_str().into(),
-                v.source.as_str().into(),
-                v.author.as_deref().into(),
-                v.engine.as_deref().into(),
-                v.model.as_deref().into(),
-                v.confidence.into(),
-                v.created_at.as_str().into(),
-                layout_json(v).into(),
-            ]
-        })
+        .flat_map(|(id, v)| [(*id).into(), 1i64.into()].into_iter().chain(fields(v)))
         .collect();
     crate::db::insert_rows(
         db,
@@ -81,12 +68,24 @@ pub fn insert_first(db: &dyn Db, firsts: &[(i64, TextVersion)]) -> Result<(), Db
     Ok(())
 }
 
-/// A version's layout as stored: JSON, or NULL when it has none.
-fn layout_json(v: &TextVersion) -> Option<String> {
-    v.layout
+/// A version's stored fields after its row and number: text, source, author, engine,
+/// model, confidence, time, and layout (JSON, or NULL when it has none).
+fn fields(v: &TextVersion) -> [Value; 8] {
+    let layout = v
+        .layout
         .as_ref()
         .filter(|l| !l.is_empty())
-        .map(|l| serde_json::to_string(l).unwrap_or_default())
+        .map(|l| serde_json::to_string(l).unwrap_or_default());
+    [
+        v.text.as_str().into(),
+        v.source.as_str().into(),
+        v.author.as_deref().into(),
+        v.engine.as_deref().into(),
+        v.model.as_deref().into(),
+        v.confidence.into(),
+        v.created_at.as_str().into(),
+        layout.into(),
+    ]
 }
 
 /// Appends a version to a row's history; returns its number.
@@ -95,17 +94,10 @@ pub fn append(db: &dyn Db, contribution_id: i64, v: &TextVersion) -> Result<i64,
         "INSERT INTO text_versions (contribution_id, version, text, source, author, engine, model, confidence, created_at, layout) \
          SELECT ?1, IFNULL(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM text_versions WHERE contribution_id = ?1 \
          RETURNING version",
-        &[
-            contribution_id.into(),
-            v.text.as_str().into(),
-            v.source.as_str().into(),
-            v.author.as_deref().into(),
-            v.engine.as_deref().into(),
-            v.model.as_deref().into(),
-            v.confidence.into(),
-            v.created_at.as_str().into(),
-            layout_json(v).into(),
-        ],
+        &[contribution_id.into()]
+            .into_iter()
+            .chain(fields(v))
+            .collect::<Vec<Value>>(),
     )?;
     Ok(rows.first().map(|r| r.int("version")).unwrap_or(0))
 }

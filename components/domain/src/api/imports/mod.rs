@@ -48,26 +48,26 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// A line made from an archive file or an export row.
-    fn line(value: Value) -> Self {
+    /// Line `number` of a JSONL body or an array, `size` bytes long there.
+    fn read(number: i64, value: Result<Value, ApiError>, size: usize) -> Self {
         Self {
-            number: 0,
-            size: value.to_string().len(),
-            value: Ok(value),
+            number,
+            value,
             file: None,
+            size,
             source_id: None,
         }
     }
 
+    /// A line made from an archive file or an export row (numbered later).
+    fn line(value: Value) -> Self {
+        let size = value.to_string().len();
+        Self::read(0, Ok(value), size)
+    }
+
     /// A line refused before it could be read.
     fn refused(problem: ApiError) -> Self {
-        Self {
-            number: 0,
-            value: Err(problem),
-            file: None,
-            size: 0,
-            source_id: None,
-        }
+        Self::read(0, Err(problem), 0)
     }
 
     /// The same line, reported under this source id.
@@ -301,13 +301,7 @@ fn jsonl_entries(body: &[u8]) -> Result<Vec<Entry>, ApiError> {
                 )));
             }
         }
-        values.push(Entry {
-            number,
-            value,
-            file: None,
-            size: raw.len(),
-            source_id: None,
-        });
+        values.push(Entry::read(number, value, raw.len()));
     }
     Ok(values)
 }
@@ -332,13 +326,7 @@ fn array_entries(body: &[u8]) -> Result<Vec<Entry>, ApiError> {
                 .is_object()
                 .then_some(v)
                 .ok_or_else(|| ApiError::invalid("the line is not a JSON object"));
-            Entry {
-                number: i as i64 + 1,
-                value,
-                file: None,
-                size,
-                source_id: None,
-            }
+            Entry::read(i as i64 + 1, value, size)
         })
         .collect())
 }
